@@ -1,0 +1,608 @@
+//! Chart stage: each chart draws onto any plotters drawing area, so one
+//! function renders inline in a notebook and to an SVG file. Every chart has a
+//! title with its unit and period, a source line, and colour-blind-safe
+//! colours (Okabe-Ito). Text from data is escaped by plotters' SVG backend.
+
+use crate::analysis::Analysis;
+use crate::dataset::Dataset;
+use crate::display::{escape_html, fmt_number, fmt_percent};
+use crate::error::{Error, Result};
+use crate::tables;
+use chrono::{Datelike, NaiveDate};
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use polars::prelude::DataFrame;
+
+/// Okabe-Ito blue.
+pub const BLUE: RGBColor = RGBColor(0, 114, 178);
+/// Okabe-Ito orange.
+pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
+/// Okabe-Ito vermillion.
+pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+/// Okabe-Ito bluish green.
+pub const GREEN: RGBColor = RGBColor(0, 158, 115);
+/// Okabe-Ito sky blue.
+pub const SKY: RGBColor = RGBColor(86, 180, 233);
+/// Neutral grey for reference lines.
+pub const GREY: RGBColor = RGBColor(120, 120, 120);
+
+/// Default figure size in pixels.
+pub const SIZE: (u32, u32) = (860, 460);
+
+fn out<E: std::fmt::Display>(e: E) -> Error {
+    Error::Output(format!("chart: {e}"))
+}
+
+/// A rendered chart: its SVG and the data it draws.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    /// File stem, e.g. `hits_by_status`.
+    pub name: &'static str,
+    /// Title (with unit and period).
+    pub title: String,
+    /// The SVG document.
+    pub svg: String,
+    /// The data drawn, saved as CSV beside the SVG.
+    pub data: DataFrame,
+}
+
+impl Figure {
+    /// Show the chart inline in evcxr (SVG), with its title as the text fallback.
+    pub fn evcxr_display(&self) {
+        println!(
+            "EVCXR_BEGIN_CONTENT image/svg+xml\n{}\nEVCXR_END_CONTENT",
+            self.svg
+        );
+        println!(
+            "EVCXR_BEGIN_CONTENT text/plain\n{}\nEVCXR_END_CONTENT",
+            self.title
+        );
+    }
+
+    /// The SVG wrapped in a `<figure>` with an escaped caption, for HTML pages.
+    pub fn to_html(&self) -> String {
+        format!(
+            "<figure id=\"fig-{}\">{}<figcaption>{}</figcaption></figure>\n",
+            self.name,
+            self.svg,
+            escape_html(&self.title)
+        )
+    }
+}
+
+/// Render a drawing function to an SVG string.
+pub fn render_svg<F>(size: (u32, u32), draw: F) -> Result<String>
+where
+    F: FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<()>,
+{
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        draw(&root)?;
+        root.present().map_err(out)?;
+    }
+    Ok(svg)
+}
+
+/// The source line printed under every chart.
+pub fn source_line(dataset: &Dataset) -> String {
+    let s = dataset.meta.sources.first();
+    let cite = s.map_or_else(
+        || dataset.meta.title.clone(),
+        |s| {
+            let who = s.author.clone().unwrap_or_default();
+            let when = s.published.clone().unwrap_or_default();
+            format!("{who} ({when}), \u{201c}{}\u{201d}", s.title)
+        },
+    );
+    let folder = dataset
+        .dir
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!("Source: {cite}; data/{folder}. Chart: detainers.")
+}
+
+/// Split off a footer with the source line; returns the area above it.
+fn with_footer<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    source: &str,
+) -> Result<DrawingArea<DB, Shift>> {
+    root.fill(&WHITE).map_err(out)?;
+    let (h, _) = (root.dim_in_pixel().1, ());
+    let (main, footer) = root.split_vertically(h.saturating_sub(26));
+    footer
+        .draw_text(
+            source,
+            &("sans-serif", 12).into_font().color(&GREY),
+            (10, 6),
+        )
+        .map_err(out)?;
+    Ok(main)
+}
+
+fn title_style() -> TextStyle<'static> {
+    ("sans-serif", 18).into_font().into()
+}
+
+/// A linear f64 axis whose ticks sit exactly at given points (category
+/// centres, month starts), so labels can be looked up by position.
+#[derive(Debug, Clone)]
+pub struct KeyedAxis {
+    range: std::ops::Range<f64>,
+    points: Vec<f64>,
+}
+
+impl KeyedAxis {
+    /// An axis over `range` with ticks at `points`.
+    pub fn new(range: std::ops::Range<f64>, points: Vec<f64>) -> Self {
+        KeyedAxis { range, points }
+    }
+}
+
+impl Ranged for KeyedAxis {
+    type ValueType = f64;
+    type FormatOption = DefaultFormatting;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let span = self.range.end - self.range.start;
+        let t = if span == 0.0 { 0.0 } else { (value - self.range.start) / span };
+        limit.0 + (f64::from(limit.1 - limit.0) * t).round() as i32
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, _hint: Hint) -> Vec<f64> {
+        self.points.clone()
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.range.clone()
+    }
+}
+
+/// Category axis helpers: `n` categories at y = 0.5, 1.5, ...
+fn category_points(n: usize) -> Vec<f64> {
+    (0..n).map(|i| i as f64 + 0.5).collect()
+}
+
+fn category_label(labels: &[String], y: f64) -> String {
+    let i = y.floor();
+    if i >= 0.0 && (i as usize) < labels.len() {
+        labels[i as usize].clone()
+    } else {
+        String::new()
+    }
+}
+
+/// Horizontal grouped bars: hits and detainers per status group.
+pub fn draw_hits_by_status<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    a: &Analysis,
+    source: &str,
+) -> Result<()> {
+    let area = with_footer(root, source)?;
+    let labels: Vec<String> = a.by_status.iter().map(|g| g.status.clone()).collect();
+    let n = labels.len();
+    let max = a.by_status.iter().map(|g| g.hits).max().unwrap_or(1) as f64;
+    let mut chart = ChartBuilder::on(&area)
+        .caption(
+            format!("Hits and detainers by immigration status (people), {} to {}", a.period.start, a.period.end),
+            title_style(),
+        )
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(230)
+        .build_cartesian_2d(0f64..max * 1.15, KeyedAxis::new(0f64..n as f64, category_points(n)))
+        .map_err(out)?;
+    let fmt_y = |y: &f64| category_label(&labels, *y);
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_label_formatter(&fmt_y)
+        .x_desc("people")
+        .draw()
+        .map_err(out)?;
+    // Row i is drawn top to bottom so the table order reads downwards.
+    let row_y = |i: usize| (n - 1 - i) as f64;
+    chart
+        .draw_series(a.by_status.iter().enumerate().map(|(i, g)| {
+            let y = row_y(i);
+            Rectangle::new([(0.0, y + 0.52), (g.hits as f64, y + 0.88)], BLUE.filled())
+        }))
+        .map_err(out)?
+        .label("actionable hits")
+        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], BLUE.filled()));
+    chart
+        .draw_series(a.by_status.iter().enumerate().map(|(i, g)| {
+            let y = row_y(i);
+            Rectangle::new([(0.0, y + 0.12), (g.detainers as f64, y + 0.48)], ORANGE.filled())
+        }))
+        .map_err(out)?
+        .label("detainers issued")
+        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], ORANGE.filled()));
+    chart
+        .draw_series(a.by_status.iter().enumerate().flat_map(|(i, g)| {
+            let y = row_y(i);
+            [
+                Text::new(g.hits.to_string(), (g.hits as f64 + max * 0.01, y + 0.82), ("sans-serif", 12).into_font()),
+                Text::new(g.detainers.to_string(), (g.detainers as f64 + max * 0.01, y + 0.42), ("sans-serif", 12).into_font()),
+            ]
+        }))
+        .map_err(out)?;
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(GREY)
+        .draw()
+        .map_err(out)?;
+    Ok(())
+}
+
+/// Detainer rate per group with its 95% Wilson interval, and the overall rate.
+pub fn draw_rate_by_status<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    a: &Analysis,
+    source: &str,
+) -> Result<()> {
+    let area = with_footer(root, source)?;
+    let labels: Vec<String> = a
+        .by_status
+        .iter()
+        .map(|g| format!("{} (n = {})", g.status, g.hits))
+        .collect();
+    let n = labels.len();
+    let mut chart = ChartBuilder::on(&area)
+        .caption(
+            format!("Detainer rate by status (% of hits, 95% interval), {} to {}", a.period.start, a.period.end),
+            title_style(),
+        )
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(260)
+        .build_cartesian_2d(0f64..1f64, KeyedAxis::new(0f64..n as f64, category_points(n)))
+        .map_err(out)?;
+    let fmt_y = |y: &f64| category_label(&labels, *y);
+    let fmt_x = |x: &f64| fmt_percent(*x, 0);
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_label_formatter(&fmt_y)
+        .x_label_formatter(&fmt_x)
+        .x_desc("detainers as a share of hits")
+        .draw()
+        .map_err(out)?;
+    let overall = a.totals.detainer_rate;
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(overall, 0.0), (overall, n as f64)],
+            GREY.stroke_width(1),
+        )))
+        .map_err(out)?
+        .label(format!("all groups: {}", fmt_percent(overall, 1)))
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], GREY.stroke_width(1)));
+    let row_y = |i: usize| (n - 1 - i) as f64 + 0.5;
+    chart
+        .draw_series(a.by_status.iter().enumerate().filter_map(|(i, g)| {
+            let ci = g.interval()?;
+            Some(PathElement::new(vec![(ci.low, row_y(i)), (ci.high, row_y(i))], BLUE.stroke_width(3)))
+        }))
+        .map_err(out)?
+        .label("95% Wilson interval")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLUE.stroke_width(3)));
+    chart
+        .draw_series(a.by_status.iter().enumerate().filter_map(|(i, g)| {
+            Some(Circle::new((g.rate?, row_y(i)), 5, VERMILLION.filled()))
+        }))
+        .map_err(out)?
+        .label("rate")
+        .legend(|(x, y)| Circle::new((x + 7, y), 5, VERMILLION.filled()));
+    chart
+        .draw_series(a.by_status.iter().enumerate().filter_map(|(i, g)| {
+            Some(Text::new(
+                fmt_percent(g.rate?, 0),
+                (g.ci_high? + 0.01, row_y(i) + 0.15),
+                ("sans-serif", 12).into_font(),
+            ))
+        }))
+        .map_err(out)?;
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(GREY)
+        .draw()
+        .map_err(out)?;
+    Ok(())
+}
+
+/// ICE's response to the hits, one bar per outcome.
+pub fn draw_dispositions<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    a: &Analysis,
+    source: &str,
+) -> Result<()> {
+    let area = with_footer(root, source)?;
+    let labels: Vec<String> = a.dispositions.iter().map(|d| d.label.clone()).collect();
+    let n = labels.len();
+    let max = a.dispositions.iter().map(|d| d.count).max().unwrap_or(1) as f64;
+    let mut chart = ChartBuilder::on(&area)
+        .caption(
+            format!("ICE's response to {} hits (people), {} to {}", a.totals.hits, a.period.start, a.period.end),
+            title_style(),
+        )
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(330)
+        .build_cartesian_2d(0f64..max * 1.2, KeyedAxis::new(0f64..n as f64, category_points(n)))
+        .map_err(out)?;
+    let fmt_y = |y: &f64| category_label(&labels, *y);
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_label_formatter(&fmt_y)
+        .x_desc("people")
+        .draw()
+        .map_err(out)?;
+    let colours = [ORANGE, VERMILLION, GREEN];
+    let row_y = |i: usize| (n - 1 - i) as f64;
+    chart
+        .draw_series(a.dispositions.iter().enumerate().map(|(i, d)| {
+            Rectangle::new([(0.0, row_y(i) + 0.2), (d.count as f64, row_y(i) + 0.8)], colours[i % 3].filled())
+        }))
+        .map_err(out)?;
+    chart
+        .draw_series(a.dispositions.iter().enumerate().map(|(i, d)| {
+            Text::new(
+                format!("{} ({})", d.count, fmt_percent(d.share, 1)),
+                (d.count as f64 + max * 0.01, row_y(i) + 0.58),
+                ("sans-serif", 13).into_font(),
+            )
+        }))
+        .map_err(out)?;
+    Ok(())
+}
+
+/// Custody share against the honored share p, with the analysis' p marked.
+pub fn draw_custody_sensitivity<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    a: &Analysis,
+    source: &str,
+) -> Result<()> {
+    let area = with_footer(root, source)?;
+    let mut chart = ChartBuilder::on(&area)
+        .caption(
+            format!(
+                "Estimated share of hits taken into ICE custody (%), by share of detainers honored, {} to {}",
+                a.period.start, a.period.end
+            ),
+            ("sans-serif", 16).into_font(),
+        )
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(56)
+        .build_cartesian_2d(0f64..1f64, 0f64..1f64)
+        .map_err(out)?;
+    let pct = |v: &f64| fmt_percent(*v, 0);
+    chart
+        .configure_mesh()
+        .x_label_formatter(&pct)
+        .y_label_formatter(&pct)
+        .x_desc("share of detainers honored (p)")
+        .y_desc("custody share of hits")
+        .draw()
+        .map_err(out)?;
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, 0.5), (1.0, 0.5)],
+            GREY.stroke_width(1),
+        )))
+        .map_err(out)?
+        .label("half of hits")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], GREY.stroke_width(1)));
+    chart
+        .draw_series(LineSeries::new(
+            a.sensitivity.iter().map(|c| (c.honored_share, c.share)),
+            BLUE.stroke_width(3),
+        ))
+        .map_err(out)?
+        .label("(CAP + p x detainers) / hits")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLUE.stroke_width(3)));
+    let c = a.custody;
+    chart
+        .draw_series([
+            Circle::new((c.honored_share, c.share), 6, VERMILLION.filled()).into_dyn(),
+            Text::new(
+                format!(
+                    "p = {}: {} of {} = {}",
+                    fmt_number(c.honored_share),
+                    fmt_number(c.in_custody),
+                    a.totals.hits,
+                    fmt_percent(c.share, 1)
+                ),
+                (c.honored_share + 0.02, c.share - 0.06),
+                ("sans-serif", 13).into_font(),
+            )
+            .into_dyn(),
+        ])
+        .map_err(out)?
+        .label("assumption used")
+        .legend(|(x, y)| Circle::new((x + 7, y), 5, VERMILLION.filled()));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.9))
+        .border_style(GREY)
+        .draw()
+        .map_err(out)?;
+    Ok(())
+}
+
+fn day_number(d: NaiveDate) -> f64 {
+    f64::from(d.num_days_from_ce())
+}
+
+/// The case examples by month against the study window.
+pub fn draw_case_timeline<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    dataset: &Dataset,
+    a: &Analysis,
+    source: &str,
+) -> Result<()> {
+    let area = with_footer(root, source)?;
+    let cases = &dataset.cases;
+    let n = cases.len().max(1);
+    let labels: Vec<String> = cases
+        .iter()
+        .map(|c| c.id.clone())
+        .collect();
+    let first = cases.iter().map(|c| c.month).min().unwrap_or(a.period.start).min(a.period.start);
+    let last = cases.iter().map(|c| c.month).max().unwrap_or(a.period.end).max(a.period.end);
+    let x0 = day_number(first) - 20.0;
+    let x1 = day_number(last) + 45.0;
+    let mut ticks = Vec::new();
+    let mut m = NaiveDate::from_ymd_opt(first.year(), first.month(), 1).expect("valid date");
+    while day_number(m) <= x1 {
+        ticks.push(day_number(m));
+        m = if m.month() == 12 {
+            NaiveDate::from_ymd_opt(m.year() + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(m.year(), m.month() + 1, 1)
+        }
+        .expect("valid date");
+    }
+    let stride = ticks.len().div_ceil(12).max(1);
+    let ticks: Vec<f64> = ticks.into_iter().step_by(stride).collect();
+    let mut chart = ChartBuilder::on(&area)
+        .caption(
+            format!(
+                "Case examples by month (one row per person) against the study period {} to {}",
+                a.period.start, a.period.end
+            ),
+            ("sans-serif", 16).into_font(),
+        )
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(200)
+        .build_cartesian_2d(
+            KeyedAxis::new(x0..x1, ticks),
+            KeyedAxis::new(0f64..n as f64, category_points(n)),
+        )
+        .map_err(out)?;
+    let fmt_x = |x: &f64| {
+        NaiveDate::from_num_days_from_ce_opt(x.round() as i32)
+            .map(|d| d.format("%Y-%m").to_string())
+            .unwrap_or_default()
+    };
+    let fmt_y = |y: &f64| category_label(&labels, n as f64 - 1.0 - y.floor());
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .x_label_formatter(&fmt_x)
+        .y_label_formatter(&fmt_y)
+        .draw()
+        .map_err(out)?;
+    chart
+        .draw_series(std::iter::once(Rectangle::new(
+            [
+                (day_number(a.period.start), 0.0),
+                (day_number(a.period.end) + 1.0, n as f64),
+            ],
+            SKY.mix(0.3).filled(),
+        )))
+        .map_err(out)?
+        .label("study period")
+        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], SKY.mix(0.3).filled()));
+    let row_y = |i: usize| (n - 1 - i) as f64 + 0.5;
+    chart
+        .draw_series(cases.iter().enumerate().map(|(i, c)| {
+            let start = day_number(c.month);
+            let end = start + crate::analysis::case_in_window(c, &dataset.meta.period).days_in_month as f64;
+            PathElement::new(vec![(start, row_y(i)), (end, row_y(i))], BLUE.stroke_width(6))
+        }))
+        .map_err(out)?
+        .label("month the source gives")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLUE.stroke_width(6)));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.9))
+        .border_style(GREY)
+        .draw()
+        .map_err(out)?;
+    Ok(())
+}
+
+/// Chart 1: hits and detainers by status group.
+pub fn figure_hits_by_status(dataset: &Dataset, a: &Analysis) -> Result<Figure> {
+    let source = source_line(dataset);
+    Ok(Figure {
+        name: "hits_by_status",
+        title: format!("Hits and detainers by immigration status (people), {} to {}", a.period.start, a.period.end),
+        svg: render_svg(SIZE, |root| draw_hits_by_status(root, a, &source))?,
+        data: tables::status_table(a)?.frame,
+    })
+}
+
+/// Chart 2: detainer rate by group with 95% intervals.
+pub fn figure_rate_by_status(dataset: &Dataset, a: &Analysis) -> Result<Figure> {
+    let source = source_line(dataset);
+    Ok(Figure {
+        name: "rate_by_status",
+        title: format!("Detainer rate by status (% of hits, 95% Wilson interval), {} to {}", a.period.start, a.period.end),
+        svg: render_svg(SIZE, |root| draw_rate_by_status(root, a, &source))?,
+        data: tables::status_table(a)?.frame,
+    })
+}
+
+/// Chart 3: dispositions.
+pub fn figure_dispositions(dataset: &Dataset, a: &Analysis) -> Result<Figure> {
+    let source = source_line(dataset);
+    Ok(Figure {
+        name: "dispositions",
+        title: format!("ICE's response to {} hits (people), {} to {}", a.totals.hits, a.period.start, a.period.end),
+        svg: render_svg((SIZE.0, 300), |root| draw_dispositions(root, a, &source))?,
+        data: tables::dispositions_table(a)?.frame,
+    })
+}
+
+/// Chart 4: custody share against the honored share.
+pub fn figure_custody_sensitivity(dataset: &Dataset, a: &Analysis) -> Result<Figure> {
+    let source = source_line(dataset);
+    Ok(Figure {
+        name: "custody_sensitivity",
+        title: format!(
+            "Estimated custody share of hits (%) by share of detainers honored; marked: p = {}",
+            fmt_number(a.custody.honored_share)
+        ),
+        svg: render_svg(SIZE, |root| draw_custody_sensitivity(root, a, &source))?,
+        data: tables::sensitivity_table(a)?.frame,
+    })
+}
+
+/// Chart 5: case examples against the study window (`None` without cases).
+pub fn figure_case_timeline(dataset: &Dataset, a: &Analysis) -> Result<Option<Figure>> {
+    if dataset.cases.is_empty() {
+        return Ok(None);
+    }
+    let source = source_line(dataset);
+    let height = 120 + 34 * dataset.cases.len() as u32;
+    Ok(Some(Figure {
+        name: "case_timeline",
+        title: format!("Case examples by month against the study period {} to {}", a.period.start, a.period.end),
+        svg: render_svg((SIZE.0, height.max(260)), |root| draw_case_timeline(root, dataset, a, &source))?,
+        data: tables::cases_table(dataset, a)?.frame,
+    }))
+}
+
+/// Every chart for a dataset, in report order.
+pub fn all_figures(dataset: &Dataset, a: &Analysis) -> Result<Vec<Figure>> {
+    let mut figures = vec![
+        figure_hits_by_status(dataset, a)?,
+        figure_rate_by_status(dataset, a)?,
+        figure_dispositions(dataset, a)?,
+        figure_custody_sensitivity(dataset, a)?,
+    ];
+    figures.extend(figure_case_timeline(dataset, a)?);
+    Ok(figures)
+}

@@ -1,0 +1,46 @@
+//! # detainers
+//!
+//! Reproduce, check and extend a published analysis of ICE "Secure
+//! Communities" fingerprint hits and immigration detainers in Massachusetts
+//! (March 19 to May 30, 2018).
+//!
+//! The modules follow the pipeline: [`load`] reads files, [`validate`] and
+//! [`dataset`] turn them into checked tables, [`stats`], [`analysis`] and
+//! [`claims`] compute, [`tables`], [`chart`] and [`display`] show, and
+//! [`report`] writes everything to a folder.
+//!
+//! ```no_run
+//! let dataset = detainers::load_dataset("data/boston-2018")?;
+//! let analysis = detainers::analyse(&dataset, 0.5)?;
+//! assert_eq!(analysis.custody.in_custody, 218.0);
+//! # Ok::<(), detainers::Error>(())
+//! ```
+//!
+//! Notebooks need only this crate: polars, plotters, serde and serde_json are
+//! re-exported.
+
+#![warn(missing_docs)]
+
+pub mod analysis;
+pub mod chart;
+pub mod claims;
+pub mod dataset;
+pub mod display;
+pub mod error;
+pub mod load;
+pub mod paths;
+pub mod report;
+pub mod stats;
+pub mod tables;
+pub mod validate;
+
+pub use analysis::{analyse, Analysis};
+pub use claims::{check_claims, ClaimCheck, Verdict};
+pub use dataset::{load_dataset, Dataset};
+pub use error::{Error, Result};
+pub use report::{build_results, write_report, Results};
+
+pub use plotters;
+pub use polars;
+pub use serde;
+pub use serde_json;

@@ -1,0 +1,398 @@
+//! Report stage: `results.json` (the headline numbers, a public contract),
+//! `report.html` (one self-contained page), `figures/*.svg` with their data as
+//! CSV, and `tables/*.csv`. The only stage that writes files.
+
+use crate::analysis::{Analysis, CaseInWindow, Custody, GroupRate, OutcomeShare, PeriodStats, Totals};
+use crate::chart::{all_figures, Figure};
+use crate::claims::{ClaimCheck, Verdict};
+use crate::dataset::{Assumptions, Dataset, Source};
+use crate::display::{escape_html, fmt_count, fmt_number, fmt_p_value, fmt_percent, ShowTable};
+use crate::error::{Error, Result};
+use crate::stats::ChiSquareTest;
+use crate::tables;
+use polars::prelude::{CsvWriter, DataFrame, SerWriter};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// The custody estimate as published in `results.json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CustodyResult {
+    /// Honored share used.
+    pub honored_share: f64,
+    /// honored_share x detainers.
+    pub honored_detainers: f64,
+    /// CAP referrals + honored detainers.
+    pub in_custody: f64,
+    /// in_custody / hits.
+    pub share: f64,
+    /// hits - in_custody.
+    pub not_in_custody: f64,
+    /// not_in_custody / hits.
+    pub not_in_custody_share: f64,
+    /// Honored share at which the custody share reaches one half, if in 0..=1.
+    pub honored_share_for_half: Option<f64>,
+}
+
+impl CustodyResult {
+    fn new(c: &Custody, for_half: Option<f64>) -> Self {
+        CustodyResult {
+            honored_share: c.honored_share,
+            honored_detainers: c.honored_detainers,
+            in_custody: c.in_custody,
+            share: c.share,
+            not_in_custody: c.not_in_custody,
+            not_in_custody_share: c.not_in_custody_share,
+            honored_share_for_half: for_half,
+        }
+    }
+}
+
+/// Which dataset the results describe.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DatasetInfo {
+    /// `name` from `datapackage.json`.
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// Folder name.
+    pub folder: String,
+}
+
+/// Counts of claims by verdict.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VerdictCount {
+    /// Verdict.
+    pub verdict: Verdict,
+    /// Number of claims with it.
+    pub count: usize,
+}
+
+/// `results.json`: every headline number. Rates and shares are fractions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Results {
+    /// Which dataset.
+    pub dataset: DatasetInfo,
+    /// The study period.
+    pub period: PeriodStats,
+    /// Totals.
+    pub totals: Totals,
+    /// Custody estimate at the chosen honored share.
+    pub custody: CustodyResult,
+    /// Per-group rates.
+    pub by_status: Vec<GroupRate>,
+    /// Outcomes.
+    pub dispositions: Vec<OutcomeShare>,
+    /// Test of independence.
+    pub independence: Option<ChiSquareTest>,
+    /// Custody over honored shares 0..=1.
+    pub sensitivity: Vec<Custody>,
+    /// The claims ledger.
+    pub claims: Vec<ClaimCheck>,
+    /// Claims per verdict.
+    pub verdict_counts: Vec<VerdictCount>,
+    /// Case examples against the study period.
+    pub cases: Vec<CaseInWindow>,
+    /// The dataset's assumptions.
+    pub assumptions: Assumptions,
+    /// The dataset's sources.
+    pub sources: Vec<Source>,
+    /// Confidence level of every interval.
+    pub confidence: f64,
+    /// The program that wrote this.
+    pub generator: String,
+}
+
+/// Gather the results of an analysis and its claims ledger.
+pub fn build_results(dataset: &Dataset, a: &Analysis, claims: &[ClaimCheck]) -> Results {
+    let mut verdict_counts: Vec<VerdictCount> = Vec::new();
+    for c in claims {
+        match verdict_counts.iter_mut().find(|v| v.verdict == c.verdict) {
+            Some(v) => v.count += 1,
+            None => verdict_counts.push(VerdictCount {
+                verdict: c.verdict,
+                count: 1,
+            }),
+        }
+    }
+    Results {
+        dataset: DatasetInfo {
+            name: dataset.meta.name.clone(),
+            title: dataset.meta.title.clone(),
+            folder: folder_name(&dataset.dir),
+        },
+        period: a.period.clone(),
+        totals: a.totals.clone(),
+        custody: CustodyResult::new(&a.custody, a.honored_share_for_half),
+        by_status: a.by_status.clone(),
+        dispositions: a.dispositions.clone(),
+        independence: a.independence.clone(),
+        sensitivity: a.sensitivity.clone(),
+        claims: claims.to_vec(),
+        verdict_counts,
+        cases: a.cases.clone(),
+        assumptions: dataset.meta.assumptions.clone(),
+        sources: dataset.meta.sources.clone(),
+        confidence: crate::analysis::CONFIDENCE,
+        generator: format!("detainers {}", env!("CARGO_PKG_VERSION")),
+    }
+}
+
+fn folder_name(dir: &Path) -> String {
+    dir.file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// What [`write_report`] wrote.
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// The output folder.
+    pub out_dir: PathBuf,
+    /// Every file written, relative to `out_dir`.
+    pub files: Vec<PathBuf>,
+}
+
+fn write_file(out_dir: &Path, rel: &str, bytes: &[u8], written: &mut Vec<PathBuf>) -> Result<()> {
+    let path = out_dir.join(rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+    written.push(PathBuf::from(rel));
+    Ok(())
+}
+
+/// A DataFrame as CSV bytes.
+pub fn frame_to_csv(frame: &DataFrame) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    let mut frame = frame.clone();
+    CsvWriter::new(&mut buf).finish(&mut frame)?;
+    Ok(buf)
+}
+
+/// Analyse nothing, write everything: `results.json`, `report.html`,
+/// `figures/*.svg` + `.csv` and `tables/*.csv` under `out_dir`.
+///
+/// # Errors
+/// [`Error::Argument`] when `out_dir` is the dataset folder (inputs are never
+/// overwritten); I/O errors naming the path.
+pub fn write_report(
+    dataset: &Dataset,
+    a: &Analysis,
+    claims: &[ClaimCheck],
+    out_dir: &Path,
+) -> Result<Written> {
+    let same = |x: &Path, y: &Path| match (x.canonicalize(), y.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    };
+    if same(out_dir, &dataset.dir) {
+        return Err(Error::Argument(format!(
+            "output folder {} is the dataset folder; input files are never overwritten",
+            out_dir.display()
+        )));
+    }
+    let mut files = Vec::new();
+    let results = build_results(dataset, a, claims);
+    let json = serde_json::to_string_pretty(&results)
+        .map_err(|e| Error::Output(format!("results.json: {e}")))?;
+    write_file(out_dir, "results.json", format!("{json}\n").as_bytes(), &mut files)?;
+
+    let shown = report_tables(dataset, a, claims)?;
+    for (name, table) in &shown {
+        write_file(out_dir, &format!("tables/{name}.csv"), &frame_to_csv(&table.frame)?, &mut files)?;
+    }
+    let figures = all_figures(dataset, a)?;
+    for f in &figures {
+        write_file(out_dir, &format!("figures/{}.svg", f.name), f.svg.as_bytes(), &mut files)?;
+        write_file(out_dir, &format!("figures/{}.csv", f.name), &frame_to_csv(&f.data)?, &mut files)?;
+    }
+    let html = render_html(dataset, a, claims, &figures, &shown);
+    write_file(out_dir, "report.html", html.as_bytes(), &mut files)?;
+    Ok(Written {
+        out_dir: out_dir.to_path_buf(),
+        files,
+    })
+}
+
+/// The report's tables, by file stem.
+pub fn report_tables(dataset: &Dataset, a: &Analysis, claims: &[ClaimCheck]) -> Result<Vec<(&'static str, ShowTable)>> {
+    let mut t = vec![
+        ("status", tables::status_table(a)?),
+        ("dispositions", tables::dispositions_table(a)?),
+        ("custody_sensitivity", tables::sensitivity_table(a)?),
+        ("independence", tables::independence_table(a)?),
+    ];
+    if !claims.is_empty() {
+        t.push(("claims", tables::claims_table(claims)?));
+    }
+    if !dataset.cases.is_empty() {
+        t.push(("cases", tables::cases_table(dataset, a)?));
+    }
+    Ok(t)
+}
+
+const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ddd}
+table.data{border-collapse:collapse;margin:1em 0;font-size:.9em}
+table.data caption{text-align:left;font-weight:600;padding:.3em 0}
+table.data th,table.data td{border:1px solid #ccc;padding:.25em .5em;vertical-align:top}
+table.data td.num{text-align:right;font-variant-numeric:tabular-nums}
+figure{margin:1em 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.85em;color:#555}
+.verdict{font-weight:600;white-space:nowrap}
+.v-exact,.v-rounds_correctly,.v-supported{color:#006d4f}.v-approximately,.v-depends_on_assumption{color:#8a5a00}
+.v-not_supported{color:#b03a00}.v-not_checkable{color:#555}
+blockquote{margin:.2em 0;padding-left:.8em;border-left:3px solid #ccc;color:#333}
+ul.key li{margin:.3em 0}.note{color:#555;font-size:.9em}";
+
+fn render_html(
+    dataset: &Dataset,
+    a: &Analysis,
+    claims: &[ClaimCheck],
+    figures: &[Figure],
+    shown: &[(&'static str, ShowTable)],
+) -> String {
+    let e = escape_html;
+    let meta = &dataset.meta;
+    let fig = |name: &str| {
+        figures
+            .iter()
+            .find(|f| f.name == name)
+            .map(Figure::to_html)
+            .unwrap_or_default()
+    };
+    let table = |name: &str| {
+        shown
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| t.to_html())
+            .unwrap_or_default()
+    };
+    let c = &a.custody;
+    let mut h = String::new();
+    h.push_str(&format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{CSS}</style></head><body>\n",
+        e(&meta.title)
+    ));
+    h.push_str(&format!("<h1>{}</h1>\n", e(&meta.title)));
+    if let Some(d) = &meta.description {
+        h.push_str(&format!("<p>{}</p>\n", e(d)));
+    }
+    h.push_str(&format!(
+        "<p>Study period: {} to {} ({} days, {} weeks).</p>\n",
+        a.period.start,
+        a.period.end,
+        a.period.days,
+        fmt_number(a.period.weeks)
+    ));
+
+    h.push_str("<h2>Key figures</h2>\n<ul class=\"key\">\n");
+    h.push_str(&format!(
+        "<li>{} actionable hits; {} detainers issued ({}, 95% interval {} to {}).</li>\n",
+        fmt_count(a.totals.hits),
+        fmt_count(a.totals.detainers),
+        fmt_percent(a.totals.detainer_rate, 1),
+        a.totals.ci_low.map_or("n/a".into(), |v| fmt_percent(v, 1)),
+        a.totals.ci_high.map_or("n/a".into(), |v| fmt_percent(v, 1)),
+    ));
+    h.push_str(&format!(
+        "<li>Custody estimate at an honored share of {}: {} of {} ({}); not taken into custody: {}. With no detainer honored it would be {}; with all honored, {}.</li>\n",
+        fmt_number(c.honored_share),
+        fmt_number(c.in_custody),
+        fmt_count(a.totals.hits),
+        fmt_percent(c.share, 1),
+        fmt_number(c.not_in_custody),
+        a.sensitivity.first().map_or("n/a".into(), |s| fmt_percent(s.share, 1)),
+        a.sensitivity.last().map_or("n/a".into(), |s| fmt_percent(s.share, 1)),
+    ));
+    if let Some(p) = a.honored_share_for_half {
+        h.push_str(&format!(
+            "<li>The custody share reaches one half of hits at an honored share of {}.</li>\n",
+            fmt_number(p)
+        ));
+    }
+    if let Some(t) = &a.independence {
+        h.push_str(&format!(
+            "<li>Detainer issuance and status group: chi-square {} with {} degrees of freedom, p {}; Cram\u{e9}r's V {}; smallest expected count {}.</li>\n",
+            fmt_number(t.chi2),
+            t.df,
+            if t.p_value < 1e-4 { "< 0.0001".to_owned() } else { format!("= {}", fmt_p_value(t.p_value)) },
+            fmt_number(t.cramers_v),
+            fmt_number(t.min_expected)
+        ));
+    }
+    h.push_str("</ul>\n");
+
+    h.push_str("<h2>Hits and detainers by immigration status</h2>\n");
+    h.push_str(&fig("hits_by_status"));
+    h.push_str(&fig("rate_by_status"));
+    h.push_str(&table("status"));
+    h.push_str("<p class=\"note\">Intervals are 95% Wilson score intervals. They treat the period's hits as a sample of a process that could have produced others; small groups have wide intervals.</p>\n");
+    h.push_str(&table("independence"));
+
+    h.push_str("<h2>What happened to the hits</h2>\n");
+    h.push_str(&fig("dispositions"));
+    h.push_str(&table("dispositions"));
+
+    h.push_str("<h2>Custody estimate and its assumption</h2>\n");
+    let hs = &meta.assumptions.honored_share;
+    if let Some(q) = &hs.quote {
+        h.push_str(&format!("<blockquote>{}</blockquote>\n", e(q)));
+    }
+    if let Some(n) = &hs.note {
+        h.push_str(&format!("<p class=\"note\">{}</p>\n", e(n)));
+    }
+    h.push_str(&fig("custody_sensitivity"));
+    h.push_str(&table("custody_sensitivity"));
+
+    if !claims.is_empty() {
+        h.push_str("<h2>Claims ledger</h2>\n<table class=\"data\"><caption>Each claim quoted verbatim; each verdict computed by a rule from the data</caption><thead><tr><th>claim</th><th>verdict</th><th>arithmetic</th></tr></thead><tbody>\n");
+        for c in claims {
+            let key = serde_json::to_value(c.verdict)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            h.push_str(&format!(
+                "<tr id=\"claim-{}\"><td><blockquote>{}</blockquote>{}</td><td class=\"verdict v-{}\">{}{}</td><td>{}</td></tr>\n",
+                e(&c.id),
+                e(&c.quote),
+                c.note.as_deref().map_or(String::new(), |n| format!("<div class=\"note\">{}</div>", e(n))),
+                e(&key),
+                e(c.verdict.label()),
+                c.arithmetic_verdict.map_or(String::new(), |v| format!("<div class=\"note\">arithmetic: {}</div>", e(v.label()))),
+                e(&c.explanation)
+            ));
+        }
+        h.push_str("</tbody></table>\n");
+    }
+
+    if !dataset.cases.is_empty() {
+        h.push_str("<h2>Case examples and the study period</h2>\n");
+        let inside = a.cases.iter().filter(|c| c.fit != crate::analysis::WindowFit::Outside).count();
+        h.push_str(&format!(
+            "<p>{} of {} case examples are dated (by month) inside or partly inside the study period; the others fall before it, so they are not among the period's hits.</p>\n",
+            inside,
+            a.cases.len()
+        ));
+        h.push_str(&fig("case_timeline"));
+        h.push_str(&table("cases"));
+    }
+
+    h.push_str("<h2>Sources</h2>\n<ul>\n");
+    for s in &meta.sources {
+        h.push_str(&format!(
+            "<li>{}{}, \u{201c}{}\u{201d}.{}{}</li>\n",
+            e(s.author.as_deref().unwrap_or("")),
+            s.published.as_deref().map_or(String::new(), |p| format!(" ({})", e(p))),
+            e(&s.title),
+            s.url.as_deref().map_or(String::new(), |u| format!(" <a href=\"{}\">{}</a>", e(u), e(u))),
+            s.caveat.as_deref().map_or(String::new(), |c| format!(" <span class=\"note\">{}</span>", e(c))),
+        ));
+    }
+    h.push_str(&format!(
+        "</ul>\n<p class=\"note\">Data folder: data/{}. Generated by detainers {}.</p>\n</body></html>\n",
+        e(&folder_name(&dataset.dir)),
+        env!("CARGO_PKG_VERSION")
+    ));
+    h
+}

@@ -1,0 +1,45 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// The bundled dataset.
+pub fn boston() -> PathBuf {
+    detainers::paths::dataset_dir("boston-2018")
+}
+
+/// A test fixture path.
+pub fn fixture(rel: &str) -> PathBuf {
+    detainers::paths::repo_root().join("tests/fixtures").join(rel)
+}
+
+/// Copy the bundled dataset into a fresh temporary folder (so a test can
+/// replace one file without touching the real inputs).
+pub fn copy_of_boston() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for entry in std::fs::read_dir(boston()).expect("read data dir") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copy");
+    }
+    dir
+}
+
+/// A file from `../shared` (third-party data or the seed article). In CI
+/// (`CI=true`) a missing file fails the test loudly; elsewhere the test is
+/// skipped with a message saying why.
+pub fn shared_file(rel: &str) -> Option<PathBuf> {
+    let path = detainers::paths::repo_root().join("..").join("shared").join(rel);
+    if path.exists() {
+        return Some(path);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{} is missing; CI must have ../shared beside the clone", path.display());
+    }
+    eprintln!("SKIP: {} not found (outside CI this test is skipped)", path.display());
+    None
+}
+
+/// Read a file to a string.
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
