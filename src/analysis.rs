@@ -113,7 +113,11 @@ pub fn custody_estimate(cap: u64, detainers: u64, hits: u64, honored_share: f64)
     let honored_detainers = honored_share * detainers as f64;
     let in_custody = cap as f64 + honored_detainers;
     let hits_f = hits as f64;
-    let share = if hits > 0 { in_custody / hits_f } else { f64::NAN };
+    let share = if hits > 0 {
+        in_custody / hits_f
+    } else {
+        f64::NAN
+    };
     Custody {
         honored_share,
         honored_detainers,
@@ -125,7 +129,12 @@ pub fn custody_estimate(cap: u64, detainers: u64, hits: u64, honored_share: f64)
 }
 
 /// The honored share at which the custody share equals `target`, if one in 0..=1 does.
-pub fn honored_share_for_custody_share(cap: u64, detainers: u64, hits: u64, target: f64) -> Option<f64> {
+pub fn honored_share_for_custody_share(
+    cap: u64,
+    detainers: u64,
+    hits: u64,
+    target: f64,
+) -> Option<f64> {
     if detainers == 0 {
         return None;
     }
@@ -318,7 +327,10 @@ pub fn analyse(dataset: &Dataset, honored_share: f64) -> Result<Analysis> {
         "Total",
         hits,
         detainers,
-        status.printed_total.as_ref().and_then(|t| t.published_percent),
+        status
+            .printed_total
+            .as_ref()
+            .and_then(|t| t.published_percent),
     );
     let totals = Totals {
         hits,
@@ -423,7 +435,10 @@ mod tests {
         };
         assert_eq!(case_in_window(&case("2018-04"), &p).fit, WindowFit::Inside);
         let may = case_in_window(&case("2018-05"), &p);
-        assert_eq!((may.fit, may.days_inside, may.days_in_month), (WindowFit::Partly, 30, 31));
+        assert_eq!(
+            (may.fit, may.days_inside, may.days_in_month),
+            (WindowFit::Partly, 30, 31)
+        );
         let march = case_in_window(&case("2018-03"), &p);
         assert_eq!((march.fit, march.days_inside), (WindowFit::Partly, 13));
         assert_eq!(case_in_window(&case("2018-02"), &p).fit, WindowFit::Outside);

@@ -147,7 +147,11 @@ impl Ranged for KeyedAxis {
 
     fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
         let span = self.range.end - self.range.start;
-        let t = if span == 0.0 { 0.0 } else { (value - self.range.start) / span };
+        let t = if span == 0.0 {
+            0.0
+        } else {
+            (value - self.range.start) / span
+        };
         limit.0 + (f64::from(limit.1 - limit.0) * t).round() as i32
     }
 
@@ -165,13 +169,27 @@ fn category_points(n: usize) -> Vec<f64> {
     (0..n).map(|i| i as f64 + 0.5).collect()
 }
 
+/// Width in pixels for a category axis' labels (about 6.6 px per character
+/// at the 12 px label size), so long labels are not clipped.
+fn label_area_width(labels: &[String]) -> u32 {
+    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    (longest as f64 * 6.6 + 24.0).clamp(80.0, 420.0) as u32
+}
+
+/// Bottom of row `i` of `n` on a category axis: row 0 is drawn at the top,
+/// so the chart reads downwards in table order.
+fn row_bottom(n: usize, i: usize) -> f64 {
+    (n - 1 - i) as f64
+}
+
+/// The label of the row whose band holds `y` (the inverse of [`row_bottom`]).
 fn category_label(labels: &[String], y: f64) -> String {
-    let i = y.floor();
-    if i >= 0.0 && (i as usize) < labels.len() {
-        labels[i as usize].clone()
-    } else {
-        String::new()
+    let n = labels.len();
+    let band = y.floor();
+    if band < 0.0 || band as usize >= n {
+        return String::new();
     }
+    labels[n - 1 - band as usize].clone()
 }
 
 /// Horizontal grouped bars: hits and detainers per status group.
@@ -186,24 +204,32 @@ pub fn draw_hits_by_status<DB: DrawingBackend>(
     let max = a.by_status.iter().map(|g| g.hits).max().unwrap_or(1) as f64;
     let mut chart = ChartBuilder::on(&area)
         .caption(
-            format!("Hits and detainers by immigration status (people), {} to {}", a.period.start, a.period.end),
+            format!(
+                "Hits and detainers by immigration status (people), {} to {}",
+                a.period.start, a.period.end
+            ),
             title_style(),
         )
         .margin(12)
         .x_label_area_size(36)
-        .y_label_area_size(230)
-        .build_cartesian_2d(0f64..max * 1.15, KeyedAxis::new(0f64..n as f64, category_points(n)))
+        .y_label_area_size(label_area_width(&labels))
+        .build_cartesian_2d(
+            0f64..max * 1.15,
+            KeyedAxis::new(0f64..n as f64, category_points(n)),
+        )
         .map_err(out)?;
     let fmt_y = |y: &f64| category_label(&labels, *y);
+    let fmt_people = |x: &f64| fmt_number(x.round());
     chart
         .configure_mesh()
         .disable_y_mesh()
         .y_label_formatter(&fmt_y)
+        .x_label_formatter(&fmt_people)
         .x_desc("people")
         .draw()
         .map_err(out)?;
     // Row i is drawn top to bottom so the table order reads downwards.
-    let row_y = |i: usize| (n - 1 - i) as f64;
+    let row_y = |i: usize| row_bottom(n, i);
     chart
         .draw_series(a.by_status.iter().enumerate().map(|(i, g)| {
             let y = row_y(i);
@@ -215,7 +241,10 @@ pub fn draw_hits_by_status<DB: DrawingBackend>(
     chart
         .draw_series(a.by_status.iter().enumerate().map(|(i, g)| {
             let y = row_y(i);
-            Rectangle::new([(0.0, y + 0.12), (g.detainers as f64, y + 0.48)], ORANGE.filled())
+            Rectangle::new(
+                [(0.0, y + 0.12), (g.detainers as f64, y + 0.48)],
+                ORANGE.filled(),
+            )
         }))
         .map_err(out)?
         .label("detainers issued")
@@ -224,8 +253,16 @@ pub fn draw_hits_by_status<DB: DrawingBackend>(
         .draw_series(a.by_status.iter().enumerate().flat_map(|(i, g)| {
             let y = row_y(i);
             [
-                Text::new(g.hits.to_string(), (g.hits as f64 + max * 0.01, y + 0.82), ("sans-serif", 12).into_font()),
-                Text::new(g.detainers.to_string(), (g.detainers as f64 + max * 0.01, y + 0.42), ("sans-serif", 12).into_font()),
+                Text::new(
+                    g.hits.to_string(),
+                    (g.hits as f64 + max * 0.01, y + 0.82),
+                    ("sans-serif", 12).into_font(),
+                ),
+                Text::new(
+                    g.detainers.to_string(),
+                    (g.detainers as f64 + max * 0.01, y + 0.42),
+                    ("sans-serif", 12).into_font(),
+                ),
             ]
         }))
         .map_err(out)?;
@@ -254,13 +291,19 @@ pub fn draw_rate_by_status<DB: DrawingBackend>(
     let n = labels.len();
     let mut chart = ChartBuilder::on(&area)
         .caption(
-            format!("Detainer rate by status (% of hits, 95% interval), {} to {}", a.period.start, a.period.end),
+            format!(
+                "Detainer rate by status (% of hits, 95% interval), {} to {}",
+                a.period.start, a.period.end
+            ),
             title_style(),
         )
         .margin(12)
         .x_label_area_size(36)
-        .y_label_area_size(260)
-        .build_cartesian_2d(0f64..1f64, KeyedAxis::new(0f64..n as f64, category_points(n)))
+        .y_label_area_size(label_area_width(&labels))
+        .build_cartesian_2d(
+            0f64..1f64,
+            KeyedAxis::new(0f64..n as f64, category_points(n)),
+        )
         .map_err(out)?;
     let fmt_y = |y: &f64| category_label(&labels, *y);
     let fmt_x = |x: &f64| fmt_percent(*x, 0);
@@ -281,19 +324,24 @@ pub fn draw_rate_by_status<DB: DrawingBackend>(
         .map_err(out)?
         .label(format!("all groups: {}", fmt_percent(overall, 1)))
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], GREY.stroke_width(1)));
-    let row_y = |i: usize| (n - 1 - i) as f64 + 0.5;
+    let row_y = |i: usize| row_bottom(n, i) + 0.5;
     chart
         .draw_series(a.by_status.iter().enumerate().filter_map(|(i, g)| {
             let ci = g.interval()?;
-            Some(PathElement::new(vec![(ci.low, row_y(i)), (ci.high, row_y(i))], BLUE.stroke_width(3)))
+            Some(PathElement::new(
+                vec![(ci.low, row_y(i)), (ci.high, row_y(i))],
+                BLUE.stroke_width(3),
+            ))
         }))
         .map_err(out)?
         .label("95% Wilson interval")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLUE.stroke_width(3)));
     chart
-        .draw_series(a.by_status.iter().enumerate().filter_map(|(i, g)| {
-            Some(Circle::new((g.rate?, row_y(i)), 5, VERMILLION.filled()))
-        }))
+        .draw_series(
+            a.by_status.iter().enumerate().filter_map(|(i, g)| {
+                Some(Circle::new((g.rate?, row_y(i)), 5, VERMILLION.filled()))
+            }),
+        )
         .map_err(out)?
         .label("rate")
         .legend(|(x, y)| Circle::new((x + 7, y), 5, VERMILLION.filled()));
@@ -308,7 +356,7 @@ pub fn draw_rate_by_status<DB: DrawingBackend>(
         .map_err(out)?;
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
+        .position(SeriesLabelPosition::LowerLeft)
         .background_style(WHITE.mix(0.9))
         .border_style(GREY)
         .draw()
@@ -328,27 +376,38 @@ pub fn draw_dispositions<DB: DrawingBackend>(
     let max = a.dispositions.iter().map(|d| d.count).max().unwrap_or(1) as f64;
     let mut chart = ChartBuilder::on(&area)
         .caption(
-            format!("ICE's response to {} hits (people), {} to {}", a.totals.hits, a.period.start, a.period.end),
+            format!(
+                "ICE's response to {} hits (people), {} to {}",
+                a.totals.hits, a.period.start, a.period.end
+            ),
             title_style(),
         )
         .margin(12)
         .x_label_area_size(36)
-        .y_label_area_size(330)
-        .build_cartesian_2d(0f64..max * 1.2, KeyedAxis::new(0f64..n as f64, category_points(n)))
+        .y_label_area_size(label_area_width(&labels))
+        .build_cartesian_2d(
+            0f64..max * 1.2,
+            KeyedAxis::new(0f64..n as f64, category_points(n)),
+        )
         .map_err(out)?;
     let fmt_y = |y: &f64| category_label(&labels, *y);
+    let fmt_people = |x: &f64| fmt_number(x.round());
     chart
         .configure_mesh()
         .disable_y_mesh()
         .y_label_formatter(&fmt_y)
+        .x_label_formatter(&fmt_people)
         .x_desc("people")
         .draw()
         .map_err(out)?;
     let colours = [ORANGE, VERMILLION, GREEN];
-    let row_y = |i: usize| (n - 1 - i) as f64;
+    let row_y = |i: usize| row_bottom(n, i);
     chart
         .draw_series(a.dispositions.iter().enumerate().map(|(i, d)| {
-            Rectangle::new([(0.0, row_y(i) + 0.2), (d.count as f64, row_y(i) + 0.8)], colours[i % 3].filled())
+            Rectangle::new(
+                [(0.0, row_y(i) + 0.2), (d.count as f64, row_y(i) + 0.8)],
+                colours[i % 3].filled(),
+            )
         }))
         .map_err(out)?;
     chart
@@ -452,12 +511,19 @@ pub fn draw_case_timeline<DB: DrawingBackend>(
     let area = with_footer(root, source)?;
     let cases = &dataset.cases;
     let n = cases.len().max(1);
-    let labels: Vec<String> = cases
+    let labels: Vec<String> = cases.iter().map(|c| c.id.clone()).collect();
+    let first = cases
         .iter()
-        .map(|c| c.id.clone())
-        .collect();
-    let first = cases.iter().map(|c| c.month).min().unwrap_or(a.period.start).min(a.period.start);
-    let last = cases.iter().map(|c| c.month).max().unwrap_or(a.period.end).max(a.period.end);
+        .map(|c| c.month)
+        .min()
+        .unwrap_or(a.period.start)
+        .min(a.period.start);
+    let last = cases
+        .iter()
+        .map(|c| c.month)
+        .max()
+        .unwrap_or(a.period.end)
+        .max(a.period.end);
     let x0 = day_number(first) - 20.0;
     let x1 = day_number(last) + 45.0;
     let mut ticks = Vec::new();
@@ -483,7 +549,7 @@ pub fn draw_case_timeline<DB: DrawingBackend>(
         )
         .margin(12)
         .x_label_area_size(36)
-        .y_label_area_size(200)
+        .y_label_area_size(label_area_width(&labels))
         .build_cartesian_2d(
             KeyedAxis::new(x0..x1, ticks),
             KeyedAxis::new(0f64..n as f64, category_points(n)),
@@ -494,7 +560,7 @@ pub fn draw_case_timeline<DB: DrawingBackend>(
             .map(|d| d.format("%Y-%m").to_string())
             .unwrap_or_default()
     };
-    let fmt_y = |y: &f64| category_label(&labels, n as f64 - 1.0 - y.floor());
+    let fmt_y = |y: &f64| category_label(&labels, *y);
     chart
         .configure_mesh()
         .disable_y_mesh()
@@ -513,19 +579,23 @@ pub fn draw_case_timeline<DB: DrawingBackend>(
         .map_err(out)?
         .label("study period")
         .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], SKY.mix(0.3).filled()));
-    let row_y = |i: usize| (n - 1 - i) as f64 + 0.5;
+    let row_y = |i: usize| row_bottom(n, i) + 0.5;
     chart
         .draw_series(cases.iter().enumerate().map(|(i, c)| {
             let start = day_number(c.month);
-            let end = start + crate::analysis::case_in_window(c, &dataset.meta.period).days_in_month as f64;
-            PathElement::new(vec![(start, row_y(i)), (end, row_y(i))], BLUE.stroke_width(6))
+            let end = start
+                + crate::analysis::case_in_window(c, &dataset.meta.period).days_in_month as f64;
+            PathElement::new(
+                vec![(start, row_y(i)), (end, row_y(i))],
+                BLUE.stroke_width(6),
+            )
         }))
         .map_err(out)?
         .label("month the source gives")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLUE.stroke_width(6)));
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
+        .position(SeriesLabelPosition::LowerLeft)
         .background_style(WHITE.mix(0.9))
         .border_style(GREY)
         .draw()
@@ -538,7 +608,10 @@ pub fn figure_hits_by_status(dataset: &Dataset, a: &Analysis) -> Result<Figure> 
     let source = source_line(dataset);
     Ok(Figure {
         name: "hits_by_status",
-        title: format!("Hits and detainers by immigration status (people), {} to {}", a.period.start, a.period.end),
+        title: format!(
+            "Hits and detainers by immigration status (people), {} to {}",
+            a.period.start, a.period.end
+        ),
         svg: render_svg(SIZE, |root| draw_hits_by_status(root, a, &source))?,
         data: tables::status_table(a)?.frame,
     })
@@ -549,7 +622,10 @@ pub fn figure_rate_by_status(dataset: &Dataset, a: &Analysis) -> Result<Figure> 
     let source = source_line(dataset);
     Ok(Figure {
         name: "rate_by_status",
-        title: format!("Detainer rate by status (% of hits, 95% Wilson interval), {} to {}", a.period.start, a.period.end),
+        title: format!(
+            "Detainer rate by status (% of hits, 95% Wilson interval), {} to {}",
+            a.period.start, a.period.end
+        ),
         svg: render_svg(SIZE, |root| draw_rate_by_status(root, a, &source))?,
         data: tables::status_table(a)?.frame,
     })
@@ -560,7 +636,10 @@ pub fn figure_dispositions(dataset: &Dataset, a: &Analysis) -> Result<Figure> {
     let source = source_line(dataset);
     Ok(Figure {
         name: "dispositions",
-        title: format!("ICE's response to {} hits (people), {} to {}", a.totals.hits, a.period.start, a.period.end),
+        title: format!(
+            "ICE's response to {} hits (people), {} to {}",
+            a.totals.hits, a.period.start, a.period.end
+        ),
         svg: render_svg((SIZE.0, 300), |root| draw_dispositions(root, a, &source))?,
         data: tables::dispositions_table(a)?.frame,
     })
@@ -589,8 +668,13 @@ pub fn figure_case_timeline(dataset: &Dataset, a: &Analysis) -> Result<Option<Fi
     let height = 120 + 34 * dataset.cases.len() as u32;
     Ok(Some(Figure {
         name: "case_timeline",
-        title: format!("Case examples by month against the study period {} to {}", a.period.start, a.period.end),
-        svg: render_svg((SIZE.0, height.max(260)), |root| draw_case_timeline(root, dataset, a, &source))?,
+        title: format!(
+            "Case examples by month against the study period {} to {}",
+            a.period.start, a.period.end
+        ),
+        svg: render_svg((SIZE.0, height.max(260)), |root| {
+            draw_case_timeline(root, dataset, a, &source)
+        })?,
         data: tables::cases_table(dataset, a)?.frame,
     }))
 }
@@ -605,4 +689,21 @@ pub fn all_figures(dataset: &Dataset, a: &Analysis) -> Result<Vec<Figure>> {
     ];
     figures.extend(figure_case_timeline(dataset, a)?);
     Ok(figures)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_row_is_labelled_with_its_own_name() {
+        let labels: Vec<String> = ["first", "second", "third"].map(String::from).to_vec();
+        for (i, name) in labels.iter().enumerate() {
+            let centre = row_bottom(labels.len(), i) + 0.5;
+            assert_eq!(&category_label(&labels, centre), name);
+        }
+        assert_eq!(category_label(&labels, -0.5), "");
+        assert_eq!(category_label(&labels, 3.5), "");
+        assert_eq!(row_bottom(3, 0), 2.0);
+    }
 }

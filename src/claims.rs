@@ -139,7 +139,10 @@ pub fn measure(name: &str, groups: &[String], dataset: &Dataset, a: &Analysis) -
         ),
         "totals.detainer_rate" => Measure::fixed(
             a.totals.detainer_rate,
-            format!("{det_s} / {hits_s} = {}", fmt_percent(a.totals.detainer_rate, 2)),
+            format!(
+                "{det_s} / {hits_s} = {}",
+                fmt_percent(a.totals.detainer_rate, 2)
+            ),
         )
         .fraction(),
         "dispositions.sum" => Measure::fixed(
@@ -185,7 +188,10 @@ pub fn measure(name: &str, groups: &[String], dataset: &Dataset, a: &Analysis) -
         },
         "cases.count" => Measure::fixed(
             dataset.cases.len() as f64,
-            format!("{} case examples described in the source", dataset.cases.len()),
+            format!(
+                "{} case examples described in the source",
+                dataset.cases.len()
+            ),
         ),
         "status.rate" | "status.hits" | "status.detainers" => {
             let [group] = groups else { return None };
@@ -202,7 +208,9 @@ pub fn measure(name: &str, groups: &[String], dataset: &Dataset, a: &Analysis) -
                     ),
                 )
                 .fraction(),
-                "status.hits" => Measure::fixed(g.hits as f64, format!("{}: {} hits", g.status, g.hits)),
+                "status.hits" => {
+                    Measure::fixed(g.hits as f64, format!("{}: {} hits", g.status, g.hits))
+                }
                 _ => Measure::fixed(
                     g.detainers as f64,
                     format!("{}: {} detainers", g.status, g.detainers),
@@ -255,7 +263,10 @@ fn scale(unit: Option<Unit>, m: &Measure) -> f64 {
 
 fn show(value: f64, unit: Option<Unit>) -> String {
     match unit {
-        Some(Unit::Percent) => format!("{}%", fmt_number(value)),
+        Some(Unit::Percent) if (value - value.round()).abs() < 1e-9 => {
+            format!("{}%", value.round())
+        }
+        Some(Unit::Percent) => format!("{value:.2}%"),
         Some(Unit::Weeks) => format!("{} weeks", fmt_number(value)),
         _ => fmt_number(value),
     }
@@ -268,9 +279,15 @@ fn classify(measured: f64, printed: &str, unit: Option<Unit>) -> (Verdict, Strin
     let shown = show(measured, unit);
     let claimed_s = show(claimed, unit);
     if diff.abs() < 1e-9 {
-        (Verdict::Exact, format!("{shown} equals the claimed {claimed_s}"))
+        (
+            Verdict::Exact,
+            format!("{shown} equals the claimed {claimed_s}"),
+        )
     } else if (round_to(measured, decimals(printed)) - claimed).abs() < 1e-9 {
-        (Verdict::RoundsCorrectly, format!("{shown} rounds to the claimed {claimed_s}"))
+        (
+            Verdict::RoundsCorrectly,
+            format!("{shown} rounds to the claimed {claimed_s}"),
+        )
     } else if diff.abs() <= APPROXIMATE_TOLERANCE * claimed.abs() {
         let gap = if unit == Some(Unit::Percent) {
             format!("{} percentage points", fmt_number(diff.abs()))
@@ -332,7 +349,11 @@ fn check_number(spec: &ClaimSpec, m: &Measure, a: &Analysis, dataset: &Dataset) 
                 (_, false) => "is below",
             };
             (
-                if holds { Verdict::Supported } else { Verdict::NotSupported },
+                if holds {
+                    Verdict::Supported
+                } else {
+                    Verdict::NotSupported
+                },
                 format!(
                     "{} {relation} {}",
                     show(measured, spec.unit),
@@ -399,8 +420,10 @@ fn check_number(spec: &ClaimSpec, m: &Measure, a: &Analysis, dataset: &Dataset) 
 }
 
 fn check_groups(spec: &ClaimSpec, a: &Analysis) -> ClaimCheck {
-    let (named, others): (Vec<_>, Vec<_>) =
-        a.by_status.iter().partition(|g| spec.groups.contains(&g.status));
+    let (named, others): (Vec<_>, Vec<_>) = a
+        .by_status
+        .iter()
+        .partition(|g| spec.groups.contains(&g.status));
     let pool = |gs: &[&crate::analysis::GroupRate]| {
         let h: u64 = gs.iter().map(|g| g.hits).sum();
         let d: u64 = gs.iter().map(|g| g.detainers).sum();
@@ -430,18 +453,24 @@ fn check_groups(spec: &ClaimSpec, a: &Analysis) -> ClaimCheck {
     let n = named.len();
     let all = ranked.len();
     let strict = if higher {
-        ranked.iter().take(n).all(|g| spec.groups.contains(&g.status))
+        ranked
+            .iter()
+            .take(n)
+            .all(|g| spec.groups.contains(&g.status))
     } else {
-        ranked.iter().skip(all - n).all(|g| spec.groups.contains(&g.status))
+        ranked
+            .iter()
+            .skip(all - n)
+            .all(|g| spec.groups.contains(&g.status))
     };
     let test = chi_square_independence(&[vec![nd, nh - nd], vec![od, oh - od]]);
     let test_s = test.map_or_else(
         || "no test possible".to_owned(),
         |t| {
             format!(
-                "chi-square {} with 1 degree of freedom, p = {}",
+                "chi-square {} with 1 degree of freedom, {}",
                 fmt_number(t.chi2),
-                crate::display::fmt_p_value(t.p_value)
+                crate::display::fmt_p_clause(t.p_value)
             )
         },
     );
@@ -462,7 +491,11 @@ fn check_groups(spec: &ClaimSpec, a: &Analysis) -> ClaimCheck {
         id: spec.id.clone(),
         quote: spec.quote.clone(),
         rule: spec.rule,
-        verdict: if holds { Verdict::Supported } else { Verdict::NotSupported },
+        verdict: if holds {
+            Verdict::Supported
+        } else {
+            Verdict::NotSupported
+        },
         arithmetic_verdict: None,
         explanation,
         claimed: None,
@@ -533,11 +566,17 @@ mod tests {
     #[test]
     fn classify_covers_each_numeric_verdict() {
         assert_eq!(classify(456.0, "456", Some(Unit::Count)).0, Verdict::Exact);
-        assert_eq!(classify(60.714, "61", Some(Unit::Percent)).0, Verdict::RoundsCorrectly);
+        assert_eq!(
+            classify(60.714, "61", Some(Unit::Percent)).0,
+            Verdict::RoundsCorrectly
+        );
         let (v, text) = classify(47.807, "50", Some(Unit::Percent));
         assert_eq!(v, Verdict::Approximately);
         assert!(text.contains("2.19 percentage points below"), "{text}");
-        assert_eq!(classify(30.0, "50", Some(Unit::Percent)).0, Verdict::NotSupported);
+        assert_eq!(
+            classify(30.0, "50", Some(Unit::Percent)).0,
+            Verdict::NotSupported
+        );
     }
 
     #[test]
@@ -549,7 +588,10 @@ mod tests {
             is_fraction: true,
         };
         let (lo, hi) = p_range(&m, 0.475, 0.485).unwrap();
-        assert!((lo - 0.493_52).abs() < 1e-4 && (hi - 0.514_63).abs() < 1e-4, "{lo} {hi}");
+        assert!(
+            (lo - 0.493_52).abs() < 1e-4 && (hi - 0.514_63).abs() < 1e-4,
+            "{lo} {hi}"
+        );
         assert_eq!(p_range(&m, 0.9, 1.0), None);
     }
 }

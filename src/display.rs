@@ -59,6 +59,15 @@ pub fn fmt_p_value(p: f64) -> String {
     }
 }
 
+/// A p-value as a clause: `p < 0.0001` or `p = 0.0123`.
+pub fn fmt_p_clause(p: f64) -> String {
+    if p < 1e-4 {
+        "p < 0.0001".into()
+    } else {
+        format!("p = {p:.4}")
+    }
+}
+
 /// Escape text for HTML element content and attribute values.
 ///
 /// ```
@@ -129,7 +138,10 @@ impl ShowTable {
     pub fn to_html(&self) -> String {
         let df = &self.frame;
         let mut html = String::from("<table class=\"data\">\n");
-        html.push_str(&format!("<caption>{}</caption>\n<thead><tr>", escape_html(&self.caption)));
+        html.push_str(&format!(
+            "<caption>{}</caption>\n<thead><tr>",
+            escape_html(&self.caption)
+        ));
         for name in df.get_column_names() {
             html.push_str(&format!("<th>{}</th>", escape_html(name)));
         }

@@ -199,7 +199,12 @@ pub fn read_csv(path: &Path, required: &[&str], optional: &[&str]) -> Result<Csv
     })
 }
 
-fn check_headers(path: &Path, headers: &[String], required: &[&str], optional: &[&str]) -> Result<()> {
+fn check_headers(
+    path: &Path,
+    headers: &[String],
+    required: &[&str],
+    optional: &[&str],
+) -> Result<()> {
     for (i, name) in headers.iter().enumerate() {
         if name.is_empty() {
             return Err(Error::input(
@@ -210,7 +215,12 @@ fn check_headers(path: &Path, headers: &[String], required: &[&str], optional: &
             ));
         }
         if headers[..i].contains(name) {
-            return Err(Error::input(path, Some(1), Some(name), "column appears twice"));
+            return Err(Error::input(
+                path,
+                Some(1),
+                Some(name),
+                "column appears twice",
+            ));
         }
         if !required.contains(&name.as_str()) && !optional.contains(&name.as_str()) {
             let mut known: Vec<&str> = required.to_vec();

@@ -8,7 +8,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "detainers", version, about = "Reproduce and check an analysis of ICE detainers")]
+#[command(
+    name = "detainers",
+    version,
+    about = "Reproduce and check an analysis of ICE detainers"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -32,12 +36,19 @@ enum Command {
 
 fn run(cli: Cli) -> detainers::Result<()> {
     let (data, out, honored_share) = match cli.command {
-        Some(Command::Report { data, out, honored_share }) => (data, out, honored_share),
+        Some(Command::Report {
+            data,
+            out,
+            honored_share,
+        }) => (data, out, honored_share),
         None => (paths::dataset_dir("boston-2018"), None, None),
     };
     let dataset = load_dataset(&data)?;
     let out = out.unwrap_or_else(|| {
-        let name = data.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_else(|| "report".into());
+        let name = data
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "report".into());
         paths::output_dir(&name)
     });
     let p = honored_share.unwrap_or(dataset.meta.assumptions.honored_share.value);

@@ -23,5 +23,11 @@ pub fn output_dir(name: &str) -> PathBuf {
 pub fn shared_real_data() -> PathBuf {
     std::env::var_os("DETAINERS_SHARED_DATA")
         .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("..").join("shared").join("data").join("real"))
+        .unwrap_or_else(|| {
+            repo_root()
+                .join("..")
+                .join("shared")
+                .join("data")
+                .join("real")
+        })
 }

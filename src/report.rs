@@ -2,11 +2,13 @@
 //! `report.html` (one self-contained page), `figures/*.svg` with their data as
 //! CSV, and `tables/*.csv`. The only stage that writes files.
 
-use crate::analysis::{Analysis, CaseInWindow, Custody, GroupRate, OutcomeShare, PeriodStats, Totals};
+use crate::analysis::{
+    Analysis, CaseInWindow, Custody, GroupRate, OutcomeShare, PeriodStats, Totals,
+};
 use crate::chart::{all_figures, Figure};
 use crate::claims::{ClaimCheck, Verdict};
 use crate::dataset::{Assumptions, Dataset, Source};
-use crate::display::{escape_html, fmt_count, fmt_number, fmt_p_value, fmt_percent, ShowTable};
+use crate::display::{escape_html, fmt_count, fmt_number, fmt_p_clause, fmt_percent, ShowTable};
 use crate::error::{Error, Result};
 use crate::stats::ChiSquareTest;
 use crate::tables;
@@ -196,16 +198,36 @@ pub fn write_report(
     let results = build_results(dataset, a, claims);
     let json = serde_json::to_string_pretty(&results)
         .map_err(|e| Error::Output(format!("results.json: {e}")))?;
-    write_file(out_dir, "results.json", format!("{json}\n").as_bytes(), &mut files)?;
+    write_file(
+        out_dir,
+        "results.json",
+        format!("{json}\n").as_bytes(),
+        &mut files,
+    )?;
 
     let shown = report_tables(dataset, a, claims)?;
     for (name, table) in &shown {
-        write_file(out_dir, &format!("tables/{name}.csv"), &frame_to_csv(&table.frame)?, &mut files)?;
+        write_file(
+            out_dir,
+            &format!("tables/{name}.csv"),
+            &frame_to_csv(&table.frame)?,
+            &mut files,
+        )?;
     }
     let figures = all_figures(dataset, a)?;
     for f in &figures {
-        write_file(out_dir, &format!("figures/{}.svg", f.name), f.svg.as_bytes(), &mut files)?;
-        write_file(out_dir, &format!("figures/{}.csv", f.name), &frame_to_csv(&f.data)?, &mut files)?;
+        write_file(
+            out_dir,
+            &format!("figures/{}.svg", f.name),
+            f.svg.as_bytes(),
+            &mut files,
+        )?;
+        write_file(
+            out_dir,
+            &format!("figures/{}.csv", f.name),
+            &frame_to_csv(&f.data)?,
+            &mut files,
+        )?;
     }
     let html = render_html(dataset, a, claims, &figures, &shown);
     write_file(out_dir, "report.html", html.as_bytes(), &mut files)?;
@@ -216,7 +238,11 @@ pub fn write_report(
 }
 
 /// The report's tables, by file stem.
-pub fn report_tables(dataset: &Dataset, a: &Analysis, claims: &[ClaimCheck]) -> Result<Vec<(&'static str, ShowTable)>> {
+pub fn report_tables(
+    dataset: &Dataset,
+    a: &Analysis,
+    claims: &[ClaimCheck],
+) -> Result<Vec<(&'static str, ShowTable)>> {
     let mut t = vec![
         ("status", tables::status_table(a)?),
         ("dispositions", tables::dispositions_table(a)?),
@@ -313,10 +339,10 @@ fn render_html(
     }
     if let Some(t) = &a.independence {
         h.push_str(&format!(
-            "<li>Detainer issuance and status group: chi-square {} with {} degrees of freedom, p {}; Cram\u{e9}r's V {}; smallest expected count {}.</li>\n",
+            "<li>Detainer issuance and status group: chi-square {} with {} degrees of freedom, {}; Cram\u{e9}r's V {}; smallest expected count {}.</li>\n",
             fmt_number(t.chi2),
             t.df,
-            if t.p_value < 1e-4 { "< 0.0001".to_owned() } else { format!("= {}", fmt_p_value(t.p_value)) },
+            fmt_p_clause(t.p_value),
             fmt_number(t.cramers_v),
             fmt_number(t.min_expected)
         ));
@@ -368,7 +394,11 @@ fn render_html(
 
     if !dataset.cases.is_empty() {
         h.push_str("<h2>Case examples and the study period</h2>\n");
-        let inside = a.cases.iter().filter(|c| c.fit != crate::analysis::WindowFit::Outside).count();
+        let inside = a
+            .cases
+            .iter()
+            .filter(|c| c.fit != crate::analysis::WindowFit::Outside)
+            .count();
         h.push_str(&format!(
             "<p>{} of {} case examples are dated (by month) inside or partly inside the study period; the others fall before it, so they are not among the period's hits.</p>\n",
             inside,
@@ -383,10 +413,19 @@ fn render_html(
         h.push_str(&format!(
             "<li>{}{}, \u{201c}{}\u{201d}.{}{}</li>\n",
             e(s.author.as_deref().unwrap_or("")),
-            s.published.as_deref().map_or(String::new(), |p| format!(" ({})", e(p))),
+            s.published
+                .as_deref()
+                .map_or(String::new(), |p| format!(" ({})", e(p))),
             e(&s.title),
-            s.url.as_deref().map_or(String::new(), |u| format!(" <a href=\"{}\">{}</a>", e(u), e(u))),
-            s.caveat.as_deref().map_or(String::new(), |c| format!(" <span class=\"note\">{}</span>", e(c))),
+            s.url.as_deref().map_or(String::new(), |u| format!(
+                " <a href=\"{}\">{}</a>",
+                e(u),
+                e(u)
+            )),
+            s.caveat.as_deref().map_or(String::new(), |c| format!(
+                " <span class=\"note\">{}</span>",
+                e(c)
+            )),
         ));
     }
     h.push_str(&format!(

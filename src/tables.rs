@@ -57,7 +57,11 @@ pub fn dispositions_table(a: &Analysis) -> Result<ShowTable> {
     )?;
     Ok(ShowTable::new(
         frame,
-        format!("ICE's response to {} hits, {}", a.totals.hits, period_label(a)),
+        format!(
+            "ICE's response to {} hits, {}",
+            a.totals.hits,
+            period_label(a)
+        ),
     )
     .with_percent(&["share_of_hits"]))
 }

@@ -138,7 +138,10 @@ pub fn dispositions(csv: &CsvTable, status: &StatusTable) -> Result<Dispositions
             csv.error(
                 row,
                 "outcome",
-                format!("unknown outcome '{key}'; expected one of: {}", known.join(", ")),
+                format!(
+                    "unknown outcome '{key}'; expected one of: {}",
+                    known.join(", ")
+                ),
             )
         })?;
         if let Some((_, line)) = found.iter().find(|(d, _)| d.outcome == outcome) {
@@ -149,7 +152,9 @@ pub fn dispositions(csv: &CsvTable, status: &StatusTable) -> Result<Dispositions
             ));
         }
         let count = csv.count(row, "count")?;
-        let label = csv.optional_text(row, "label").unwrap_or_else(|| key.clone());
+        let label = csv
+            .optional_text(row, "label")
+            .unwrap_or_else(|| key.clone());
         found.push((
             Disposition {
                 outcome,
@@ -245,7 +250,11 @@ pub fn claims(csv: &CsvTable, status: &StatusTable) -> Result<Vec<ClaimSpec>> {
         let needs_number = matches!(rule, Rule::Value | Rule::LessThan | Rule::AtLeast);
         if needs_number {
             if measure.is_none() {
-                return Err(csv.error(row, "measure", format!("rule '{rule_key}' needs a measure")));
+                return Err(csv.error(
+                    row,
+                    "measure",
+                    format!("rule '{rule_key}' needs a measure"),
+                ));
             }
             if claimed.is_none() {
                 return Err(csv.error(row, "claimed", format!("rule '{rule_key}' needs a number")));
@@ -303,8 +312,8 @@ pub fn cases(csv: &CsvTable) -> Result<Vec<CaseExample>> {
             return Err(csv.error(row, "id", format!("'{id}' is listed twice")));
         }
         let month_text = csv.required_text(row, "month")?;
-        let month = NaiveDate::parse_from_str(&format!("{month_text}-01"), "%Y-%m-%d")
-            .map_err(|_| {
+        let month =
+            NaiveDate::parse_from_str(&format!("{month_text}-01"), "%Y-%m-%d").map_err(|_| {
                 csv.error(
                     row,
                     "month",

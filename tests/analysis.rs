@@ -15,7 +15,10 @@ fn totals_and_custody_match_the_article() {
     assert!((a.totals.detainer_rate - 216.0 / 456.0).abs() < 1e-12);
     assert_eq!(a.totals.published_matches, Some(true));
     let c = a.custody;
-    assert_eq!((c.honored_detainers, c.in_custody, c.not_in_custody), (108.0, 218.0, 238.0));
+    assert_eq!(
+        (c.honored_detainers, c.in_custody, c.not_in_custody),
+        (108.0, 218.0, 238.0)
+    );
     assert_eq!((c.share * 1000.0).round() / 1000.0, 0.478);
     assert!((a.honored_share_for_half.unwrap() - 0.546_296).abs() < 1e-6);
 }
@@ -26,11 +29,21 @@ fn every_printed_percentage_rounds_correctly() {
     let printed: Vec<(String, f64, bool)> = a
         .by_status
         .iter()
-        .map(|g| (g.status.clone(), g.published_percent.unwrap(), g.published_matches.unwrap()))
+        .map(|g| {
+            (
+                g.status.clone(),
+                g.published_percent.unwrap(),
+                g.published_matches.unwrap(),
+            )
+        })
         .collect();
     assert_eq!(printed.len(), 6);
     assert!(printed.iter().all(|(_, _, ok)| *ok), "{printed:?}");
-    let rates: Vec<f64> = a.by_status.iter().map(|g| (g.rate.unwrap() * 1e4).round() / 1e4).collect();
+    let rates: Vec<f64> = a
+        .by_status
+        .iter()
+        .map(|g| (g.rate.unwrap() * 1e4).round() / 1e4)
+        .collect();
     assert_eq!(rates, [0.6071, 0.697, 0.4701, 0.2672, 0.4648, 0.6923]);
 }
 
@@ -46,13 +59,20 @@ fn the_test_of_independence_gives_chi2_39_55_on_5_df() {
 #[test]
 fn the_smallest_group_has_the_widest_interval() {
     let a = boston();
-    let orec = a.by_status.iter().find(|g| g.status == "Order of Supervision/OREC").unwrap();
+    let orec = a
+        .by_status
+        .iter()
+        .find(|g| g.status == "Order of Supervision/OREC")
+        .unwrap();
     assert!((orec.ci_low.unwrap() - 0.4237).abs() < 5e-4);
     assert!((orec.ci_high.unwrap() - 0.8732).abs() < 5e-4);
     let widest = a
         .by_status
         .iter()
-        .max_by(|x, y| (x.ci_high.unwrap() - x.ci_low.unwrap()).total_cmp(&(y.ci_high.unwrap() - y.ci_low.unwrap())))
+        .max_by(|x, y| {
+            (x.ci_high.unwrap() - x.ci_low.unwrap())
+                .total_cmp(&(y.ci_high.unwrap() - y.ci_low.unwrap()))
+        })
         .unwrap();
     assert_eq!(widest.status, "Order of Supervision/OREC");
 }
@@ -80,9 +100,20 @@ fn two_case_examples_fall_in_the_study_period() {
     use detainers::analysis::WindowFit;
     let a = boston();
     let fits: Vec<(&str, WindowFit)> = a.cases.iter().map(|c| (c.id.as_str(), c.fit)).collect();
-    let inside: Vec<&str> = fits.iter().filter(|(_, f)| *f != WindowFit::Outside).map(|(id, _)| *id).collect();
+    let inside: Vec<&str> = fits
+        .iter()
+        .filter(|(_, f)| *f != WindowFit::Outside)
+        .map(|(id, _)| *id)
+        .collect();
     assert_eq!(inside, ["quincy-uber-rape", "chelsea-assault"]);
-    assert_eq!(a.cases.iter().find(|c| c.id == "chelsea-assault").unwrap().fit, WindowFit::Partly);
+    assert_eq!(
+        a.cases
+            .iter()
+            .find(|c| c.id == "chelsea-assault")
+            .unwrap()
+            .fit,
+        WindowFit::Partly
+    );
 }
 
 #[test]

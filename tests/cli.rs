@@ -19,7 +19,9 @@ fn results(dir: &Path) -> Value {
 }
 
 fn num(v: &Value, pointer: &str) -> f64 {
-    v.pointer(pointer).and_then(Value::as_f64).unwrap_or_else(|| panic!("{pointer} missing in results.json"))
+    v.pointer(pointer)
+        .and_then(Value::as_f64)
+        .unwrap_or_else(|| panic!("{pointer} missing in results.json"))
 }
 
 #[test]
@@ -38,12 +40,23 @@ fn report_on_the_bundled_dataset_writes_every_output() {
     assert_eq!(num(&r, "/custody/in_custody"), 218.0);
     assert_eq!((num(&r, "/custody/share") * 1000.0).round() / 1000.0, 0.478);
     assert_eq!(num(&r, "/custody/not_in_custody"), 238.0);
-    assert_eq!((num(&r, "/independence/chi2") * 100.0).round() / 100.0, 39.55);
+    assert_eq!(
+        (num(&r, "/independence/chi2") * 100.0).round() / 100.0,
+        39.55
+    );
     assert_eq!(num(&r, "/independence/df"), 5.0);
     let groups = r["by_status"].as_array().unwrap();
     assert_eq!(groups.len(), 6);
     for g in groups {
-        for key in ["status", "hits", "detainers", "rate", "ci_low", "ci_high", "published_percent"] {
+        for key in [
+            "status",
+            "hits",
+            "detainers",
+            "rate",
+            "ci_low",
+            "ci_high",
+            "published_percent",
+        ] {
             assert!(!g[key].is_null(), "{key} in {g}");
         }
         assert_eq!(g["published_matches"], true);
@@ -55,25 +68,56 @@ fn report_on_the_bundled_dataset_writes_every_output() {
             assert!(c[key].is_string(), "{key} in {c}");
         }
     }
-    for f in ["report.html", "tables/status.csv", "tables/claims.csv", "tables/cases.csv", "tables/dispositions.csv", "tables/custody_sensitivity.csv"] {
+    for f in [
+        "report.html",
+        "tables/status.csv",
+        "tables/claims.csv",
+        "tables/cases.csv",
+        "tables/dispositions.csv",
+        "tables/custody_sensitivity.csv",
+    ] {
         assert!(out.path().join(f).is_file(), "{f} missing");
     }
-    for fig in ["hits_by_status", "rate_by_status", "dispositions", "custody_sensitivity", "case_timeline"] {
+    for fig in [
+        "hits_by_status",
+        "rate_by_status",
+        "dispositions",
+        "custody_sensitivity",
+        "case_timeline",
+    ] {
         let svg = common::read(&out.path().join(format!("figures/{fig}.svg")));
-        assert!(svg.starts_with("<svg") && svg.contains("Source: Jessica M. Vaughan"), "{fig}");
-        assert!(out.path().join(format!("figures/{fig}.csv")).is_file(), "{fig}.csv missing");
+        assert!(
+            svg.starts_with("<svg") && svg.contains("Source: Jessica M. Vaughan"),
+            "{fig}"
+        );
+        assert!(
+            out.path().join(format!("figures/{fig}.csv")).is_file(),
+            "{fig}.csv missing"
+        );
     }
     let html = common::read(&out.path().join("report.html"));
-    assert!(html.contains("<svg") && html.contains("Claims ledger") && html.contains("depends on an assumption"));
+    assert!(
+        html.contains("<svg")
+            && html.contains("Claims ledger")
+            && html.contains("depends on an assumption")
+    );
     let status_csv = common::read(&out.path().join("tables/status.csv"));
-    assert!(status_csv.starts_with("status,hits,detainers,rate,ci_low,ci_high,published_percent,published_matches\n"));
+    assert!(status_csv.starts_with(
+        "status,hits,detainers,rate,ci_low,ci_high,published_percent,published_matches\n"
+    ));
     assert!(status_csv.contains("Final Order of Removal,56,34,0.6071"));
 }
 
 #[test]
 fn the_honored_share_flag_moves_the_custody_estimate() {
     let out = tempfile::tempdir().unwrap();
-    let o = detainers(&["report", "--out", out.path().to_str().unwrap(), "--honored-share", "0.25"]);
+    let o = detainers(&[
+        "report",
+        "--out",
+        out.path().to_str().unwrap(),
+        "--honored-share",
+        "0.25",
+    ]);
     assert!(o.status.success());
     let r = results(out.path());
     assert_eq!(num(&r, "/custody/in_custody"), 164.0);
@@ -84,7 +128,13 @@ fn the_honored_share_flag_moves_the_custody_estimate() {
 fn a_second_dataset_runs_with_no_code_change_and_escapes_its_labels() {
     let out = tempfile::tempdir().unwrap();
     let data = common::fixture("synthetic-2019");
-    let o = detainers(&["report", "--data", data.to_str().unwrap(), "--out", out.path().to_str().unwrap()]);
+    let o = detainers(&[
+        "report",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let r = results(out.path());
     assert_eq!(num(&r, "/period/days"), 90.0);
@@ -98,30 +148,63 @@ fn a_second_dataset_runs_with_no_code_change_and_escapes_its_labels() {
     assert_eq!(num(&r, "/independence/df"), 3.0);
     assert_eq!(r["by_status"][3]["status"], "Group <D>");
     assert!(r["by_status"][0]["published_matches"].is_null());
-    let verdicts: Vec<&str> = r["claims"].as_array().unwrap().iter().map(|c| c["verdict"].as_str().unwrap()).collect();
-    assert_eq!(verdicts, ["depends_on_assumption", "rounds_correctly", "supported"]);
+    let verdicts: Vec<&str> = r["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["verdict"].as_str().unwrap())
+        .collect();
+    assert_eq!(verdicts, ["depends_on_assumption", "exact", "supported"]);
     let html = common::read(&out.path().join("report.html"));
     assert!(html.contains("Group &lt;D&gt;") && !html.contains("Group <D>"));
     let svg = common::read(&out.path().join("figures/hits_by_status.svg"));
     assert!(svg.contains("Group &lt;D&gt;") && !svg.contains("Group <D>"));
-    assert!(!out.path().join("figures/case_timeline.svg").exists(), "no cases, no timeline");
+    assert!(
+        !out.path().join("figures/case_timeline.svg").exists(),
+        "no cases, no timeline"
+    );
 }
 
 #[test]
 fn bad_inputs_exit_2_with_one_line_and_no_panic() {
     let dir = common::copy_of_boston();
-    std::fs::copy(common::fixture("bad/status_detainers_exceed_hits.csv"), dir.path().join("status.csv")).unwrap();
+    std::fs::copy(
+        common::fixture("bad/status_detainers_exceed_hits.csv"),
+        dir.path().join("status.csv"),
+    )
+    .unwrap();
     let out = tempfile::tempdir().unwrap();
     for args in [
-        vec!["report", "--data", dir.path().to_str().unwrap(), "--out", out.path().to_str().unwrap()],
-        vec!["report", "--data", "/nonexistent", "--out", out.path().to_str().unwrap()],
-        vec!["report", "--out", out.path().to_str().unwrap(), "--honored-share", "2"],
+        vec![
+            "report",
+            "--data",
+            dir.path().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        vec![
+            "report",
+            "--data",
+            "/nonexistent",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        vec![
+            "report",
+            "--out",
+            out.path().to_str().unwrap(),
+            "--honored-share",
+            "2",
+        ],
     ] {
         let o = detainers(&args);
         let stderr = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
-        assert!(stderr.starts_with("error: ") && !stderr.contains("panicked"), "{stderr}");
+        assert!(
+            stderr.starts_with("error: ") && !stderr.contains("panicked"),
+            "{stderr}"
+        );
     }
     let o = detainers(&["report", "--honored-share", "lots"]);
     assert_eq!(o.status.code(), Some(2));
@@ -143,7 +226,12 @@ fn results_match_the_frozen_copy() {
         std::fs::write(&frozen_path, &fresh).unwrap();
     }
     let frozen = common::read(&frozen_path);
-    let strip_version = |s: &str| s.lines().filter(|l| !l.contains("\"generator\"")).collect::<Vec<_>>().join("\n");
+    let strip_version = |s: &str| {
+        s.lines()
+            .filter(|l| !l.contains("\"generator\""))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     assert!(
         strip_version(&fresh) == strip_version(&frozen),
         "results.json differs from {}: output data has changed, is this expected?",

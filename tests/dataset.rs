@@ -12,8 +12,15 @@ fn the_bundled_dataset_loads_with_six_groups_and_a_checked_total() {
     assert_eq!(d.status.rows.len(), 6);
     assert_eq!(d.status.total_hits(), 456);
     assert_eq!(d.status.total_detainers(), 216);
-    let total = d.status.printed_total.as_ref().expect("the article's Total row");
-    assert_eq!((total.hits, total.detainers, total.published_percent), (456, 216, Some(47.0)));
+    let total = d
+        .status
+        .printed_total
+        .as_ref()
+        .expect("the article's Total row");
+    assert_eq!(
+        (total.hits, total.detainers, total.published_percent),
+        (456, 216, Some(47.0))
+    );
     assert_eq!(d.dispositions.count(Outcome::DetainerAndWarrant), 216);
     assert_eq!(d.dispositions.count(Outcome::ReleasedBeforeAction), 130);
     assert_eq!(d.dispositions.count(Outcome::ReferredToCap), 110);
@@ -28,7 +35,10 @@ fn the_bundled_dataset_loads_with_six_groups_and_a_checked_total() {
 fn a_second_dataset_with_crlf_bom_quotes_spaces_and_renamed_files_loads() {
     let d = load_dataset(fixture("synthetic-2019")).unwrap();
     let names: Vec<&str> = d.status.rows.iter().map(|r| r.status.as_str()).collect();
-    assert_eq!(names, ["Group A", "Group B, with comma", "Group C", "Group <D>"]);
+    assert_eq!(
+        names,
+        ["Group A", "Group B, with comma", "Group C", "Group <D>"]
+    );
     assert_eq!(d.status.total_hits(), 200);
     assert_eq!(d.dispositions.count(Outcome::ReleasedBeforeAction), 60);
     assert!(d.cases.is_empty());
@@ -38,8 +48,14 @@ fn a_second_dataset_with_crlf_bom_quotes_spaces_and_renamed_files_loads() {
 /// return the one-line error.
 fn error_with(file: &str, bad_fixture: &str) -> String {
     let dir = copy_of_boston();
-    std::fs::copy(fixture(&format!("bad/{bad_fixture}")), dir.path().join(file)).unwrap();
-    let err = load_dataset(dir.path()).expect_err("bad input must fail").to_string();
+    std::fs::copy(
+        fixture(&format!("bad/{bad_fixture}")),
+        dir.path().join(file),
+    )
+    .unwrap();
+    let err = load_dataset(dir.path())
+        .expect_err("bad input must fail")
+        .to_string();
     assert!(!err.contains('\n'), "one line: {err}");
     // Report the error relative to the temporary folder.
     err.replace(&format!("{}/", dir.path().display()), "")
@@ -76,7 +92,11 @@ fn each_bad_input_names_file_line_and_column() {
 #[test]
 fn an_unknown_measure_is_reported_at_its_claims_line() {
     let dir = copy_of_boston();
-    std::fs::copy(fixture("bad/claims_unknown_measure.csv"), dir.path().join("claims.csv")).unwrap();
+    std::fs::copy(
+        fixture("bad/claims_unknown_measure.csv"),
+        dir.path().join("claims.csv"),
+    )
+    .unwrap();
     let d = load_dataset(dir.path()).unwrap();
     let a = detainers::analyse(&d, 0.5).unwrap();
     let err = detainers::check_claims(&d, &a).unwrap_err().to_string();
@@ -86,9 +106,16 @@ fn an_unknown_measure_is_reported_at_its_claims_line() {
 #[test]
 fn a_broken_datapackage_names_its_line() {
     let dir = copy_of_boston();
-    std::fs::write(dir.path().join("datapackage.json"), "{\n  \"name\": \"x\",\n  oops\n}\n").unwrap();
+    std::fs::write(
+        dir.path().join("datapackage.json"),
+        "{\n  \"name\": \"x\",\n  oops\n}\n",
+    )
+    .unwrap();
     let err = load_dataset(dir.path()).unwrap_err().to_string();
-    assert!(err.contains("datapackage.json:3: not a valid data package"), "{err}");
+    assert!(
+        err.contains("datapackage.json:3: not a valid data package"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -107,7 +134,10 @@ fn loading_never_modifies_the_inputs() {
         .unwrap()
         .map(|e| {
             let e = e.unwrap();
-            (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
         })
         .collect();
     let d = load_dataset(boston()).unwrap();
@@ -116,9 +146,15 @@ fn loading_never_modifies_the_inputs() {
     let out = tempfile::tempdir().unwrap();
     detainers::write_report(&d, &a, &claims, out.path()).unwrap();
     for (name, bytes) in before {
-        assert_eq!(std::fs::read(boston().join(&name)).unwrap(), bytes, "{name} changed");
+        assert_eq!(
+            std::fs::read(boston().join(&name)).unwrap(),
+            bytes,
+            "{name} changed"
+        );
     }
     // Writing into the dataset folder itself is refused.
-    let err = detainers::write_report(&d, &a, &claims, &boston()).unwrap_err().to_string();
+    let err = detainers::write_report(&d, &a, &claims, &boston())
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("input files are never overwritten"), "{err}");
 }

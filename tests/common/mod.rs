@@ -10,7 +10,9 @@ pub fn boston() -> PathBuf {
 
 /// A test fixture path.
 pub fn fixture(rel: &str) -> PathBuf {
-    detainers::paths::repo_root().join("tests/fixtures").join(rel)
+    detainers::paths::repo_root()
+        .join("tests/fixtures")
+        .join(rel)
 }
 
 /// Copy the bundled dataset into a fresh temporary folder (so a test can
@@ -28,14 +30,23 @@ pub fn copy_of_boston() -> tempfile::TempDir {
 /// (`CI=true`) a missing file fails the test loudly; elsewhere the test is
 /// skipped with a message saying why.
 pub fn shared_file(rel: &str) -> Option<PathBuf> {
-    let path = detainers::paths::repo_root().join("..").join("shared").join(rel);
+    let path = detainers::paths::repo_root()
+        .join("..")
+        .join("shared")
+        .join(rel);
     if path.exists() {
         return Some(path);
     }
     if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{} is missing; CI must have ../shared beside the clone", path.display());
+        panic!(
+            "{} is missing; CI must have ../shared beside the clone",
+            path.display()
+        );
     }
-    eprintln!("SKIP: {} not found (outside CI this test is skipped)", path.display());
+    eprintln!(
+        "SKIP: {} not found (outside CI this test is skipped)",
+        path.display()
+    );
     None
 }
 
