@@ -659,14 +659,19 @@ pub fn figure_custody_sensitivity(dataset: &Dataset, a: &Analysis) -> Result<Fig
     })
 }
 
-/// Chart 5: case examples against the study window (`None` without cases).
-pub fn figure_case_timeline(dataset: &Dataset, a: &Analysis) -> Result<Option<Figure>> {
+/// Chart 5: case examples against the study window.
+///
+/// # Errors
+/// [`Error::Output`] when the dataset has no case examples.
+pub fn figure_case_timeline(dataset: &Dataset, a: &Analysis) -> Result<Figure> {
     if dataset.cases.is_empty() {
-        return Ok(None);
+        return Err(Error::Output(
+            "the dataset has no cases.csv, so there is no timeline to draw".into(),
+        ));
     }
     let source = source_line(dataset);
     let height = 120 + 34 * dataset.cases.len() as u32;
-    Ok(Some(Figure {
+    Ok(Figure {
         name: "case_timeline",
         title: format!(
             "Case examples by month against the study period {} to {}",
@@ -676,7 +681,7 @@ pub fn figure_case_timeline(dataset: &Dataset, a: &Analysis) -> Result<Option<Fi
             draw_case_timeline(root, dataset, a, &source)
         })?,
         data: tables::cases_table(dataset, a)?.frame,
-    }))
+    })
 }
 
 /// Every chart for a dataset, in report order.
@@ -687,7 +692,9 @@ pub fn all_figures(dataset: &Dataset, a: &Analysis) -> Result<Vec<Figure>> {
         figure_dispositions(dataset, a)?,
         figure_custody_sensitivity(dataset, a)?,
     ];
-    figures.extend(figure_case_timeline(dataset, a)?);
+    if !dataset.cases.is_empty() {
+        figures.push(figure_case_timeline(dataset, a)?);
+    }
     Ok(figures)
 }
 

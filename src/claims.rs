@@ -505,6 +505,13 @@ fn check_groups(spec: &ClaimSpec, a: &Analysis) -> ClaimCheck {
     }
 }
 
+/// The checks with the given ids, in the order the ids are given.
+pub fn select_claims(checks: &[ClaimCheck], ids: &[&str]) -> Vec<ClaimCheck> {
+    ids.iter()
+        .filter_map(|id| checks.iter().find(|c| c.id == *id).cloned())
+        .collect()
+}
+
 /// Check every claim of a dataset against an analysis of it.
 ///
 /// # Errors

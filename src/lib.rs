@@ -28,6 +28,7 @@ pub mod dataset;
 pub mod display;
 pub mod error;
 pub mod load;
+pub mod notebook;
 pub mod paths;
 pub mod report;
 pub mod stats;
@@ -39,6 +40,26 @@ pub use claims::{check_claims, ClaimCheck, Verdict};
 pub use dataset::{load_dataset, Dataset};
 pub use error::{Error, Result};
 pub use report::{build_results, write_report, Results};
+
+/// Everything a notebook needs, in one `use detainers::prelude::*;`.
+pub mod prelude {
+    pub use crate::analysis::{analyse, custody_estimate, Analysis, CONFIDENCE};
+    pub use crate::chart::{
+        all_figures, figure_case_timeline, figure_custody_sensitivity, figure_dispositions,
+        figure_hits_by_status, figure_rate_by_status, Figure,
+    };
+    pub use crate::claims::{check_claims, select_claims, ClaimCheck, Verdict};
+    pub use crate::dataset::{load_dataset, Dataset};
+    pub use crate::display::ShowTable;
+    pub use crate::error::{Error, Result};
+    pub use crate::notebook::{key_numbers, KeyNumbers};
+    pub use crate::paths::{dataset_dir, output_dir, repo_root};
+    pub use crate::report::{build_results, write_report};
+    pub use crate::tables::{
+        cases_table, claims_table, dispositions_table, independence_table, precision_table,
+        sensitivity_table, status_table, verdict_counts_table,
+    };
+}
 
 pub use plotters;
 pub use polars;

@@ -47,6 +47,35 @@ pub fn status_table(a: &Analysis) -> Result<ShowTable> {
     .with_percent(&["rate", "ci_low", "ci_high"]))
 }
 
+/// How precise each group's rate is: the 95% interval's width and whether it
+/// excludes the all-groups rate. Small groups have wide intervals, so a rate
+/// far from the average can still be indistinguishable from it.
+pub fn precision_table(a: &Analysis) -> Result<ShowTable> {
+    let overall = a.totals.detainer_rate;
+    let mut rows = a.by_status.clone();
+    rows.sort_by_key(|g| g.hits);
+    let frame = df!(
+        "status" => rows.iter().map(|g| g.status.clone()).collect::<Vec<_>>(),
+        "hits" => rows.iter().map(|g| g.hits).collect::<Vec<_>>(),
+        "rate" => rows.iter().map(|g| g.rate).collect::<Vec<_>>(),
+        "ci_low" => rows.iter().map(|g| g.ci_low).collect::<Vec<_>>(),
+        "ci_high" => rows.iter().map(|g| g.ci_high).collect::<Vec<_>>(),
+        "ci_width" => rows.iter().map(|g| Some(g.ci_high? - g.ci_low?)).collect::<Vec<_>>(),
+        "differs_from_all_groups" => rows
+            .iter()
+            .map(|g| Some(g.ci_low? > overall || g.ci_high? < overall))
+            .collect::<Vec<_>>(),
+    )?;
+    Ok(ShowTable::new(
+        frame,
+        format!(
+            "Precision of each group's detainer rate, smallest group first: 95% Wilson interval, and whether it excludes the all-groups rate ({:.1}%)",
+            overall * 100.0
+        ),
+    )
+    .with_percent(&["rate", "ci_low", "ci_high", "ci_width"]))
+}
+
 /// ICE's response to the hits: count and share of all hits per outcome.
 pub fn dispositions_table(a: &Analysis) -> Result<ShowTable> {
     let frame = df!(
@@ -114,6 +143,26 @@ pub fn claims_table(checks: &[ClaimCheck]) -> Result<ShowTable> {
     Ok(ShowTable::new(
         frame,
         "Claims ledger: each claim quoted verbatim, with the verdict a rule computes from the data",
+    ))
+}
+
+/// How many claims got each verdict.
+pub fn verdict_counts_table(checks: &[ClaimCheck]) -> Result<ShowTable> {
+    let mut counts: Vec<(&'static str, u32)> = Vec::new();
+    for c in checks {
+        let label = c.verdict.label();
+        match counts.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((label, 1)),
+        }
+    }
+    let frame = df!(
+        "verdict" => counts.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
+        "claims" => counts.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
+    )?;
+    Ok(ShowTable::new(
+        frame,
+        format!("Verdicts over {} claims", checks.len()),
     ))
 }
 

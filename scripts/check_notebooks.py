@@ -1,0 +1,275 @@
+#!/usr/bin/env python3
+"""Execute every notebook through the Jupyter kernel protocol and check it.
+
+For each notebooks/NN-*.ipynb, in order:
+  1. execute it with nbclient on the `rust` kernel (explicit timeouts);
+  2. fail on any error output, and on panics, which evcxr reports only as
+     stderr text (nbclient would carry on);
+  3. compare every key-numbers output (application/json, kind
+     "detainers.key_numbers") with results.json written by the detainers
+     binary for the same dataset and honored share;
+  4. compare the fresh outputs with the committed ones, after normalising what
+     legitimately varies (execution counts, the clone's absolute path);
+  5. write the executed notebook and its HTML to out/notebooks/.
+
+--refresh writes the fresh outputs back into notebooks/ instead of comparing.
+--warm runs only a one-cell warm-up that fills evcxr's build cache.
+The last line is "notebooks: N passed, N failed".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbconvert import HTMLExporter
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+OUT = ROOT / "out" / "notebooks"
+BINARY = ROOT / "target" / "debug" / "detainers"
+CELL_TIMEOUT = 1800  # a cold first cell compiles polars: minutes on 2 cores
+STARTUP_TIMEOUT = 300
+DEP_CELL = ':cache 4096\n:dep detainers = { path = ".." }'
+# Re-runs of a notebook with one edit, checked for errors and key numbers (the
+# committed outputs are not compared): notebook 04 on a second dataset.
+VARIANTS = {
+    "04-your-own-data.ipynb": [
+        ('repo_root().join("data/boston-2018")', 'repo_root().join("tests/fixtures/synthetic-2019")'),
+    ],
+}
+PANIC_MARKERS = ("panicked at", "RUST_BACKTRACE", "Segmentation fault")
+COMPARED_MIME = ("text/plain", "text/html", "image/svg+xml", "image/png", "application/json")
+
+
+class NotebookFailure(Exception):
+    """A notebook failed a check; the message says which cell and why."""
+
+
+def execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    client = NotebookClient(
+        nb,
+        kernel_name="rust",
+        timeout=CELL_TIMEOUT,
+        startup_timeout=STARTUP_TIMEOUT,
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    )
+    try:
+        client.execute()
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as e:
+        raise NotebookFailure(f"execution stopped: {str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__}") from e
+    return nb
+
+
+def cell_label(i: int, cell) -> str:
+    first = "".join(cell.source).strip().splitlines()
+    return f"cell {i} ({first[0][:60] if first else 'empty'})"
+
+
+def check_errors(nb) -> None:
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            if out.output_type == "error":
+                raise NotebookFailure(f"{cell_label(i, cell)}: {out.ename}: {out.evalue[:500]}")
+            if out.output_type == "stream" and out.name == "stderr":
+                text = out.text
+                if any(m in text for m in PANIC_MARKERS) or "error[" in text or text.startswith("Error"):
+                    raise NotebookFailure(f"{cell_label(i, cell)}: stderr: {text.strip()[:500]}")
+
+
+def key_number_outputs(nb):
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            value = data.get("application/json")
+            if isinstance(value, dict) and value.get("kind") == "detainers.key_numbers":
+                yield i, cell, value
+
+
+def dataset_folder(name: str) -> Path:
+    for base in (ROOT / "data", ROOT / "tests" / "fixtures"):
+        if (base / name / "datapackage.json").exists():
+            return base / name
+    raise NotebookFailure(f"key numbers name dataset '{name}', which is neither in data/ nor tests/fixtures/")
+
+
+def results_for(name: str, honored_share: float) -> dict:
+    out = ROOT / "out" / "notebook-checks" / f"{name}-p{honored_share}"
+    run = subprocess.run(
+        [str(BINARY), "report", "--data", str(dataset_folder(name)), "--out", str(out),
+         "--honored-share", repr(honored_share)],
+        capture_output=True, text=True,
+    )
+    if run.returncode != 0:
+        raise NotebookFailure(f"detainers report failed for {name}: {run.stderr.strip()}")
+    return json.loads((out / "results.json").read_text())
+
+
+def check_key_numbers(nb) -> int:
+    checked = 0
+    for i, cell, k in key_number_outputs(nb):
+        r = results_for(k["dataset"], k["honored_share"])
+        pairs = {
+            "hits": r["totals"]["hits"],
+            "detainers": r["totals"]["detainers"],
+            "detainer_rate": r["totals"]["detainer_rate"],
+            "in_custody": r["custody"]["in_custody"],
+            "custody_share": r["custody"]["share"],
+            "not_in_custody": r["custody"]["not_in_custody"],
+            "chi2": (r.get("independence") or {}).get("chi2"),
+            "df": (r.get("independence") or {}).get("df"),
+        }
+        for key, expected in pairs.items():
+            got = k.get(key)
+            same = (got is None and expected is None) or (
+                got is not None and expected is not None and abs(float(got) - float(expected)) < 1e-9
+            )
+            if not same:
+                raise NotebookFailure(f"{cell_label(i, cell)}: {key} is {got} but results.json says {expected}")
+        checked += 1
+    return checked
+
+
+def normalise(nb) -> list:
+    """The outputs that must not change between runs, cell by cell."""
+    root = str(ROOT)
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        outs = []
+        for out in cell.get("outputs", []):
+            if out.output_type == "stream":
+                outs.append(("stream", out.name, out.text.replace(root, "<repo>").rstrip()))
+            elif out.output_type in ("execute_result", "display_data"):
+                data = {}
+                for mime in COMPARED_MIME:
+                    if mime in out.get("data", {}):
+                        value = out["data"][mime]
+                        text = json.dumps(value, sort_keys=True) if not isinstance(value, str) else value
+                        data[mime] = text.replace(root, "<repo>").rstrip()
+                outs.append((out.output_type, data))
+        cells.append(("".join(cell.source), outs))
+    return cells
+
+
+def compare_with_committed(fresh, committed) -> None:
+    a, b = normalise(fresh), normalise(committed)
+    if len(a) != len(b):
+        raise NotebookFailure(f"{len(a)} code cells now, {len(b)} committed")
+    for i, ((src_a, out_a), (src_b, out_b)) in enumerate(zip(a, b)):
+        if src_a != src_b:
+            raise NotebookFailure(f"code cell {i} source differs from the committed notebook")
+        if out_a != out_b:
+            raise NotebookFailure(
+                f"code cell {i} ({src_a.splitlines()[0][:60] if src_a else ''}) outputs differ from the "
+                "committed ones; if the change is deliberate, run scripts/refresh-notebooks"
+            )
+
+
+def clear_outputs(nb):
+    fresh = nbformat.from_dict(json.loads(json.dumps(nb)))
+    for cell in fresh.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    return fresh
+
+
+def warm() -> int:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "rust", "display_name": "Rust", "language": "rust"}
+    nb.cells = [
+        nbformat.v4.new_code_cell(DEP_CELL),
+        nbformat.v4.new_code_cell("detainers::prelude::repo_root().display().to_string()"),
+    ]
+    start = time.time()
+    try:
+        execute(nb)
+        check_errors(nb)
+    except NotebookFailure as e:
+        print(f"warm-up failed: {e}", file=sys.stderr)
+        return 1
+    print(f"kernel warm-up: {time.time() - start:.0f} s")
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--refresh", action="store_true", help="write fresh outputs back into notebooks/")
+    parser.add_argument("--warm", action="store_true", help="only warm the kernel's build cache")
+    args = parser.parse_args()
+    if args.warm:
+        return warm()
+    if not BINARY.exists():
+        print(f"{BINARY} missing: run `cargo build` first", file=sys.stderr)
+        return 1
+    paths = args.notebooks or sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+    if not paths:
+        print("no notebooks found", file=sys.stderr)
+        return 1
+    OUT.mkdir(parents=True, exist_ok=True)
+    passed = failed = 0
+    for path in paths:
+        committed = nbformat.read(path, as_version=4)
+        if not any(c.cell_type == "code" and "".join(c.source).strip() == DEP_CELL for c in committed.cells):
+            print(f"FAIL {path.name}: its first code cell must be exactly {DEP_CELL!r} (shared build cache)")
+            failed += 1
+            continue
+        start = time.time()
+        try:
+            fresh = execute(clear_outputs(committed))
+            seconds = time.time() - start
+            nbformat.write(fresh, OUT / path.name)
+            body, _ = HTMLExporter().from_notebook_node(fresh)
+            (OUT / path.with_suffix(".html").name).write_text(body, encoding="utf-8")
+            check_errors(fresh)
+            checked = check_key_numbers(fresh)
+            if args.refresh:
+                nbformat.write(fresh, path)
+            else:
+                compare_with_committed(fresh, committed)
+        except NotebookFailure as e:
+            print(f"FAIL {path.name}: {e}")
+            failed += 1
+            continue
+        print(f"ok   {path.name}: {seconds:.0f} s, {checked} key-number output(s) match results.json")
+        passed += 1
+        for old, new in VARIANTS.get(path.name, []):
+            label = f"{path.name} with {new}"
+            variant = clear_outputs(committed)
+            edited = [c for c in variant.cells if c.cell_type == "code" and old in "".join(c.source)]
+            if len(edited) != 1:
+                print(f"FAIL {label}: expected one cell containing {old!r}, found {len(edited)}")
+                failed += 1
+                continue
+            edited[0].source = "".join(edited[0].source).replace(old, new)
+            try:
+                start = time.time()
+                execute(variant)
+                check_errors(variant)
+                checked = check_key_numbers(variant)
+                if checked == 0:
+                    raise NotebookFailure("no key-number output to check")
+            except NotebookFailure as e:
+                print(f"FAIL {label}: {e}")
+                failed += 1
+                continue
+            print(f"ok   {label}: {time.time() - start:.0f} s, {checked} key-number output(s) match results.json")
+            passed += 1
+    print(f"notebooks: {passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

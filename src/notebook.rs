@@ -1,0 +1,100 @@
+//! Display stage for notebooks: the key numbers of an analysis as one
+//! machine-readable output (`application/json`) that the notebook checks
+//! compare with `results.json`, and the `prelude` imported by every notebook.
+
+use crate::analysis::Analysis;
+use crate::dataset::Dataset;
+use crate::display::{fmt_count, fmt_number, fmt_percent};
+use serde::Serialize;
+
+/// The headline numbers a notebook shows, tagged with their dataset.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeyNumbers {
+    /// Always `"detainers.key_numbers"`, so checks can find this output.
+    pub kind: &'static str,
+    /// Dataset folder name.
+    pub dataset: String,
+    /// Total hits.
+    pub hits: u64,
+    /// Total detainers.
+    pub detainers: u64,
+    /// Detainers / hits.
+    pub detainer_rate: f64,
+    /// Honored share used.
+    pub honored_share: f64,
+    /// Estimated hits taken into custody.
+    pub in_custody: f64,
+    /// in_custody / hits.
+    pub custody_share: f64,
+    /// hits - in_custody.
+    pub not_in_custody: f64,
+    /// Chi-square statistic (status x detainer).
+    pub chi2: Option<f64>,
+    /// Its degrees of freedom.
+    pub df: Option<u64>,
+}
+
+/// Collect the key numbers of an analysis.
+pub fn key_numbers(dataset: &Dataset, a: &Analysis) -> KeyNumbers {
+    KeyNumbers {
+        kind: "detainers.key_numbers",
+        dataset: dataset
+            .dir
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        hits: a.totals.hits,
+        detainers: a.totals.detainers,
+        detainer_rate: a.totals.detainer_rate,
+        honored_share: a.custody.honored_share,
+        in_custody: a.custody.in_custody,
+        custody_share: a.custody.share,
+        not_in_custody: a.custody.not_in_custody,
+        chi2: a.independence.as_ref().map(|t| t.chi2),
+        df: a.independence.as_ref().map(|t| t.df),
+    }
+}
+
+impl KeyNumbers {
+    /// One sentence for people.
+    pub fn sentence(&self) -> String {
+        format!(
+            "{}: {} hits, {} detainers ({}); at an honored share of {}, {} in custody ({}) and {} not.",
+            self.dataset,
+            fmt_count(self.hits),
+            fmt_count(self.detainers),
+            fmt_percent(self.detainer_rate, 1),
+            fmt_number(self.honored_share),
+            fmt_number(self.in_custody),
+            fmt_percent(self.custody_share, 1),
+            fmt_number(self.not_in_custody)
+        )
+    }
+
+    /// Show as JSON (for checks and tools) and as a sentence (for people).
+    pub fn evcxr_display(&self) {
+        let json = serde_json::to_string(self).unwrap_or_else(|_| "{}".into());
+        println!("EVCXR_BEGIN_CONTENT application/json\n{json}\nEVCXR_END_CONTENT");
+        println!(
+            "EVCXR_BEGIN_CONTENT text/plain\n{}\nEVCXR_END_CONTENT",
+            self.sentence()
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_numbers_read_as_a_sentence() {
+        let d = crate::load_dataset(crate::paths::dataset_dir("boston-2018")).unwrap();
+        let a = crate::analyse(&d, 0.5).unwrap();
+        let k = key_numbers(&d, &a);
+        assert_eq!(
+            k.sentence(),
+            "boston-2018: 456 hits, 216 detainers (47.4%); at an honored share of 0.5, 218 in custody (47.8%) and 238 not."
+        );
+        assert_eq!(k.df, Some(5));
+    }
+}
