@@ -29,8 +29,9 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 STACKS = {
-    "rust (evcxr, detainers + polars + plotters)": ("rust", ROOT / "notebooks" / "01-reproduce-the-report.ipynb"),
-    "python (pandas + matplotlib)": ("python3", ROOT / "bench" / "pandas-baseline.ipynb"),
+    "rust (evcxr, detainers + polars + plotters)": ("rust", ROOT / "notebooks" / "01-reproduce-the-report.ipynb", None),
+    "rust, system linker instead of mold": ("rust", ROOT / "notebooks" / "01-reproduce-the-report.ipynb", ":linker system"),
+    "python (pandas + matplotlib)": ("python3", ROOT / "bench" / "pandas-baseline.ipynb", None),
 }
 
 
@@ -41,11 +42,14 @@ def has_chart(cell) -> bool:
     )
 
 
-def session(kernel: str, path: Path, env: dict, reruns: int) -> dict:
+def session(kernel: str, path: Path, env: dict, reruns: int, first_line: str | None) -> dict:
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = []
+    if first_line:
+        first = next(c for c in nb.cells if c.cell_type == "code")
+        first.source = first_line + "\n" + "".join(first.source)
     client = NotebookClient(
         nb, kernel_name=kernel, timeout=3600, startup_timeout=300,
         resources={"metadata": {"path": str(path.parent)}},
@@ -77,13 +81,13 @@ def main() -> None:
     parser.add_argument("--skip-cold", action="store_true", help="skip the cold-cache sessions (minutes for polars)")
     args = parser.parse_args()
     results = {"machine": f"{os.cpu_count()} cores", "stacks": {}}
-    for name, (kernel, path) in STACKS.items():
+    for name, (kernel, path, first_line) in STACKS.items():
         entry = {}
-        if not args.skip_cold:
+        if not args.skip_cold and first_line is None:
             with tempfile.TemporaryDirectory() as empty:
                 env = dict(os.environ, XDG_CACHE_HOME=empty, MPLCONFIGDIR=empty)
-                entry["cold"] = session(kernel, path, env, reruns=0)
-        entry["warm"] = session(kernel, path, dict(os.environ), reruns=3)
+                entry["cold"] = session(kernel, path, env, reruns=0, first_line=first_line)
+        entry["warm"] = session(kernel, path, dict(os.environ), reruns=3, first_line=first_line)
         results["stacks"][name] = entry
         print(name, json.dumps(entry), flush=True)
     out = ROOT / "bench" / "results"

@@ -37,7 +37,7 @@ OUT = ROOT / "out" / "notebooks"
 BINARY = ROOT / "target" / "debug" / "detainers"
 CELL_TIMEOUT = 1800  # a cold first cell compiles polars: minutes on 2 cores
 STARTUP_TIMEOUT = 300
-DEP_CELL = ':cache 4096\n:dep detainers = { path = ".." }'
+DEP_CELL = ':cache 4096\n:dep detainers = { path = "..", default-features = false }'
 # Re-runs of a notebook with one edit, checked for errors and key numbers (the
 # committed outputs are not compared): notebook 04 on a second dataset.
 VARIANTS = {
@@ -59,6 +59,9 @@ def execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         kernel_name="rust",
         timeout=CELL_TIMEOUT,
         startup_timeout=STARTUP_TIMEOUT,
+        # Run every cell and judge the outputs ourselves: the failing cell's own
+        # error or stderr text is then what gets reported.
+        allow_errors=True,
         resources={"metadata": {"path": str(NOTEBOOKS)}},
     )
     try:
@@ -203,14 +206,36 @@ def warm() -> int:
     return 0
 
 
+def self_test() -> int:
+    """A cell that panics must fail the check, even though evcxr only prints the
+    panic to stderr and nbclient would carry on."""
+    nb = nbformat.read(ROOT / "tests" / "fixtures" / "notebooks" / "panics.ipynb", as_version=4)
+    try:
+        execute(nb)
+        check_errors(nb)
+    except NotebookFailure as e:
+        if "panicked" in str(e) or "index out of bounds" in str(e):
+            print(f"ok   self-test: a panicking cell is reported ({str(e)[:120]})")
+            print("notebook self-test: 1 passed, 0 failed")
+            return 0
+        print(f"FAIL self-test: reported, but not as a panic: {e}")
+        return 1
+    print("FAIL self-test: a panicking cell was not detected")
+    return 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--refresh", action="store_true", help="write fresh outputs back into notebooks/")
     parser.add_argument("--warm", action="store_true", help="only warm the kernel's build cache")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check that a panicking notebook is caught (tests/fixtures/notebooks/panics.ipynb)")
     args = parser.parse_args()
     if args.warm:
         return warm()
+    if args.self_test:
+        return self_test()
     if not BINARY.exists():
         print(f"{BINARY} missing: run `cargo build` first", file=sys.stderr)
         return 1

@@ -95,6 +95,8 @@ pub enum ColumnFormat {
     Plain,
     /// A fraction shown as a percentage with one decimal.
     Percent,
+    /// A probability shown as `< 0.0001` when tiny, else with four decimals.
+    PValue,
 }
 
 /// A polars table with a caption and display hints. Shows as an HTML table in
@@ -107,6 +109,8 @@ pub struct ShowTable {
     pub caption: String,
     /// Columns shown as percentages.
     pub percent_columns: Vec<&'static str>,
+    /// Columns shown as p-values.
+    pub p_value_columns: Vec<&'static str>,
 }
 
 impl ShowTable {
@@ -116,6 +120,7 @@ impl ShowTable {
             frame,
             caption: caption.into(),
             percent_columns: Vec::new(),
+            p_value_columns: Vec::new(),
         }
     }
 
@@ -125,8 +130,16 @@ impl ShowTable {
         self
     }
 
+    /// Show these columns as p-values.
+    pub fn with_p_values(mut self, columns: &[&'static str]) -> Self {
+        self.p_value_columns.extend_from_slice(columns);
+        self
+    }
+
     fn format_of(&self, column: &str) -> ColumnFormat {
-        if self.percent_columns.contains(&column) {
+        if self.p_value_columns.contains(&column) {
+            ColumnFormat::PValue
+        } else if self.percent_columns.contains(&column) {
             ColumnFormat::Percent
         } else {
             ColumnFormat::Plain
@@ -180,6 +193,7 @@ pub fn format_value(value: &AnyValue<'_>, format: ColumnFormat) -> String {
         AnyValue::Null => "\u{2014}".into(),
         AnyValue::Float64(x) => match format {
             ColumnFormat::Percent => fmt_percent(*x, 1),
+            ColumnFormat::PValue => fmt_p_value(*x),
             ColumnFormat::Plain => fmt_number(*x),
         },
         AnyValue::Float32(x) => fmt_number(f64::from(*x)),
@@ -228,5 +242,19 @@ mod tests {
         assert!(html.contains("Rates &lt;by&gt; group"));
         assert!(html.contains(">50.0%<"));
         assert!(html.contains(">\u{2014}<"));
+    }
+
+    #[test]
+    fn tiny_p_values_are_not_shown_as_zero() {
+        let frame = df!("p_value" => [1.8e-7, 0.0312]).unwrap();
+        let plain = ShowTable::new(frame.clone(), "t").to_html();
+        assert!(plain.contains(">0<"), "the plain format would round to 0");
+        let html = ShowTable::new(frame, "t")
+            .with_p_values(&["p_value"])
+            .to_html();
+        assert!(
+            html.contains(">&lt; 0.0001<") && html.contains(">0.0312<"),
+            "{html}"
+        );
     }
 }

@@ -126,7 +126,8 @@ pub fn independence_table(a: &Analysis) -> Result<ShowTable> {
     Ok(ShowTable::new(
         frame,
         "Pearson chi-square test of independence: status group x detainer issued (yes/no)",
-    ))
+    )
+    .with_p_values(&["p_value"]))
 }
 
 /// The claims ledger: quote, verdict and arithmetic.
