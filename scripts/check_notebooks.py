@@ -206,6 +206,33 @@ def warm() -> int:
     return 0
 
 
+def run_check(label: str, check) -> bool:
+    """Run one check, print one line for it, and say whether it passed."""
+    start = time.time()
+    try:
+        checked = check()
+    except NotebookFailure as e:
+        print(f"FAIL {label}: {e}")
+        return False
+    print(f"ok   {label}: {time.time() - start:.0f} s, {checked} key-number output(s) match results.json")
+    return True
+
+
+def check_variant(committed, old: str, new: str) -> int:
+    """Execute a copy of the notebook with `old` replaced by `new` in its one cell holding it."""
+    variant = clear_outputs(committed)
+    edited = [c for c in variant.cells if c.cell_type == "code" and old in "".join(c.source)]
+    if len(edited) != 1:
+        raise NotebookFailure(f"expected one cell containing {old!r}, found {len(edited)}")
+    edited[0].source = "".join(edited[0].source).replace(old, new)
+    execute(variant)
+    check_errors(variant)
+    checked = check_key_numbers(variant)
+    if checked == 0:
+        raise NotebookFailure("no key-number output to check")
+    return checked
+
+
 def self_test() -> int:
     """A cell that panics must fail the check, even though evcxr only prints the
     panic to stderr and nbclient would carry on."""
@@ -247,14 +274,13 @@ def main() -> int:
     passed = failed = 0
     for path in paths:
         committed = nbformat.read(path, as_version=4)
-        if not any(c.cell_type == "code" and "".join(c.source).strip() == DEP_CELL for c in committed.cells):
+        first_code = next((c for c in committed.cells if c.cell_type == "code"), None)
+        if first_code is None or "".join(first_code.source).strip() != DEP_CELL:
             print(f"FAIL {path.name}: its first code cell must be exactly {DEP_CELL!r} (shared build cache)")
             failed += 1
             continue
-        start = time.time()
-        try:
+        def check_committed(path=path, committed=committed) -> int:
             fresh = execute(clear_outputs(committed))
-            seconds = time.time() - start
             nbformat.write(fresh, OUT / path.name)
             body, _ = HTMLExporter().from_notebook_node(fresh)
             (OUT / path.with_suffix(".html").name).write_text(body, encoding="utf-8")
@@ -264,34 +290,13 @@ def main() -> int:
                 nbformat.write(fresh, path)
             else:
                 compare_with_committed(fresh, committed)
-        except NotebookFailure as e:
-            print(f"FAIL {path.name}: {e}")
-            failed += 1
-            continue
-        print(f"ok   {path.name}: {seconds:.0f} s, {checked} key-number output(s) match results.json")
-        passed += 1
+            return checked
+
+        results = [run_check(path.name, check_committed)]
         for old, new in VARIANTS.get(path.name, []):
-            label = f"{path.name} with {new}"
-            variant = clear_outputs(committed)
-            edited = [c for c in variant.cells if c.cell_type == "code" and old in "".join(c.source)]
-            if len(edited) != 1:
-                print(f"FAIL {label}: expected one cell containing {old!r}, found {len(edited)}")
-                failed += 1
-                continue
-            edited[0].source = "".join(edited[0].source).replace(old, new)
-            try:
-                start = time.time()
-                execute(variant)
-                check_errors(variant)
-                checked = check_key_numbers(variant)
-                if checked == 0:
-                    raise NotebookFailure("no key-number output to check")
-            except NotebookFailure as e:
-                print(f"FAIL {label}: {e}")
-                failed += 1
-                continue
-            print(f"ok   {label}: {time.time() - start:.0f} s, {checked} key-number output(s) match results.json")
-            passed += 1
+            results.append(run_check(f"{path.name} with {new}", lambda: check_variant(committed, old, new)))
+        passed += results.count(True)
+        failed += results.count(False)
     print(f"notebooks: {passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
 
