@@ -89,6 +89,24 @@ def check_errors(nb) -> None:
                     raise NotebookFailure(f"{cell_label(i, cell)}: stderr: {text.strip()[:500]}")
 
 
+# A value of these types shown only as text means evcxr fell back to Debug
+# output instead of the type's rich display (a chart or table lost).
+DEBUG_DUMPS = ("Figure {", "ShowTable {", "KeyNumbers {")
+
+
+def check_rich_display(nb) -> None:
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            text = data.get("text/plain", "")
+            text = "".join(text) if isinstance(text, list) else text
+            if set(data) == {"text/plain"} and text.lstrip().startswith(DEBUG_DUMPS):
+                raise NotebookFailure(
+                    f"{cell_label(i, cell)}: shown as Debug text, not as a chart or table; "
+                    "put the displayed expression in a cell of its own"
+                )
+
+
 def key_number_outputs(nb):
     for i, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []):
@@ -227,6 +245,7 @@ def check_variant(committed, old: str, new: str) -> int:
     edited[0].source = "".join(edited[0].source).replace(old, new)
     execute(variant)
     check_errors(variant)
+    check_rich_display(variant)
     checked = check_key_numbers(variant)
     if checked == 0:
         raise NotebookFailure("no key-number output to check")
@@ -285,6 +304,7 @@ def main() -> int:
             body, _ = HTMLExporter().from_notebook_node(fresh)
             (OUT / path.with_suffix(".html").name).write_text(body, encoding="utf-8")
             check_errors(fresh)
+            check_rich_display(fresh)
             checked = check_key_numbers(fresh)
             if args.refresh:
                 nbformat.write(fresh, path)
