@@ -48,16 +48,33 @@ pub struct Figure {
 }
 
 impl Figure {
-    /// Show the chart inline in evcxr (SVG), with its title as the text fallback.
+    /// Show the chart inline in evcxr: SVG, a PNG of it (JupyterLab shows only
+    /// the PNG in a notebook it does not trust, such as one opened from disk),
+    /// and the title as the text fallback.
     pub fn evcxr_display(&self) {
         println!(
             "EVCXR_BEGIN_CONTENT image/svg+xml\n{}\nEVCXR_END_CONTENT",
             self.svg
         );
+        match self.png() {
+            Ok(png) => {
+                use base64::Engine as _;
+                println!(
+                    "EVCXR_BEGIN_CONTENT image/png\n{}\nEVCXR_END_CONTENT",
+                    base64::engine::general_purpose::STANDARD.encode(png)
+                );
+            }
+            Err(e) => eprintln!("{}: no PNG fallback: {e}", self.name),
+        }
         println!(
             "EVCXR_BEGIN_CONTENT text/plain\n{}\nEVCXR_END_CONTENT",
             self.title
         );
+    }
+
+    /// The chart as PNG, rasterised from its SVG.
+    pub fn png(&self) -> Result<Vec<u8>> {
+        svg_to_png(&self.svg)
     }
 
     /// The SVG wrapped in a `<figure>` with an escaped caption, for HTML pages.
@@ -69,6 +86,54 @@ impl Figure {
             escape_html(&self.title)
         )
     }
+}
+
+/// The system fonts, loaded once, with `sans-serif` mapped to the first
+/// installed of DejaVu Sans and Liberation Sans (the charts ask for
+/// `sans-serif`; fontdb's own default is Arial, rarely installed on Linux).
+fn font_database() -> std::sync::Arc<resvg::usvg::fontdb::Database> {
+    static FONTS: std::sync::OnceLock<std::sync::Arc<resvg::usvg::fontdb::Database>> =
+        std::sync::OnceLock::new();
+    FONTS
+        .get_or_init(|| {
+            let mut db = resvg::usvg::fontdb::Database::new();
+            db.load_system_fonts();
+            let has = |family: &str| {
+                db.faces()
+                    .any(|f| f.families.iter().any(|(name, _)| name == family))
+            };
+            if let Some(family) = ["DejaVu Sans", "Liberation Sans", "Arial"]
+                .into_iter()
+                .find(|f| has(f))
+            {
+                db.set_sans_serif_family(family);
+            }
+            std::sync::Arc::new(db)
+        })
+        .clone()
+}
+
+/// Rasterise an SVG document to PNG bytes at its own size.
+///
+/// # Errors
+/// [`Error::Output`] when the SVG cannot be parsed or the PNG encoded.
+pub fn svg_to_png(svg: &str) -> Result<Vec<u8>> {
+    use resvg::{tiny_skia, usvg};
+    let options = usvg::Options {
+        fontdb: font_database(),
+        ..usvg::Options::default()
+    };
+    let tree = usvg::Tree::from_str(svg, &options).map_err(out)?;
+    let size = tree.size().to_int_size();
+    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height())
+        .ok_or_else(|| Error::Output("chart: empty SVG canvas".into()))?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::identity(),
+        &mut pixmap.as_mut(),
+    );
+    pixmap.encode_png().map_err(out)
 }
 
 /// Render a drawing function to an SVG string.
@@ -96,11 +161,7 @@ pub fn source_line(dataset: &Dataset) -> String {
             format!("{who} ({when}), \u{201c}{}\u{201d}", s.title)
         },
     );
-    let folder = dataset
-        .dir
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let folder = dataset.folder_name();
     format!("Source: {cite}; data/{folder}. Chart: detainers.")
 }
 
@@ -698,9 +759,171 @@ pub fn all_figures(dataset: &Dataset, a: &Analysis) -> Result<Vec<Figure>> {
     Ok(figures)
 }
 
+/// Horizontal bars, one per labelled value, top to bottom in the given order;
+/// each bar carries its count and its share of the total.
+pub fn draw_bars<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    rows: &[(String, u64)],
+    unit: &str,
+    source: &str,
+) -> Result<()> {
+    let area = with_footer(root, source)?;
+    let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    let n = labels.len().max(1);
+    let total: u64 = rows.iter().map(|r| r.1).sum();
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1) as f64;
+    let mut chart = ChartBuilder::on(&area)
+        .caption(title, ("sans-serif", 16).into_font())
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(label_area_width(&labels))
+        .build_cartesian_2d(
+            0f64..max * 1.25,
+            KeyedAxis::new(0f64..n as f64, category_points(n)),
+        )
+        .map_err(out)?;
+    let fmt_y = |y: &f64| category_label(&labels, *y);
+    let fmt_x = |x: &f64| fmt_number(x.round());
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_label_formatter(&fmt_y)
+        .x_label_formatter(&fmt_x)
+        .x_desc(unit)
+        .draw()
+        .map_err(out)?;
+    chart
+        .draw_series(rows.iter().enumerate().map(|(i, r)| {
+            let y = row_bottom(n, i);
+            Rectangle::new([(0.0, y + 0.2), (r.1 as f64, y + 0.8)], BLUE.filled())
+        }))
+        .map_err(out)?;
+    chart
+        .draw_series(rows.iter().enumerate().map(|(i, r)| {
+            let y = row_bottom(n, i);
+            let share = if total > 0 {
+                format!(" ({})", fmt_percent(r.1 as f64 / total as f64, 1))
+            } else {
+                String::new()
+            };
+            Text::new(
+                format!("{}{share}", crate::display::fmt_count(r.1)),
+                (r.1 as f64 + max * 0.01, y + 0.62),
+                ("sans-serif", 12).into_font(),
+            )
+        }))
+        .map_err(out)?;
+    Ok(())
+}
+
+/// A monthly series as a line with points. `months` are `YYYY-MM`; `values`
+/// with `None` (a month with nothing to divide) break the line. When
+/// `as_share` is set the axis runs 0 to 100%.
+pub fn draw_monthly<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    months: &[String],
+    values: &[Option<f64>],
+    y_desc: &str,
+    as_share: bool,
+    source: &str,
+) -> Result<()> {
+    let area = with_footer(root, source)?;
+    let n = months.len().max(1);
+    let top = if as_share {
+        1.0
+    } else {
+        values
+            .iter()
+            .flatten()
+            .fold(0.0f64, |m, v| m.max(*v))
+            .max(1.0)
+            * 1.15
+    };
+    // About eight labelled ticks whatever the span.
+    let step = n.div_ceil(8).max(1);
+    let ticks: Vec<f64> = (0..n).step_by(step).map(|i| i as f64).collect();
+    let mut chart = ChartBuilder::on(&area)
+        .caption(title, ("sans-serif", 16).into_font())
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(64)
+        .build_cartesian_2d(KeyedAxis::new(-0.5..(n as f64 - 0.5), ticks), 0f64..top)
+        .map_err(out)?;
+    let fmt_x = |x: &f64| {
+        let i = x.round();
+        if i < 0.0 {
+            return String::new();
+        }
+        months.get(i as usize).cloned().unwrap_or_default()
+    };
+    let fmt_y = |y: &f64| {
+        if as_share {
+            fmt_percent(*y, 0)
+        } else {
+            fmt_number(y.round())
+        }
+    };
+    chart
+        .configure_mesh()
+        .x_label_formatter(&fmt_x)
+        .y_label_formatter(&fmt_y)
+        .y_desc(y_desc)
+        .draw()
+        .map_err(out)?;
+    let mut segment: Vec<(f64, f64)> = Vec::new();
+    let mut segments: Vec<Vec<(f64, f64)>> = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        match v {
+            Some(v) => segment.push((i as f64, *v)),
+            None => {
+                if !segment.is_empty() {
+                    segments.push(std::mem::take(&mut segment));
+                }
+            }
+        }
+    }
+    if !segment.is_empty() {
+        segments.push(segment);
+    }
+    for s in segments {
+        chart
+            .draw_series(LineSeries::new(s.clone(), BLUE.stroke_width(2)))
+            .map_err(out)?;
+        if n <= 60 {
+            chart
+                .draw_series(s.into_iter().map(|p| Circle::new(p, 3, BLUE.filled())))
+                .map_err(out)?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn svg_rasterises_to_a_png_of_the_same_size() {
+        let svg = render_svg((200, 100), |root| {
+            root.fill(&WHITE).map_err(out)?;
+            root.draw_text(
+                "label",
+                &("sans-serif", 14).into_font().color(&BLACK),
+                (10, 10),
+            )
+            .map_err(out)?;
+            Ok(())
+        })
+        .unwrap();
+        let png = svg_to_png(&svg).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        // Width and height sit in the IHDR chunk, big-endian.
+        assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 200);
+        assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), 100);
+        assert!(svg_to_png("<not svg").is_err());
+    }
 
     #[test]
     fn each_row_is_labelled_with_its_own_name() {

@@ -340,6 +340,17 @@ pub struct Dataset {
     pub cases: Vec<CaseExample>,
 }
 
+impl Dataset {
+    /// The dataset's folder name (e.g. `boston-2018`), which names it in
+    /// results, charts and notebook checks.
+    pub fn folder_name(&self) -> String {
+        self.dir
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
+
 /// Load and validate a dataset folder. Input files are only read.
 ///
 /// # Errors

@@ -7,7 +7,10 @@
 //! The modules follow the pipeline: [`load`] reads files, [`validate`] and
 //! [`dataset`] turn them into checked tables, [`stats`], [`analysis`] and
 //! [`claims`] compute, [`tables`], [`chart`] and [`display`] show, and
-//! [`report`] writes everything to a folder.
+//! [`report`] writes everything to a folder. Record-level detainer files take
+//! a parallel path: [`records`] scans them lazily, [`crosswalk`] maps them to
+//! the article's groups, [`population`] adds context and [`records_report`]
+//! shows and writes the results; [`generate`] makes synthetic files of any size.
 //!
 //! ```no_run
 //! let dataset = detainers::load_dataset("data/boston-2018")?;
@@ -24,12 +27,18 @@
 pub mod analysis;
 pub mod chart;
 pub mod claims;
+pub mod crosswalk;
 pub mod dataset;
 pub mod display;
 pub mod error;
+pub mod generate;
 pub mod load;
 pub mod notebook;
 pub mod paths;
+pub mod population;
+pub mod progress;
+pub mod records;
+pub mod records_report;
 pub mod report;
 pub mod stats;
 pub mod tables;
@@ -49,11 +58,21 @@ pub mod prelude {
         figure_hits_by_status, figure_rate_by_status, Figure,
     };
     pub use crate::claims::{check_claims, select_claims, ClaimCheck, Verdict};
+    pub use crate::crosswalk::{resolve_aor, StatusCrosswalk};
     pub use crate::dataset::{load_dataset, Dataset};
     pub use crate::display::ShowTable;
     pub use crate::error::{Error, Result};
-    pub use crate::notebook::{key_numbers, KeyNumbers};
+    pub use crate::generate::{generate_file, Size};
+    pub use crate::notebook::{key_numbers, record_key_numbers, KeyNumbers, RecordKeyNumbers};
     pub use crate::paths::{dataset_dir, output_dir, repo_root};
+    pub use crate::population::PopulationTable;
+    pub use crate::records::{parse_day, Filters, RecordResults};
+    pub use crate::records_report::{
+        case_category_table, context_table, figure_lift_reasons, figure_monthly_declined_share,
+        figure_monthly_detainers, figure_status_groups, lift_reason_table, month_table,
+        record_figures, record_tables, run_records, status_group_table, summary_table,
+        write_records_report,
+    };
     pub use crate::report::{build_results, write_report};
     pub use crate::tables::{
         cases_table, claims_table, dispositions_table, independence_table, precision_table,

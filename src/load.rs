@@ -160,6 +160,16 @@ pub fn decode_utf8(path: &Path, bytes: &[u8]) -> Result<String> {
 pub fn read_csv(path: &Path, required: &[&str], optional: &[&str]) -> Result<CsvTable> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let text = decode_utf8(path, &bytes)?;
+    parse_csv_text(path, &text, required, optional)
+}
+
+/// [`read_csv`] on text already in memory; `path` names it in errors.
+pub fn parse_csv_text(
+    path: &Path,
+    text: &str,
+    required: &[&str],
+    optional: &[&str],
+) -> Result<CsvTable> {
     if text.trim().is_empty() {
         return Err(Error::input(path, None, None, "file is empty"));
     }

@@ -5,6 +5,7 @@
 use crate::analysis::Analysis;
 use crate::dataset::Dataset;
 use crate::display::{fmt_count, fmt_number, fmt_percent};
+use crate::records::RecordResults;
 use serde::Serialize;
 
 /// The headline numbers a notebook shows, tagged with their dataset.
@@ -38,11 +39,7 @@ pub struct KeyNumbers {
 pub fn key_numbers(dataset: &Dataset, a: &Analysis) -> KeyNumbers {
     KeyNumbers {
         kind: "detainers.key_numbers",
-        dataset: dataset
-            .dir
-            .file_name()
-            .map(|f| f.to_string_lossy().into_owned())
-            .unwrap_or_default(),
+        dataset: dataset.folder_name(),
         hits: a.totals.hits,
         detainers: a.totals.detainers,
         detainer_rate: a.totals.detainer_rate,
@@ -68,6 +65,78 @@ impl KeyNumbers {
             fmt_number(self.in_custody),
             fmt_percent(self.custody_share, 1),
             fmt_number(self.not_in_custody)
+        )
+    }
+
+    /// Show as JSON (for checks and tools) and as a sentence (for people).
+    pub fn evcxr_display(&self) {
+        let json = serde_json::to_string(self).unwrap_or_else(|_| "{}".into());
+        println!("EVCXR_BEGIN_CONTENT application/json\n{json}\nEVCXR_END_CONTENT");
+        println!(
+            "EVCXR_BEGIN_CONTENT text/plain\n{}\nEVCXR_END_CONTENT",
+            self.sentence()
+        );
+    }
+}
+
+/// The headline numbers of a record-level run, with the files and filters
+/// that produced them, so a check can re-run `detainers records` and compare.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordKeyNumbers {
+    /// Always `"detainers.record_key_numbers"`.
+    pub kind: &'static str,
+    /// Files read.
+    pub files: Vec<String>,
+    /// Area code filter.
+    pub aor: Option<String>,
+    /// State filter.
+    pub state: Option<String>,
+    /// First day (inclusive).
+    pub from: Option<String>,
+    /// Last day (inclusive).
+    pub to: Option<String>,
+    /// Whether likely duplicates were used.
+    pub include_duplicates: bool,
+    /// Rows read.
+    pub rows_read: u64,
+    /// Rows used.
+    pub rows_used: u64,
+    /// Detainers declined by the law-enforcement agency.
+    pub declined_by_lea: u64,
+    /// declined_by_lea / rows_used.
+    pub declined_share: Option<f64>,
+}
+
+/// Collect the key numbers of a record-level run.
+pub fn record_key_numbers(r: &RecordResults) -> RecordKeyNumbers {
+    let f = &r.filters;
+    RecordKeyNumbers {
+        kind: "detainers.record_key_numbers",
+        files: r.files.iter().map(|f| f.path.clone()).collect(),
+        aor: f.aor.as_ref().map(|a| a.code.clone()),
+        state: f.state.clone(),
+        from: f.from.map(|d| d.to_string()),
+        to: f.to.map(|d| d.to_string()),
+        include_duplicates: f.include_duplicates,
+        rows_read: r.rows_read,
+        rows_used: r.rows_used,
+        declined_by_lea: r.declined_by_lea.count,
+        declined_share: r.declined_by_lea.share,
+    }
+}
+
+impl RecordKeyNumbers {
+    /// One sentence for people.
+    pub fn sentence(&self) -> String {
+        let share = self
+            .declined_share
+            .map_or_else(|| "no rows used".to_string(), |s| fmt_percent(s, 1));
+        format!(
+            "{} rows read, {} used; {} declined by the law-enforcement agency ({}).",
+            fmt_count(self.rows_read),
+            fmt_count(self.rows_used),
+            fmt_count(self.declined_by_lea),
+            share
         )
     }
 

@@ -1,11 +1,11 @@
 //! Compute stage, statistics: Wilson score intervals and Pearson's chi-square
 //! test of independence. Pure functions; distributions come from `statrs`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
 /// A proportion with its confidence interval.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Interval {
     /// Lower bound (fraction).
     pub low: f64,

@@ -1,0 +1,386 @@
+//! Record-level detainer files: the real St. Paul sample, a hand-checked
+//! fixture, generated files and bad inputs, through the library and the CLI.
+
+mod common;
+
+use chrono::NaiveDate;
+use detainers::crosswalk::{resolve_aor, StatusCrosswalk};
+use detainers::generate::{generate_file, Size};
+use detainers::population::PopulationTable;
+use detainers::records::{Filters, RecordResults};
+use detainers::records_report::run_records;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn run(files: &[PathBuf], filters: &Filters) -> detainers::Result<RecordResults> {
+    run_records(
+        files,
+        filters,
+        &StatusCrosswalk::bundled(),
+        &PopulationTable::bundled(),
+        false,
+    )
+}
+
+fn day(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+fn group(r: &RecordResults, name: &str) -> u64 {
+    r.by_status_group
+        .iter()
+        .find(|g| g.group == name)
+        .unwrap_or_else(|| panic!("no group {name}"))
+        .detainers
+}
+
+/// The article's period and area, on the hand-made fixture.
+fn boston_spring_2018() -> Filters {
+    Filters {
+        aor: Some(resolve_aor("BOS").unwrap().into()),
+        state: None,
+        from: Some(day("2018-03-19")),
+        to: Some(day("2018-05-30")),
+        include_duplicates: false,
+    }
+}
+
+#[test]
+fn real_sample_reads_22_rows_all_declined() {
+    let Some(sample) =
+        common::shared_file("data/real/ddp-detainers-stpaul-sample/st_cloud_denied.csv")
+    else {
+        return;
+    };
+    let r = run(&[sample], &Filters::default()).unwrap();
+    assert_eq!(r.rows_read, 22);
+    assert_eq!(r.rows_used, 22);
+    assert!(
+        r.rows_excluded.values().all(|n| *n == 0),
+        "{:?}",
+        r.rows_excluded
+    );
+    assert_eq!(r.declined_by_lea.count, 22);
+    assert_eq!(r.declined_by_lea.share, Some(1.0));
+    assert_eq!(r.lift_reasons.len(), 1);
+    assert_eq!(
+        r.lift_reasons[0].reason.as_deref(),
+        Some("Detainer Declined by LEA")
+    );
+    assert_eq!(r.by_month.len(), 1);
+    assert_eq!(r.by_month[0].month, "2026-02");
+    assert_eq!(r.by_month[0].detainers, 22);
+    // Counted independently from the CSV: 8 x [11], 6 x [2A], 2 x missing,
+    // 2 x [8A], and one each of [3], [8B], [8C], [16].
+    let cat = |name: Option<&str>| {
+        r.by_case_category
+            .iter()
+            .find(|c| c.case_category.as_deref() == name)
+            .map_or(0, |c| c.detainers)
+    };
+    assert_eq!(cat(Some("[11] Administrative Deportation / Removal")), 8);
+    assert_eq!(cat(Some("[2A] Deportable - Under Adjudication by IJ")), 6);
+    assert_eq!(cat(None), 2);
+    assert_eq!(
+        r.by_case_category.iter().map(|c| c.detainers).sum::<u64>(),
+        22
+    );
+    // Through the crosswalk: the two final-order flags are the [3] and [8C]
+    // rows; [16] is a re-entry; [2A], [8A], [8B] are in proceedings (9);
+    // [11] and missing categories map to nothing (10).
+    assert_eq!(group(&r, "Final Order of Removal"), 2);
+    assert_eq!(group(&r, "Reentry after Deportation"), 1);
+    assert_eq!(group(&r, "In Removal Proceedings"), 9);
+    assert_eq!(group(&r, "Not mapped"), 10);
+    // St. Paul, inclusive dates: only the 2026-02-02 row on that day.
+    let one_day = Filters {
+        aor: Some(resolve_aor("St. Paul").unwrap().into()),
+        state: Some("Minnesota".into()),
+        from: Some(day("2026-02-02")),
+        to: Some(day("2026-02-02")),
+        include_duplicates: false,
+    };
+    let r = run(
+        &[
+            common::shared_file("data/real/ddp-detainers-stpaul-sample/st_cloud_denied.csv")
+                .unwrap(),
+        ],
+        &one_day,
+    )
+    .unwrap();
+    assert_eq!((r.rows_used, r.rows_excluded["outside_dates"]), (1, 21));
+}
+
+#[test]
+fn hand_checked_fixture_counts_every_row_once() {
+    let r = run(
+        &[common::fixture("records/mini.csv")],
+        &boston_spring_2018(),
+    )
+    .unwrap();
+    assert_eq!(r.rows_read, 11);
+    assert_eq!(r.rows_used, 5);
+    let ex = &r.rows_excluded;
+    assert_eq!(ex["missing_date"], 1);
+    assert_eq!(ex["unparseable_date"], 1);
+    assert_eq!(
+        ex["outside_dates"], 2,
+        "2018-03-18 and 2018-05-31; both ends inclusive"
+    );
+    assert_eq!(ex["outside_aor"], 1);
+    assert_eq!(ex["outside_state"], 0);
+    assert_eq!(ex["duplicate_likely"], 1);
+    assert_eq!(r.rows_used + ex.values().sum::<u64>(), r.rows_read);
+    // Doubled spaces inside labels are collapsed, so 'Detainer  Declined by LEA'
+    // and 'Boston  Area of Responsibility' count.
+    assert_eq!(r.declined_by_lea.count, 3);
+    assert_eq!(r.declined_by_lea.share, Some(0.6));
+    assert_eq!(group(&r, "In Removal Proceedings"), 1);
+    assert_eq!(group(&r, "Final Order of Removal"), 1);
+    assert_eq!(group(&r, "Reentry after Deportation"), 1);
+    assert_eq!(group(&r, "Present without Admission"), 1);
+    assert_eq!(group(&r, "Non-Immigrant (Temporary Visa)"), 0);
+    assert_eq!(group(&r, "Not mapped"), 1);
+    let months: Vec<(&str, u64, u64)> = r
+        .by_month
+        .iter()
+        .map(|m| (m.month.as_str(), m.detainers, m.declined_by_lea))
+        .collect();
+    assert_eq!(
+        months,
+        [("2018-03", 2, 1), ("2018-04", 2, 1), ("2018-05", 1, 1)]
+    );
+    let c = r.context.as_ref().expect("BOS has a population row");
+    assert_eq!(c.population_year, 2019);
+    assert_eq!(c.period_days, 73);
+    assert!((c.detainers_per_100k - 5.0 / 824_540.0 * 1e5).abs() < 1e-12);
+    assert!((c.detainers_per_100k_per_year - c.detainers_per_100k * 365.25 / 73.0).abs() < 1e-12);
+
+    let with_dups = Filters {
+        include_duplicates: true,
+        ..boston_spring_2018()
+    };
+    let r = run(&[common::fixture("records/mini.csv")], &with_dups).unwrap();
+    assert_eq!(
+        (r.rows_used, r.duplicates_used, r.declined_by_lea.count),
+        (6, 1, 4)
+    );
+    assert_eq!(r.rows_excluded["duplicate_likely"], 0);
+
+    let massachusetts = Filters {
+        state: Some("massachusetts".into()),
+        ..boston_spring_2018()
+    };
+    let r = run(&[common::fixture("records/mini.csv")], &massachusetts).unwrap();
+    assert_eq!((r.rows_used, r.rows_excluded["outside_state"]), (4, 1));
+}
+
+#[test]
+fn generated_files_read_as_one_and_agree_with_an_independent_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.csv");
+    let b = dir.path().join("b.csv");
+    generate_file(&a, Size::Rows(3_000), 1).unwrap();
+    generate_file(&b, Size::Rows(2_000), 2).unwrap();
+    // Count duplicates, missing dates and declines with the csv crate alone.
+    let mut dup = 0;
+    let mut na_date = 0;
+    let mut declined = 0;
+    for path in [&a, &b] {
+        let mut reader = csv::Reader::from_path(path).unwrap();
+        let h = reader.headers().unwrap().clone();
+        let ix = |n: &str| h.iter().position(|x| x == n).unwrap();
+        let (d, t, l) = (
+            ix("duplicate_likely"),
+            ix("detainer_prepare_date"),
+            ix("detainer_lift_reason"),
+        );
+        for rec in reader.records() {
+            let rec = rec.unwrap();
+            dup += u64::from(&rec[d] == "TRUE");
+            na_date += u64::from(&rec[t] == "NA");
+            declined += u64::from(
+                &rec[l] == "Detainer Declined by LEA"
+                    && &rec[d] != "TRUE"
+                    && rec[t].len() == 10
+                    && rec[t].as_bytes()[4] == b'-',
+            );
+        }
+    }
+    let r = run(&[a.clone(), b.clone()], &Filters::default()).unwrap();
+    assert_eq!(r.rows_read, 5_000);
+    assert_eq!(r.files.len(), 2);
+    assert_eq!(r.rows_excluded["missing_date"], na_date);
+    // Duplicates with a bad date are counted under the date reason first.
+    assert!(
+        r.rows_excluded["duplicate_likely"] <= dup
+            && r.rows_excluded["duplicate_likely"] + 5 >= dup
+    );
+    assert_eq!(r.declined_by_lea.count, declined);
+    assert_eq!(r.rows_used + r.rows_excluded.values().sum::<u64>(), 5_000);
+    assert_eq!(
+        r.by_month.iter().map(|m| m.detainers).sum::<u64>(),
+        r.rows_used
+    );
+    assert_eq!(
+        r.by_status_group.iter().map(|g| g.detainers).sum::<u64>(),
+        r.rows_used
+    );
+}
+
+#[test]
+fn short_rows_are_counted_and_extra_fields_ignored() {
+    // A row with fewer fields than the header is excluded as `short_row`.
+    let r = run(&[common::fixture("records/short.csv")], &Filters::default()).unwrap();
+    assert_eq!((r.rows_read, r.rows_used), (3, 2));
+    assert_eq!(r.rows_excluded["short_row"], 1);
+    // Fields past the header's width are ignored; the row is read as usual.
+    let r = run(
+        &[common::fixture("records/ragged.csv")],
+        &Filters::default(),
+    )
+    .unwrap();
+    assert_eq!((r.rows_read, r.rows_used), (3, 3));
+    assert_eq!(group(&r, "Reentry after Deportation"), 1);
+}
+
+#[test]
+fn bad_files_give_errors_naming_the_file_never_a_panic() {
+    let cases = [
+        (
+            "records/missing-column.csv",
+            "column 'facility_aor': required column is missing",
+        ),
+        ("records/empty.csv", "file is empty"),
+        ("records/utf16.csv", "file is UTF-16"),
+        (
+            "records/latin1.csv",
+            "could not read as CSV (is the file UTF-8?)",
+        ),
+    ];
+    for (rel, expected) in cases {
+        let path = common::fixture(rel);
+        let e = run(&[path.clone()], &Filters::default())
+            .expect_err(rel)
+            .to_string();
+        assert!(e.starts_with(&path.display().to_string()), "{rel}: {e}");
+        assert!(e.contains(expected), "{rel}: {e}");
+    }
+    let r = run(
+        &[common::fixture("records/header-only.csv")],
+        &Filters::default(),
+    )
+    .unwrap();
+    assert_eq!((r.rows_read, r.rows_used), (0, 0));
+    assert_eq!(r.declined_by_lea.share, None);
+    let e = run(&[PathBuf::from("no/such/file.csv")], &Filters::default()).unwrap_err();
+    assert!(e.to_string().starts_with("no/such/file.csv"), "{e}");
+}
+
+fn detainers(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_detainers"))
+        .args(args)
+        .output()
+        .expect("run the binary")
+}
+
+fn results(dir: &Path) -> Value {
+    serde_json::from_str(&common::read(&dir.join("results.json"))).unwrap()
+}
+
+#[test]
+fn records_command_writes_the_contract_with_nulls_not_na() {
+    let out = tempfile::tempdir().unwrap();
+    let fixture = common::fixture("records/mini.csv");
+    let o = detainers(&[
+        "records",
+        fixture.to_str().unwrap(),
+        "--aor",
+        "Boston",
+        "--from",
+        "2018-03-19",
+        "--to",
+        "2018-05-30",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = results(out.path());
+    assert_eq!(v["rows_read"], 11);
+    assert_eq!(v["rows_used"], 5);
+    assert_eq!(v["rows_excluded"]["outside_dates"], 2);
+    assert_eq!(v["declined_by_lea"]["count"], 3);
+    assert_eq!(v["declined_by_lea"]["share"], 0.6);
+    assert_eq!(v["by_month"][0]["month"], "2018-03");
+    assert_eq!(v["by_month"][0]["declined_by_lea"], 1);
+    let reasons = v["lift_reasons"].as_array().unwrap();
+    assert!(reasons
+        .iter()
+        .any(|r| r["reason"].is_null() && r["count"] == 1));
+    let categories = v["by_case_category"].as_array().unwrap();
+    assert!(categories.iter().any(|c| c["case_category"].is_null()));
+    assert_eq!(v["by_status_group"].as_array().unwrap().len(), 7);
+    let text = common::read(&out.path().join("results.json"));
+    assert!(!text.contains("\"NA\""), "missing values must be null");
+    for f in [
+        "report.html",
+        "figures/status_groups.svg",
+        "figures/monthly_declined_share.svg",
+        "figures/monthly_detainers.csv",
+        "tables/lift_reasons.csv",
+        "tables/context.csv",
+    ] {
+        assert!(out.path().join(f).is_file(), "{f}");
+    }
+    let html = common::read(&out.path().join("report.html"));
+    assert!(html.contains("Boston Area of Responsibility (BOS)"));
+
+    // Bad arguments and files: exit 2 with one line, no panic.
+    for args in [
+        vec!["records", fixture.to_str().unwrap(), "--aor", "XYZ"],
+        vec![
+            "records",
+            fixture.to_str().unwrap(),
+            "--from",
+            "2018-06-01",
+            "--to",
+            "2018-05-01",
+        ],
+        vec![
+            "records",
+            common::fixture("records/utf16.csv").to_str().unwrap(),
+        ],
+    ] {
+        let o = detainers(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.starts_with("error: ") && err.trim_end().lines().count() == 1,
+            "{err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn generate_command_is_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.csv");
+    let b = dir.path().join("b.csv");
+    for p in [&a, &b] {
+        let o = detainers(&[
+            "generate",
+            "--out",
+            p.to_str().unwrap(),
+            "--rows",
+            "500",
+            "--seed",
+            "9",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    let lines = common::read(&a).lines().count();
+    assert_eq!(lines, 501);
+}
