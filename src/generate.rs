@@ -108,7 +108,7 @@ impl Rng {
 
     /// A number in `0..n`.
     pub fn below(&mut self, n: u64) -> u64 {
-        ((self.next_u64() >> 11) as u128 * n as u128 >> 53) as u64
+        (((self.next_u64() >> 11) as u128 * n as u128) >> 53) as u64
     }
 
     /// `true` with probability `per_mille / 1000`.
@@ -271,9 +271,9 @@ fn write_row<W: Write>(
     let id_a = rng.next_u64();
     let id_b = rng.next_u64();
     let id_c = rng.next_u32_like();
-    write!(
+    writeln!(
         w,
-        "\"{index}\",{date_text},\"{state}\",\"{label}\",NA,NA,NA,\"ACTIVE\",\"{crim}\",\"COUNTY JAIL {fac}\",\"CJ{fac:04}\",\"CITY {fac}\",\"{threat}\",\"{gender}\",\"{country}\",\"{country}\",{birth_year},{entry},\"Dangerous Drugs\",NA,{months},NA,\"3599\",{date},{date},\"Not an Aggravated Felon\",\"Warrant of Arrest/Notice to Appear\",{category},NA,NA,NA,{fo},NA,NA,NA,\"NO\",\"NO\",\"NO\",NA,{reentry},NA,NA,NA,\"NO\",\"NO\",\"NO\",\"NO\",\"YES\",\"YES\",NA,NA,NA,NA,\"NO\",{reason},{reason_code},NA,\"I247A - Immigration Detainer - Notice of Action\",NA,\"DOCKET CONTROL OFFICE {code}\",\"{id_a:016x}{id_b:016x}{id_c:08x}\",{dup},\"SYNTHETIC_Detainers.xlsx\",\"FY{fy}\",{row}\n",
+        "\"{index}\",{date_text},\"{state}\",\"{label}\",NA,NA,NA,\"ACTIVE\",\"{crim}\",\"COUNTY JAIL {fac}\",\"CJ{fac:04}\",\"CITY {fac}\",\"{threat}\",\"{gender}\",\"{country}\",\"{country}\",{birth_year},{entry},\"Dangerous Drugs\",NA,{months},NA,\"3599\",{date},{date},\"Not an Aggravated Felon\",\"Warrant of Arrest/Notice to Appear\",{category},NA,NA,NA,{fo},NA,NA,NA,\"NO\",\"NO\",\"NO\",NA,{reentry},NA,NA,NA,\"NO\",\"NO\",\"NO\",\"NO\",\"YES\",\"YES\",NA,NA,NA,NA,\"NO\",{reason},{reason_code},NA,\"I247A - Immigration Detainer - Notice of Action\",NA,\"DOCKET CONTROL OFFICE {code}\",\"{id_a:016x}{id_b:016x}{id_c:08x}\",{dup},\"SYNTHETIC_Detainers.xlsx\",\"FY{fy}\",{row}",
         crim = if rng.chance(700) { "1 Convicted Criminal" } else { "3 Other Immigration Violator" },
         fac = rng.below(400),
         threat = 1 + rng.below(3),
@@ -393,7 +393,7 @@ mod tests {
     fn byte_target_is_reached() {
         let mut a = Vec::new();
         let (rows, bytes) = generate(&mut a, Size::Bytes(100_000), 1).unwrap();
-        assert!(bytes >= 100_000 && bytes < 101_500, "{bytes}");
+        assert!((100_000..101_500).contains(&bytes), "{bytes}");
         assert_eq!(bytes as usize, a.len());
         assert!(rows > 100);
         assert_eq!(parse_bytes("1G").unwrap(), 1 << 30);

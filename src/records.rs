@@ -77,9 +77,6 @@ pub const EXCLUSION_REASONS: [&str; 7] = [
     "duplicate_likely",
 ];
 
-const DATE_MISSING: u8 = 1;
-const DATE_UNPARSEABLE: u8 = 2;
-
 /// Which records to use.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Filters {
@@ -122,17 +119,15 @@ pub struct FileInfo {
     pub bytes: u64,
 }
 
-/// One combination of raw labels and how many rows carry it.
+/// One combination of a reason and raw labels, and how many rows carry it.
+/// Used rows (reason 0) carry their labels; an excluded row carries only the
+/// area (reason 5) or state (reason 6) that excluded it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Combination {
-    /// 0 when the date parsed, 1 when it is missing, 2 when it is unparseable.
-    pub date_state: u8,
-    /// Year and month of the date (`year * 100 + month`).
+    /// 0 when used, else 1 + the index of its reason in [`EXCLUSION_REASONS`].
+    pub reason: u8,
+    /// Year and month of the date (`year * 100 + month`), for used rows.
     pub year_month: Option<i32>,
-    /// Whether the date lies within `--from` / `--to` (inclusive).
-    pub in_dates: bool,
-    /// The row has fewer fields than the header.
-    pub short_row: bool,
     /// Raw `facility_aor`.
     pub aor: Option<String>,
     /// Raw `facility_state`.
@@ -245,7 +240,9 @@ fn lazy_file(path: &Path) -> Result<LazyFrame> {
         .iter()
         .map(|c| (PlSmallStr::from(*c), PlSmallStr::from("NA")))
         .collect();
-    let lf = LazyCsvReader::new(PlRefPath::new(utf8_path(path)?))
+    // An absolute path without `..`: polars' chunked reader refuses `..` segments.
+    let absolute = path.canonicalize().map_err(|e| Error::io(path, e))?;
+    let lf = LazyCsvReader::new(PlRefPath::new(utf8_path(&absolute)?))
         .with_has_header(true)
         .with_schema(Some(Arc::new(schema)))
         .with_null_values(Some(NullValues::Named(nulls)))
@@ -263,6 +260,11 @@ fn lazy_file(path: &Path) -> Result<LazyFrame> {
     columns.push(short.alias(SHORT_ROW));
     Ok(lf.select(columns))
 }
+
+/// Internal column: the parsed date.
+const PARSED_DATE: &str = "_date";
+/// Internal column: the date as `yyyymmdd`.
+const DAY: &str = "_day";
 
 /// Internal column: the row has fewer fields than the header.
 const SHORT_ROW: &str = "_short_row";
@@ -285,13 +287,55 @@ fn day_key(d: NaiveDate) -> i32 {
     d.year() * 10000 + d.month() as i32 * 100 + d.day() as i32
 }
 
-/// The polars query: parse the date and count rows per combination of labels.
+/// Raw label values a filter accepts, compared exactly inside the query. They
+/// start as the label asked for; [`scan_files`] adds any raw variant found in
+/// the data that differs only in spacing or case, and scans again.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Accepted {
+    /// `facility_aor` values that select the area.
+    pub aor: Vec<String>,
+    /// `facility_state` values that select the state.
+    pub state: Vec<String>,
+}
+
+impl Accepted {
+    /// The labels as given in the filters.
+    pub fn from_filters(filters: &Filters) -> Self {
+        let mut state = Vec::new();
+        if let Some(s) = &filters.state {
+            state.push(s.clone());
+            if s.to_uppercase() != *s {
+                state.push(s.to_uppercase());
+            }
+        }
+        Accepted {
+            aor: filters.aor.iter().map(|a| a.label.clone()).collect(),
+            state,
+        }
+    }
+}
+
+fn equals_any(column: &str, values: &[String]) -> Expr {
+    values.iter().fold(lit(false), |acc, v| {
+        acc.or(col(column).eq(lit(v.as_str())).fill_null(lit(false)))
+    })
+}
+
+fn null_string() -> Expr {
+    lit(NULL).cast(DataType::String)
+}
+
+/// The polars query: give each row a reason code (0 = used, else 1 + its
+/// index in [`EXCLUSION_REASONS`]) and count rows per reason and labels.
+/// Excluded rows keep only the label that excluded them (the area or state,
+/// so spacing variants can be found), so the result stays small.
 ///
 /// `rows_seen`, when given, is increased as batches pass through the scan, for a
 /// progress display. It is never used for results.
 pub fn aggregation_query(
     files: &[PathBuf],
     filters: &Filters,
+    accepted: &Accepted,
     rows_seen: Option<Arc<AtomicU64>>,
 ) -> Result<LazyFrame> {
     if files.is_empty() {
@@ -306,29 +350,42 @@ pub fn aggregation_query(
     } else {
         concat(frames, UnionArgs::default())?
     };
-    let date = col(DATE).str().to_date(StrptimeOptions {
-        format: Some("%Y-%m-%d".into()),
-        strict: false,
-        exact: true,
-        cache: true,
-    });
-    let day = date.clone().dt().year() * lit(10000)
-        + date.clone().dt().month().cast(DataType::Int32) * lit(100)
+    // The date is parsed once, in a stage of its own, and everything else is
+    // derived from the parsed column (expressions cloned into several places
+    // would otherwise parse it once per use).
+    let parsed = col(DATE)
+        .str()
+        .to_date(StrptimeOptions {
+            format: Some("%Y-%m-%d".into()),
+            strict: false,
+            exact: true,
+            cache: true,
+        })
+        .alias(PARSED_DATE);
+    let date = col(PARSED_DATE);
+    let year = date.clone().dt().year();
+    let month = date.clone().dt().month().cast(DataType::Int32);
+    let day = year.clone() * lit(10000)
+        + month.clone() * lit(100)
         + date.clone().dt().day().cast(DataType::Int32);
-    let year_month =
-        date.clone().dt().year() * lit(100) + date.clone().dt().month().cast(DataType::Int32);
+    let year_month = year * lit(100) + month;
     let mut in_dates = lit(true);
     if let Some(from) = filters.from {
-        in_dates = in_dates.and(day.clone().gt_eq(lit(day_key(from))));
+        in_dates = in_dates.and(col(DAY).gt_eq(lit(day_key(from))));
     }
     if let Some(to) = filters.to {
-        in_dates = in_dates.and(day.clone().lt_eq(lit(day_key(to))));
+        in_dates = in_dates.and(col(DAY).lt_eq(lit(day_key(to))));
     }
-    let date_state = when(col(DATE).is_null().or(col(DATE).eq(lit(""))))
-        .then(lit(DATE_MISSING))
-        .when(date.is_null())
-        .then(lit(DATE_UNPARSEABLE))
-        .otherwise(lit(0u8));
+    let aor_ok = if filters.aor.is_some() {
+        equals_any(AOR, &accepted.aor)
+    } else {
+        lit(true)
+    };
+    let state_ok = if filters.state.is_some() {
+        equals_any(STATE, &accepted.state)
+    } else {
+        lit(true)
+    };
     let mut duplicate = col(DUPLICATE);
     if let Some(counter) = rows_seen {
         duplicate = duplicate.map(
@@ -339,12 +396,60 @@ pub fn aggregation_query(
             |_, f| Ok(f.clone()),
         );
     }
-    Ok(lf
-        .select([
-            date_state.alias("date_state"),
-            year_month.alias("year_month"),
-            in_dates.fill_null(lit(false)).alias("in_dates"),
+    let flagged = ["TRUE", "True", "true"].map(String::from);
+    let excluded_duplicate = if filters.include_duplicates {
+        lit(false)
+    } else {
+        equals_any(DUPLICATE, &flagged)
+    };
+    let reason = when(col(SHORT_ROW))
+        .then(lit(1u8))
+        .when(col(DATE).is_null().or(col(DATE).eq(lit(""))))
+        .then(lit(2u8))
+        .when(col(PARSED_DATE).is_null())
+        .then(lit(3u8))
+        .when(in_dates.fill_null(lit(false)).not())
+        .then(lit(4u8))
+        .when(aor_ok.not())
+        .then(lit(5u8))
+        .when(state_ok.not())
+        .then(lit(6u8))
+        .when(excluded_duplicate)
+        .then(lit(7u8))
+        .otherwise(lit(0u8));
+    let used = || col("reason").eq(lit(0u8));
+    let keep = |name: &str| {
+        when(used())
+            .then(col(name))
+            .otherwise(null_string())
+            .alias(name)
+    };
+    let raw_columns = || {
+        [
             col(SHORT_ROW),
+            col(DATE),
+            col(AOR),
+            col(STATE),
+            col(CASE_CATEGORY),
+            col(ENTRY_STATUS),
+            col(FINAL_ORDER),
+            col(ILLEGAL_REENTRY),
+            col(LIFT_REASON),
+            col(DUPLICATE),
+        ]
+    };
+    let mut stage1 = raw_columns().to_vec();
+    stage1.push(parsed);
+    let mut stage2 = raw_columns().to_vec();
+    stage2.push(col(PARSED_DATE));
+    stage2.push(day.alias(DAY));
+    stage2.push(year_month.alias("year_month"));
+    Ok(lf
+        .select(stage1)
+        .select(stage2)
+        .select([
+            reason.alias("reason"),
+            col("year_month"),
             col(AOR),
             col(STATE),
             col(CASE_CATEGORY),
@@ -354,11 +459,30 @@ pub fn aggregation_query(
             col(LIFT_REASON),
             duplicate.alias(DUPLICATE),
         ])
+        .select([
+            col("reason"),
+            when(used())
+                .then(col("year_month"))
+                .otherwise(lit(NULL).cast(DataType::Int32))
+                .alias("year_month"),
+            when(col("reason").eq(lit(5u8)))
+                .then(col(AOR))
+                .otherwise(null_string())
+                .alias(AOR),
+            when(col("reason").eq(lit(6u8)))
+                .then(col(STATE))
+                .otherwise(null_string())
+                .alias(STATE),
+            keep(CASE_CATEGORY),
+            keep(ENTRY_STATUS),
+            keep(FINAL_ORDER),
+            keep(ILLEGAL_REENTRY),
+            keep(LIFT_REASON),
+            keep(DUPLICATE),
+        ])
         .group_by([
-            col("date_state"),
+            col("reason"),
             col("year_month"),
-            col("in_dates"),
-            col(SHORT_ROW),
             col(AOR),
             col(STATE),
             col(CASE_CATEGORY),
@@ -372,7 +496,9 @@ pub fn aggregation_query(
 }
 
 /// Run [`aggregation_query`] on the streaming engine and collect the counted
-/// combinations.
+/// combinations. When rows were excluded by an area or state label that
+/// matches the filter once spacing and case are normalised (`Boston  Area of
+/// Responsibility`), that raw label is accepted and the files are scanned again.
 ///
 /// # Errors
 /// [`Error::Input`] naming the file for a missing column, an empty file, bad
@@ -390,15 +516,53 @@ pub fn scan_files(
             bytes: meta.len(),
         });
     }
-    let query = aggregation_query(files, filters, rows_seen)?;
-    let df = query
-        .collect_with_engine(Engine::Streaming)
-        .map(|r| r.unwrap_single())
-        .map_err(|e| scan_error(files, &e))?;
-    Ok(Scan {
-        files: infos,
-        combinations: combinations_from_frame(&df)?,
-    })
+    read_local_files_in_chunks();
+    let mut accepted = Accepted::from_filters(filters);
+    loop {
+        let query = aggregation_query(files, filters, &accepted, rows_seen.clone())?;
+        let df = query
+            .collect_with_engine(Engine::Streaming)
+            .map(|r| r.unwrap_single())
+            .map_err(|e| scan_error(files, &e))?;
+        let combinations = combinations_from_frame(&df)?;
+        let mut added = false;
+        for c in &combinations {
+            if let (5, Some(raw), Some(a)) = (c.reason, &c.aor, &filters.aor) {
+                if same_label(&c.aor, &a.label) && !accepted.aor.contains(raw) {
+                    accepted.aor.push(raw.clone());
+                    added = true;
+                }
+            }
+            if let (6, Some(raw), Some(s)) = (c.reason, &c.state, &filters.state) {
+                if same_label(&c.state, s) && !accepted.state.contains(raw) {
+                    accepted.state.push(raw.clone());
+                    added = true;
+                }
+            }
+        }
+        if !added {
+            return Ok(Scan {
+                files: infos,
+                combinations,
+            });
+        }
+    }
+}
+
+/// polars memory-maps a local CSV file by default, so a scan of a 1 GB file
+/// holds up to 1 GB of file pages resident. Its chunked reader (the one it uses
+/// for cloud files, switched on by `POLARS_FORCE_ASYNC`) keeps a few 32 MB
+/// chunks in memory instead: peak memory stays a few hundred MB at any file
+/// size, for about 10% more time. A value the user set is left alone.
+fn read_local_files_in_chunks() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        const VAR: &str = "POLARS_FORCE_ASYNC";
+        if std::env::var_os(VAR).is_none() {
+            std::env::set_var(VAR, "1");
+            polars_config::config().reload_env_var(VAR);
+        }
+    });
 }
 
 fn scan_error(files: &[PathBuf], e: &PolarsError) -> Error {
@@ -434,21 +598,11 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
         let c = df.column(name)?.cast(&DataType::Int32)?;
         Ok(c.i32()?.iter().collect())
     };
-    let date_state: Vec<u8> = int_column("date_state")?
+    let reason: Vec<u8> = int_column("reason")?
         .into_iter()
         .map(|v| v.unwrap_or(0) as u8)
         .collect();
     let year_month = int_column("year_month")?;
-    let flag = |name: &str| -> Result<Vec<bool>> {
-        Ok(df
-            .column(name)?
-            .bool()?
-            .iter()
-            .map(|v| v.unwrap_or(false))
-            .collect())
-    };
-    let in_dates = flag("in_dates")?;
-    let short_row = flag(SHORT_ROW)?;
     let rows_col = df.column("rows")?.cast(&DataType::UInt64)?;
     let rows: Vec<u64> = rows_col.u64()?.iter().map(|v| v.unwrap_or(0)).collect();
     let mut text: BTreeMap<&str, Vec<Option<String>>> = BTreeMap::new();
@@ -459,10 +613,8 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
     let mut out = Vec::with_capacity(df.height());
     for i in 0..df.height() {
         out.push(Combination {
-            date_state: date_state[i],
+            reason: reason[i],
             year_month: year_month[i],
-            in_dates: in_dates[i],
-            short_row: short_row[i],
             aor: take(AOR, i),
             state: take(STATE, i),
             case_category: take(CASE_CATEGORY, i),
@@ -624,33 +776,12 @@ pub fn summarise(scan: &Scan, filters: &Filters, crosswalk: &StatusCrosswalk) ->
     let mut declined = 0;
     for c in &scan.combinations {
         rows_read += c.rows;
-        let reason = if c.short_row {
-            Some("short_row")
-        } else if c.date_state == DATE_MISSING {
-            Some("missing_date")
-        } else if c.date_state == DATE_UNPARSEABLE {
-            Some("unparseable_date")
-        } else if !c.in_dates {
-            Some("outside_dates")
-        } else if filters
-            .aor
-            .as_ref()
-            .is_some_and(|a| !same_label(&c.aor, &a.label))
-        {
-            Some("outside_aor")
-        } else if filters
-            .state
-            .as_ref()
-            .is_some_and(|s| !same_label(&c.state, s))
-        {
-            Some("outside_state")
-        } else if is_true(&c.duplicate) && !filters.include_duplicates {
-            Some("duplicate_likely")
-        } else {
-            None
-        };
-        if let Some(reason) = reason {
-            *excluded.entry(reason.to_string()).or_default() += c.rows;
+        if c.reason > 0 {
+            let name = EXCLUSION_REASONS
+                .get(usize::from(c.reason) - 1)
+                .copied()
+                .unwrap_or("unknown");
+            *excluded.entry(name.to_string()).or_default() += c.rows;
             continue;
         }
         rows_used += c.rows;
@@ -708,12 +839,12 @@ pub fn summarise(scan: &Scan, filters: &Filters, crosswalk: &StatusCrosswalk) ->
             detainers,
         })
         .collect();
-    by_case_category.sort_by(|a, b| b.detainers.cmp(&a.detainers));
+    by_case_category.sort_by_key(|c| std::cmp::Reverse(c.detainers));
     let mut lift_reasons: Vec<ReasonCount> = reasons
         .into_iter()
         .map(|(reason, count)| ReasonCount { reason, count })
         .collect();
-    lift_reasons.sort_by(|a, b| b.count.cmp(&a.count));
+    lift_reasons.sort_by_key(|r| std::cmp::Reverse(r.count));
     let mut by_month = Vec::new();
     if let (Some(&first), Some(&last)) = (months.keys().next(), months.keys().next_back()) {
         let mut ym = first;

@@ -60,6 +60,22 @@ pub fn scope(results: &RecordResults) -> String {
     parts.join(", ")
 }
 
+/// [`scope`] with the area as its code, short enough for a chart title.
+pub fn short_scope(results: &RecordResults) -> String {
+    let f = &results.filters;
+    let mut parts = vec![f
+        .aor
+        .as_ref()
+        .map_or_else(|| "all areas".to_string(), |a| a.code.clone())];
+    if let Some(s) = &f.state {
+        parts.push(s.clone());
+    }
+    if let Some((a, b)) = crate::records::period(results) {
+        parts.push(format!("{a} to {b}"));
+    }
+    parts.join(", ")
+}
+
 fn source_line(results: &RecordResults) -> String {
     let names: Vec<String> = results
         .files
@@ -161,7 +177,7 @@ pub fn lift_reason_table(r: &RecordResults) -> Result<ShowTable> {
     Ok(ShowTable::new(
         df,
         format!(
-            "Why detainers were lifted ({MISSING}: not lifted yet or not recorded), {}",
+            "Why detainers were lifted, {} ({MISSING}: not lifted yet, or no reason given)",
             scope(r)
         ),
     )
@@ -202,6 +218,7 @@ pub fn record_tables(r: &RecordResults) -> Result<Vec<(&'static str, ShowTable)>
 /// Detainers by status group.
 pub fn figure_status_groups(r: &RecordResults) -> Result<Figure> {
     let title = format!("Detainers by immigration-status group, {}", scope(r));
+    let caption = format!("Detainers by immigration-status group, {}", short_scope(r));
     let rows: Vec<(String, u64)> = r
         .by_status_group
         .iter()
@@ -211,7 +228,7 @@ pub fn figure_status_groups(r: &RecordResults) -> Result<Figure> {
     Ok(Figure {
         name: "status_groups",
         svg: render_svg(SIZE, |root| {
-            draw_bars(root, &title, &rows, "detainers", &source)
+            draw_bars(root, &caption, &rows, "detainers", &source)
         })?,
         data: status_group_table(r)?.frame,
         title,
@@ -221,6 +238,7 @@ pub fn figure_status_groups(r: &RecordResults) -> Result<Figure> {
 /// Lift reasons.
 pub fn figure_lift_reasons(r: &RecordResults) -> Result<Figure> {
     let title = format!("Why detainers were lifted, {}", scope(r));
+    let caption = format!("Why detainers were lifted, {}", short_scope(r));
     let rows: Vec<(String, u64)> = r
         .lift_reasons
         .iter()
@@ -231,7 +249,7 @@ pub fn figure_lift_reasons(r: &RecordResults) -> Result<Figure> {
     Ok(Figure {
         name: "lift_reasons",
         svg: render_svg((SIZE.0, height), |root| {
-            draw_bars(root, &title, &rows, "detainers", &source)
+            draw_bars(root, &caption, &rows, "detainers", &source)
         })?,
         data: lift_reason_table(r)?.frame,
         title,
@@ -241,6 +259,7 @@ pub fn figure_lift_reasons(r: &RecordResults) -> Result<Figure> {
 /// Detainers prepared per month.
 pub fn figure_monthly_detainers(r: &RecordResults) -> Result<Figure> {
     let title = format!("Detainers prepared per month, {}", scope(r));
+    let caption = format!("Detainers prepared per month, {}", short_scope(r));
     let months: Vec<String> = r.by_month.iter().map(|m| m.month.clone()).collect();
     let values: Vec<Option<f64>> = r
         .by_month
@@ -251,7 +270,15 @@ pub fn figure_monthly_detainers(r: &RecordResults) -> Result<Figure> {
     Ok(Figure {
         name: "monthly_detainers",
         svg: render_svg(SIZE, |root| {
-            draw_monthly(root, &title, &months, &values, "detainers", false, &source)
+            draw_monthly(
+                root,
+                &caption,
+                &months,
+                &values,
+                "detainers",
+                false,
+                &source,
+            )
         })?,
         data: month_table(r)?.frame,
         title,
@@ -264,6 +291,10 @@ pub fn figure_monthly_declined_share(r: &RecordResults) -> Result<Figure> {
         "Share of detainers declined by the law-enforcement agency, by month prepared, {}",
         scope(r)
     );
+    let caption = format!(
+        "Share of detainers declined by the law-enforcement agency, {}",
+        short_scope(r)
+    );
     let months: Vec<String> = r.by_month.iter().map(|m| m.month.clone()).collect();
     let values: Vec<Option<f64>> = r.by_month.iter().map(|m| m.declined_share).collect();
     let source = source_line(r);
@@ -272,7 +303,7 @@ pub fn figure_monthly_declined_share(r: &RecordResults) -> Result<Figure> {
         svg: render_svg(SIZE, |root| {
             draw_monthly(
                 root,
-                &title,
+                &caption,
                 &months,
                 &values,
                 "declined share",

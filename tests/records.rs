@@ -261,7 +261,7 @@ fn bad_files_give_errors_naming_the_file_never_a_panic() {
     ];
     for (rel, expected) in cases {
         let path = common::fixture(rel);
-        let e = run(&[path.clone()], &Filters::default())
+        let e = run(std::slice::from_ref(&path), &Filters::default())
             .expect_err(rel)
             .to_string();
         assert!(e.starts_with(&path.display().to_string()), "{rel}: {e}");
@@ -335,6 +335,28 @@ fn records_command_writes_the_contract_with_nulls_not_na() {
     }
     let html = common::read(&out.path().join("report.html"));
     assert!(html.contains("Boston Area of Responsibility (BOS)"));
+
+    // User text reaches HTML and SVG escaped.
+    let escaped = tempfile::tempdir().unwrap();
+    let o = detainers(&[
+        "records",
+        fixture.to_str().unwrap(),
+        "--state",
+        "<b>MA</b>",
+        "--out",
+        escaped.path().to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        results(escaped.path())["rows_excluded"]["outside_state"],
+        9,
+        "all but the two undated rows"
+    );
+    let html = common::read(&escaped.path().join("report.html"));
+    assert!(!html.contains("<b>MA</b>") && html.contains("&lt;b&gt;MA&lt;/b&gt;"));
+    let svg = common::read(&escaped.path().join("figures/status_groups.svg"));
+    assert!(!svg.contains("<b>MA</b>"), "SVG text must be escaped");
 
     // Bad arguments and files: exit 2 with one line, no panic.
     for args in [
