@@ -6,8 +6,11 @@ For each notebooks/NN-*.ipynb, in order:
   2. fail on any error output, and on panics, which evcxr reports only as
      stderr text (nbclient would carry on);
   3. compare every key-numbers output (application/json, kind
-     "detainers.key_numbers") with results.json written by the detainers
-     binary for the same dataset and honored share;
+     "detainers.key_numbers" or "detainers.record_key_numbers") with
+     results.json written by the detainers binary for the same dataset and
+     honored share, or the same detainer files and filters;
+     and check that every chart carries a valid PNG beside its SVG (JupyterLab
+     shows only the PNG in a notebook it does not trust);
   4. compare the fresh outputs with the committed ones, after normalising what
      legitimately varies (execution counts, the clone's absolute path);
   5. write the executed notebook and its HTML to out/notebooks/.
@@ -46,7 +49,10 @@ VARIANTS = {
     ],
 }
 PANIC_MARKERS = ("panicked at", "RUST_BACKTRACE", "Segmentation fault")
-COMPARED_MIME = ("text/plain", "text/html", "image/svg+xml", "image/png", "application/json")
+# PNG bytes depend on the fonts installed, so the PNG is checked for being a
+# PNG (check_png_fallback), and the SVG it is drawn from is compared exactly.
+COMPARED_MIME = ("text/plain", "text/html", "image/svg+xml", "application/json")
+PNG_BASE64_MAGIC = "iVBORw0KGgo"
 
 
 class NotebookFailure(Exception):
@@ -91,7 +97,7 @@ def check_errors(nb) -> None:
 
 # A value of these types shown only as text means evcxr fell back to Debug
 # output instead of the type's rich display (a chart or table lost).
-DEBUG_DUMPS = ("Figure {", "ShowTable {", "KeyNumbers {")
+DEBUG_DUMPS = ("Figure {", "ShowTable {", "KeyNumbers {", "RecordKeyNumbers {", "RecordResults {")
 
 
 def check_rich_display(nb) -> None:
@@ -107,13 +113,62 @@ def check_rich_display(nb) -> None:
                 )
 
 
-def key_number_outputs(nb):
+def check_png_fallback(nb) -> None:
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "image/svg+xml" not in data:
+                continue
+            png = data.get("image/png", "")
+            png = "".join(png) if isinstance(png, list) else png
+            if not png.strip().startswith(PNG_BASE64_MAGIC):
+                raise NotebookFailure(f"{cell_label(i, cell)}: a chart has no PNG beside its SVG")
+
+
+def key_number_outputs(nb, kind="detainers.key_numbers"):
     for i, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             value = data.get("application/json")
-            if isinstance(value, dict) and value.get("kind") == "detainers.key_numbers":
+            if isinstance(value, dict) and value.get("kind") == kind:
                 yield i, cell, value
+
+
+def record_results_for(k: dict, n: int) -> dict:
+    out = ROOT / "out" / "notebook-checks" / f"records-{n}"
+    cmd = [str(BINARY), "records", *k["files"], "--out", str(out), "--quiet"]
+    for flag in ("aor", "state", "from", "to"):
+        if k.get(flag) is not None:
+            cmd += [f"--{flag}", str(k[flag])]
+    if k.get("include_duplicates"):
+        cmd.append("--include-duplicates")
+    run = subprocess.run(cmd, capture_output=True, text=True)
+    if run.returncode != 0:
+        raise NotebookFailure(f"detainers records failed: {run.stderr.strip()}")
+    return json.loads((out / "results.json").read_text())
+
+
+def same_number(got, expected) -> bool:
+    return (got is None and expected is None) or (
+        got is not None and expected is not None and abs(float(got) - float(expected)) < 1e-9
+    )
+
+
+def check_record_key_numbers(nb) -> int:
+    checked = 0
+    for i, cell, k in key_number_outputs(nb, "detainers.record_key_numbers"):
+        r = record_results_for(k, checked)
+        pairs = {
+            "rows_read": r["rows_read"],
+            "rows_used": r["rows_used"],
+            "declined_by_lea": r["declined_by_lea"]["count"],
+            "declined_share": r["declined_by_lea"]["share"],
+        }
+        for key, expected in pairs.items():
+            if not same_number(k.get(key), expected):
+                raise NotebookFailure(f"{cell_label(i, cell)}: {key} is {k.get(key)} but results.json says {expected}")
+        checked += 1
+    return checked
 
 
 def dataset_folder(name: str) -> Path:
@@ -151,13 +206,10 @@ def check_key_numbers(nb) -> int:
         }
         for key, expected in pairs.items():
             got = k.get(key)
-            same = (got is None and expected is None) or (
-                got is not None and expected is not None and abs(float(got) - float(expected)) < 1e-9
-            )
-            if not same:
+            if not same_number(got, expected):
                 raise NotebookFailure(f"{cell_label(i, cell)}: {key} is {got} but results.json says {expected}")
         checked += 1
-    return checked
+    return checked + check_record_key_numbers(nb)
 
 
 def normalise(nb) -> list:
@@ -246,6 +298,7 @@ def check_variant(committed, old: str, new: str) -> int:
     execute(variant)
     check_errors(variant)
     check_rich_display(variant)
+    check_png_fallback(variant)
     checked = check_key_numbers(variant)
     if checked == 0:
         raise NotebookFailure("no key-number output to check")
@@ -305,6 +358,7 @@ def main() -> int:
             (OUT / path.with_suffix(".html").name).write_text(body, encoding="utf-8")
             check_errors(fresh)
             check_rich_display(fresh)
+            check_png_fallback(fresh)
             checked = check_key_numbers(fresh)
             if args.refresh:
                 nbformat.write(fresh, path)
