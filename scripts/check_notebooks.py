@@ -142,7 +142,8 @@ def record_results_for(k: dict, n: int) -> dict:
             cmd += [f"--{flag}", str(k[flag])]
     if k.get("include_duplicates"):
         cmd.append("--include-duplicates")
-    run = subprocess.run(cmd, capture_output=True, text=True)
+    # Relative paths in key numbers are relative to the repository root.
+    run = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if run.returncode != 0:
         raise NotebookFailure(f"detainers records failed: {run.stderr.strip()}")
     return json.loads((out / "results.json").read_text())

@@ -107,12 +107,23 @@ pub struct RecordKeyNumbers {
     pub declined_share: Option<f64>,
 }
 
-/// Collect the key numbers of a record-level run.
+/// A path inside (or beside) the repository, relative to its root, so key
+/// numbers read the same in every clone; other paths are kept as given.
+fn repo_relative(path: &str) -> String {
+    let root = crate::paths::repo_root();
+    match std::path::Path::new(path).strip_prefix(&root) {
+        Ok(rel) => rel.display().to_string(),
+        Err(_) => path.to_string(),
+    }
+}
+
+/// Collect the key numbers of a record-level run. Paths are relative to the
+/// repository root when they are inside it.
 pub fn record_key_numbers(r: &RecordResults) -> RecordKeyNumbers {
     let f = &r.filters;
     RecordKeyNumbers {
         kind: "detainers.record_key_numbers",
-        files: r.files.iter().map(|f| f.path.clone()).collect(),
+        files: r.files.iter().map(|f| repo_relative(&f.path)).collect(),
         aor: f.aor.as_ref().map(|a| a.code.clone()),
         state: f.state.clone(),
         from: f.from.map(|d| d.to_string()),
