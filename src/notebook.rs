@@ -52,6 +52,16 @@ pub fn key_numbers(dataset: &Dataset, a: &Analysis) -> KeyNumbers {
     }
 }
 
+/// The evcxr display of a key-numbers value: its JSON (read by
+/// scripts/check_notebooks.py) and one sentence as plain text.
+fn json_and_sentence<T: Serialize>(value: &T, sentence: &str) -> String {
+    let json = serde_json::to_string(value).unwrap_or_else(|_| "{}".into());
+    format!(
+        "EVCXR_BEGIN_CONTENT application/json\n{json}\nEVCXR_END_CONTENT\n\
+         EVCXR_BEGIN_CONTENT text/plain\n{sentence}\nEVCXR_END_CONTENT\n"
+    )
+}
+
 impl KeyNumbers {
     /// One sentence for people.
     pub fn sentence(&self) -> String {
@@ -70,12 +80,7 @@ impl KeyNumbers {
 
     /// Show as JSON (for checks and tools) and as a sentence (for people).
     pub fn evcxr_display(&self) {
-        let json = serde_json::to_string(self).unwrap_or_else(|_| "{}".into());
-        println!("EVCXR_BEGIN_CONTENT application/json\n{json}\nEVCXR_END_CONTENT");
-        println!(
-            "EVCXR_BEGIN_CONTENT text/plain\n{}\nEVCXR_END_CONTENT",
-            self.sentence()
-        );
+        print!("{}", json_and_sentence(self, &self.sentence()));
     }
 }
 
@@ -153,12 +158,7 @@ impl RecordKeyNumbers {
 
     /// Show as JSON (for checks and tools) and as a sentence (for people).
     pub fn evcxr_display(&self) {
-        let json = serde_json::to_string(self).unwrap_or_else(|_| "{}".into());
-        println!("EVCXR_BEGIN_CONTENT application/json\n{json}\nEVCXR_END_CONTENT");
-        println!(
-            "EVCXR_BEGIN_CONTENT text/plain\n{}\nEVCXR_END_CONTENT",
-            self.sentence()
-        );
+        print!("{}", json_and_sentence(self, &self.sentence()));
     }
 }
 
@@ -176,5 +176,24 @@ mod tests {
             "boston-2018: 456 hits, 216 detainers (47.4%); at an honored share of 0.5, 218 in custody (47.8%) and 238 not."
         );
         assert_eq!(k.df, Some(5));
+    }
+
+    #[test]
+    fn display_is_one_json_block_then_the_sentence() {
+        let d = crate::load_dataset(crate::paths::dataset_dir("boston-2018")).unwrap();
+        let a = crate::analyse(&d, 0.5).unwrap();
+        let k = key_numbers(&d, &a);
+        let shown = json_and_sentence(&k, &k.sentence());
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines.len(), 6);
+        assert_eq!(lines[0], "EVCXR_BEGIN_CONTENT application/json");
+        let json: serde_json::Value = serde_json::from_str(lines[1]).unwrap();
+        assert_eq!(json["kind"], "detainers.key_numbers");
+        assert_eq!(json["hits"], 456);
+        assert_eq!(json["detainers"], 216);
+        assert_eq!(lines[2], "EVCXR_END_CONTENT");
+        assert_eq!(lines[3], "EVCXR_BEGIN_CONTENT text/plain");
+        assert_eq!(lines[4], k.sentence());
+        assert_eq!(lines[5], "EVCXR_END_CONTENT");
     }
 }

@@ -163,6 +163,36 @@ pub(crate) fn write_file(
     Ok(())
 }
 
+/// Write `results.json`, `tables/<name>.csv` and `figures/<name>.svg` + `.csv`
+/// under `out_dir`: the part of a report that both report kinds share.
+pub(crate) fn write_results_tables_figures<T: Serialize>(
+    out_dir: &Path,
+    results: &T,
+    tables: &[(&'static str, ShowTable)],
+    figures: &[Figure],
+    written: &mut Vec<PathBuf>,
+) -> Result<()> {
+    let json = serde_json::to_string_pretty(results)
+        .map_err(|e| Error::Output(format!("results.json: {e}")))?;
+    write_file(
+        out_dir,
+        "results.json",
+        format!("{json}\n").as_bytes(),
+        written,
+    )?;
+    for (name, table) in tables {
+        let csv = frame_to_csv(&table.frame)?;
+        write_file(out_dir, &format!("tables/{name}.csv"), &csv, written)?;
+    }
+    for f in figures {
+        let svg = format!("figures/{}.svg", f.name);
+        write_file(out_dir, &svg, f.svg.as_bytes(), written)?;
+        let csv = frame_to_csv(&f.data)?;
+        write_file(out_dir, &format!("figures/{}.csv", f.name), &csv, written)?;
+    }
+    Ok(())
+}
+
 /// A DataFrame as CSV bytes.
 pub fn frame_to_csv(frame: &DataFrame) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
@@ -195,39 +225,9 @@ pub fn write_report(
     }
     let mut files = Vec::new();
     let results = build_results(dataset, a, claims);
-    let json = serde_json::to_string_pretty(&results)
-        .map_err(|e| Error::Output(format!("results.json: {e}")))?;
-    write_file(
-        out_dir,
-        "results.json",
-        format!("{json}\n").as_bytes(),
-        &mut files,
-    )?;
-
     let shown = report_tables(dataset, a, claims)?;
-    for (name, table) in &shown {
-        write_file(
-            out_dir,
-            &format!("tables/{name}.csv"),
-            &frame_to_csv(&table.frame)?,
-            &mut files,
-        )?;
-    }
     let figures = all_figures(dataset, a)?;
-    for f in &figures {
-        write_file(
-            out_dir,
-            &format!("figures/{}.svg", f.name),
-            f.svg.as_bytes(),
-            &mut files,
-        )?;
-        write_file(
-            out_dir,
-            &format!("figures/{}.csv", f.name),
-            &frame_to_csv(&f.data)?,
-            &mut files,
-        )?;
-    }
+    write_results_tables_figures(out_dir, &results, &shown, &figures, &mut files)?;
     let html = render_html(dataset, a, claims, &figures, &shown);
     write_file(out_dir, "report.html", html.as_bytes(), &mut files)?;
     Ok(Written {
