@@ -39,6 +39,7 @@ pub mod population;
 pub mod progress;
 pub mod records;
 pub mod records_report;
+pub mod records_scan;
 pub mod report;
 pub mod stats;
 pub mod tables;

@@ -9,8 +9,8 @@ use clap::{Parser, Subcommand};
 use detainers::crosswalk::{resolve_aor, StatusCrosswalk};
 use detainers::generate::{generate_file, parse_bytes, Size};
 use detainers::population::PopulationTable;
-use detainers::records::Filters;
-use detainers::records_report::{run_records, write_records_report};
+use detainers::records::{Filters, ScanEngine};
+use detainers::records_report::{run_records_with, write_records_report};
 use detainers::{analyse, check_claims, load_dataset, paths, write_report};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -77,6 +77,11 @@ enum Command {
         /// No progress bar even on a terminal.
         #[arg(long)]
         quiet: bool,
+        /// How to read the files: `blocks` (worker threads, the default) or
+        /// `polars` (polars' streaming CSV reader, the reference engine).
+        /// Both give the same results.
+        #[arg(long, default_value = "blocks", value_parser = parse_engine)]
+        engine: ScanEngine,
     },
     /// Write a synthetic detainer file in the release's 64-column schema.
     Generate {
@@ -95,6 +100,10 @@ enum Command {
     },
 }
 
+fn parse_engine(text: &str) -> Result<ScanEngine, String> {
+    text.parse().map_err(|e: detainers::Error| e.to_string())
+}
+
 fn parse_day(text: &str) -> Result<NaiveDate, String> {
     detainers::records::parse_day(text).map_err(|e| e.to_string())
 }
@@ -111,6 +120,7 @@ fn records(
     crosswalk: Option<PathBuf>,
     population: Option<PathBuf>,
     quiet: bool,
+    engine: ScanEngine,
 ) -> detainers::Result<()> {
     if let (Some(a), Some(b)) = (from, to) {
         if a > b {
@@ -135,7 +145,7 @@ fn records(
         None => PopulationTable::bundled(),
     };
     let progress = !quiet && std::io::stderr().is_terminal();
-    let results = run_records(&files, &filters, &crosswalk, &population, progress)?;
+    let results = run_records_with(engine, &files, &filters, &crosswalk, &population, progress)?;
     let out = out.unwrap_or_else(|| paths::output_dir("records"));
     let written = write_records_report(&results, &out)?;
     let excluded: Vec<String> = results
@@ -186,6 +196,7 @@ fn run(cli: Cli) -> detainers::Result<()> {
             crosswalk,
             population,
             quiet,
+            engine,
         }) => {
             return records(
                 files,
@@ -198,6 +209,7 @@ fn run(cli: Cli) -> detainers::Result<()> {
                 crosswalk,
                 population,
                 quiet,
+                engine,
             )
         }
         Some(Command::Generate {

@@ -5,10 +5,13 @@
 //! The pipeline has two steps, so that memory stays bounded however large the
 //! files are:
 //!
-//! 1. [`scan_files`]: a lazy polars query on the streaming engine reads only the
-//!    nine columns used, parses the date, and counts rows per combination of
-//!    the raw labels. The result has one row per distinct combination (a few
-//!    thousand for a national file), never one per record.
+//! 1. [`scan_files`]: reads the nine columns used, parses the date, gives each
+//!    row a reason (used, or why not) and counts rows per combination of the
+//!    raw labels. The result has one row per distinct combination (a few
+//!    thousand for a national file), never one per record. Two engines do this
+//!    and must agree ([`ScanEngine`]): a block reader with worker threads
+//!    (the default, [`crate::records_scan`]) and a lazy polars query on the
+//!    streaming engine ([`aggregation_query`], the reference).
 //! 2. [`summarise`]: normalises labels (whitespace only), applies the area and
 //!    state filters, maps records to the article's groups through the
 //!    crosswalk and builds every table of [`RecordResults`]. Every row read is
@@ -424,90 +427,118 @@ pub fn aggregation_query(
             .otherwise(null_string())
             .alias(name)
     };
+    // The date, the area and the state decide a row's reason; the rest are
+    // the labels counted for used rows.
+    let details = &USED_COLUMNS[3..];
     let raw_columns = || {
-        [
-            col(SHORT_ROW),
-            col(DATE),
-            col(AOR),
-            col(STATE),
-            col(CASE_CATEGORY),
-            col(ENTRY_STATUS),
-            col(FINAL_ORDER),
-            col(ILLEGAL_REENTRY),
-            col(LIFT_REASON),
-            col(DUPLICATE),
-        ]
+        std::iter::once(col(SHORT_ROW))
+            .chain(USED_COLUMNS.iter().map(|&name| col(name)))
+            .collect::<Vec<_>>()
     };
-    let mut stage1 = raw_columns().to_vec();
+    let mut stage1 = raw_columns();
     stage1.push(parsed);
-    let mut stage2 = raw_columns().to_vec();
+    let mut stage2 = raw_columns();
     stage2.push(col(PARSED_DATE));
     stage2.push(day.alias(DAY));
     stage2.push(year_month.alias("year_month"));
+    let mut stage3 = vec![
+        reason.alias("reason"),
+        col("year_month"),
+        col(AOR),
+        col(STATE),
+    ];
+    stage3.extend(details.iter().map(|&name| {
+        if name == DUPLICATE {
+            duplicate.clone().alias(DUPLICATE)
+        } else {
+            col(name)
+        }
+    }));
+    let mut stage4 = vec![
+        col("reason"),
+        when(used())
+            .then(col("year_month"))
+            .otherwise(lit(NULL).cast(DataType::Int32))
+            .alias("year_month"),
+        when(col("reason").eq(lit(5u8)))
+            .then(col(AOR))
+            .otherwise(null_string())
+            .alias(AOR),
+        when(col("reason").eq(lit(6u8)))
+            .then(col(STATE))
+            .otherwise(null_string())
+            .alias(STATE),
+    ];
+    stage4.extend(details.iter().map(|&name| keep(name)));
+    let keys: Vec<Expr> = ["reason", "year_month"]
+        .iter()
+        .chain(&USED_COLUMNS[1..])
+        .map(|&name| col(name))
+        .collect();
     Ok(lf
         .select(stage1)
         .select(stage2)
-        .select([
-            reason.alias("reason"),
-            col("year_month"),
-            col(AOR),
-            col(STATE),
-            col(CASE_CATEGORY),
-            col(ENTRY_STATUS),
-            col(FINAL_ORDER),
-            col(ILLEGAL_REENTRY),
-            col(LIFT_REASON),
-            duplicate.alias(DUPLICATE),
-        ])
-        .select([
-            col("reason"),
-            when(used())
-                .then(col("year_month"))
-                .otherwise(lit(NULL).cast(DataType::Int32))
-                .alias("year_month"),
-            when(col("reason").eq(lit(5u8)))
-                .then(col(AOR))
-                .otherwise(null_string())
-                .alias(AOR),
-            when(col("reason").eq(lit(6u8)))
-                .then(col(STATE))
-                .otherwise(null_string())
-                .alias(STATE),
-            keep(CASE_CATEGORY),
-            keep(ENTRY_STATUS),
-            keep(FINAL_ORDER),
-            keep(ILLEGAL_REENTRY),
-            keep(LIFT_REASON),
-            keep(DUPLICATE),
-        ])
-        .group_by([
-            col("reason"),
-            col("year_month"),
-            col(AOR),
-            col(STATE),
-            col(CASE_CATEGORY),
-            col(ENTRY_STATUS),
-            col(FINAL_ORDER),
-            col(ILLEGAL_REENTRY),
-            col(LIFT_REASON),
-            col(DUPLICATE),
-        ])
+        .select(stage3)
+        .select(stage4)
+        .group_by(keys)
         .agg([len().alias("rows")]))
 }
 
-/// Run [`aggregation_query`] on the streaming engine and collect the counted
-/// combinations. When rows were excluded by an area or state label that
-/// matches the filter once spacing and case are normalised (`Boston  Area of
-/// Responsibility`), that raw label is accepted and the files are scanned again.
+/// How [`scan_files_with`] reads the files. Both give the same combinations;
+/// the tests hold them to it on every fixture and on generated files.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ScanEngine {
+    /// Blocks of rows parsed by worker threads ([`crate::records_scan`]):
+    /// the default, about twice as fast as [`ScanEngine::Polars`] on stable Rust.
+    #[default]
+    Blocks,
+    /// The lazy polars query of [`aggregation_query`] on polars' streaming
+    /// engine: the reference.
+    Polars,
+}
+
+impl std::str::FromStr for ScanEngine {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "blocks" => Ok(ScanEngine::Blocks),
+            "polars" => Ok(ScanEngine::Polars),
+            _ => Err(Error::Argument(format!(
+                "unknown engine '{s}'; use 'blocks' or 'polars'"
+            ))),
+        }
+    }
+}
+
+/// [`scan_files_with`] the default engine ([`ScanEngine::Blocks`]).
 ///
 /// # Errors
-/// [`Error::Input`] naming the file for a missing column, an empty file, bad
-/// encoding or a malformed CSV row.
+/// As [`scan_files_with`].
 pub fn scan_files(
     files: &[PathBuf],
     filters: &Filters,
     rows_seen: Option<Arc<AtomicU64>>,
 ) -> Result<Scan> {
+    scan_files_with(ScanEngine::default(), files, filters, rows_seen)
+}
+
+/// Count the combinations in `files` with `engine`. When rows were excluded
+/// by an area or state label that matches the filter once spacing and case
+/// are normalised (`Boston  Area of Responsibility`), that raw label is
+/// accepted and the files are scanned again.
+///
+/// # Errors
+/// [`Error::Input`] naming the file for a missing column, an empty file, bad
+/// encoding or a malformed CSV row.
+pub fn scan_files_with(
+    engine: ScanEngine,
+    files: &[PathBuf],
+    filters: &Filters,
+    rows_seen: Option<Arc<AtomicU64>>,
+) -> Result<Scan> {
+    if files.is_empty() {
+        return Err(Error::Argument("no detainer files given".into()));
+    }
     let mut infos = Vec::with_capacity(files.len());
     for f in files {
         let meta = std::fs::metadata(f).map_err(|e| Error::io(f, e))?;
@@ -516,15 +547,24 @@ pub fn scan_files(
             bytes: meta.len(),
         });
     }
-    read_local_files_in_chunks();
+    if engine == ScanEngine::Polars {
+        read_local_files_in_chunks();
+    }
     let mut accepted = Accepted::from_filters(filters);
     loop {
-        let query = aggregation_query(files, filters, &accepted, rows_seen.clone())?;
-        let df = query
-            .collect_with_engine(Engine::Streaming)
-            .map(|r| r.unwrap_single())
-            .map_err(|e| scan_error(files, &e))?;
-        let combinations = combinations_from_frame(&df)?;
+        let combinations = match engine {
+            ScanEngine::Blocks => {
+                crate::records_scan::count_files(files, filters, &accepted, rows_seen.as_deref())?
+            }
+            ScanEngine::Polars => {
+                let query = aggregation_query(files, filters, &accepted, rows_seen.clone())?;
+                let df = query
+                    .collect_with_engine(Engine::Streaming)
+                    .map(|r| r.unwrap_single())
+                    .map_err(|e| scan_error(files, &e))?;
+                combinations_from_frame(&df)?
+            }
+        };
         let mut added = false;
         for c in &combinations {
             if let (5, Some(raw), Some(a)) = (c.reason, &c.aor, &filters.aor) {

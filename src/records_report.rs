@@ -9,8 +9,8 @@ use crate::display::{escape_html, fmt_count, fmt_number, fmt_percent, ShowTable}
 use crate::error::{Error, Result};
 use crate::population::{context, PopulationTable};
 use crate::progress::{estimate_rows, Progress};
-use crate::records::{scan_files, summarise, Filters, RecordResults};
-use crate::report::{frame_to_csv, write_file, Written, CSS};
+use crate::records::{scan_files_with, summarise, Filters, RecordResults, ScanEngine};
+use crate::report::{write_file, write_results_tables_figures, Written, CSS};
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
@@ -21,8 +21,21 @@ pub const MISSING: &str = "(not recorded)";
 
 /// Scan `files`, apply `filters`, map groups through `crosswalk` and add
 /// population context from `population`. Shows a progress bar on a terminal
-/// when `progress` is set.
+/// when `progress` is set. Reads with the default [`ScanEngine`].
 pub fn run_records(
+    files: &[PathBuf],
+    filters: &Filters,
+    crosswalk: &StatusCrosswalk,
+    population: &PopulationTable,
+    progress: bool,
+) -> Result<RecordResults> {
+    let engine = ScanEngine::default();
+    run_records_with(engine, files, filters, crosswalk, population, progress)
+}
+
+/// [`run_records`] with a chosen [`ScanEngine`].
+pub fn run_records_with(
+    engine: ScanEngine,
     files: &[PathBuf],
     filters: &Filters,
     crosswalk: &StatusCrosswalk,
@@ -34,7 +47,8 @@ pub fn run_records(
         let estimate = estimate_rows(files).unwrap_or(0);
         Progress::start("reading".into(), Arc::clone(&rows_seen), estimate)
     });
-    let scan = scan_files(files, filters, progress.then(|| Arc::clone(&rows_seen)));
+    let rows = progress.then(|| Arc::clone(&rows_seen));
+    let scan = scan_files_with(engine, files, filters, rows);
     drop(bar);
     let scan = scan?;
     let mut results = summarise(&scan, filters, crosswalk);
@@ -346,38 +360,9 @@ pub fn write_records_report(r: &RecordResults, out_dir: &Path) -> Result<Written
         }
     }
     let mut files = Vec::new();
-    let json =
-        serde_json::to_string_pretty(r).map_err(|e| Error::Output(format!("results.json: {e}")))?;
-    write_file(
-        out_dir,
-        "results.json",
-        format!("{json}\n").as_bytes(),
-        &mut files,
-    )?;
     let tables = record_tables(r)?;
-    for (name, t) in &tables {
-        write_file(
-            out_dir,
-            &format!("tables/{name}.csv"),
-            &frame_to_csv(&t.frame)?,
-            &mut files,
-        )?;
-    }
     let figures = record_figures(r)?;
-    for f in &figures {
-        write_file(
-            out_dir,
-            &format!("figures/{}.svg", f.name),
-            f.svg.as_bytes(),
-            &mut files,
-        )?;
-        write_file(
-            out_dir,
-            &format!("figures/{}.csv", f.name),
-            &frame_to_csv(&f.data)?,
-            &mut files,
-        )?;
-    }
+    write_results_tables_figures(out_dir, r, &tables, &figures, &mut files)?;
     let html = render_html(r, &figures, &tables);
     write_file(out_dir, "report.html", html.as_bytes(), &mut files)?;
     Ok(Written {
