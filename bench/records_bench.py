@@ -5,6 +5,11 @@ One run measures, on the same file and in the same session:
 
   floor          cat FILE > /dev/null (reading the bytes, nothing else)
   rust           target/release/detainers records FILE --aor ... --from ... --to ...
+                 (the default block engine), and the same binary with
+                 --engine polars (polars' streaming CSV reader, the crate's
+                 reference engine)
+                 (and any further builds given with --rust-bin LABEL=PATH, e.g.
+                 one compiled for x86-64-v3, the CPU level of Python polars' wheel)
   python-polars  the same query in Python polars (lazy scan, streaming engine)
   pandas         the same query in pandas (read_csv in chunks of 1,000,000 rows)
 
@@ -15,6 +20,7 @@ cache. The three aggregations must agree on every count, or the run fails.
 
 Usage:
   python bench/records_bench.py [--size 1G] [--seed 2018] [--repeats 3]
+                                [--rust-bin "rust (x86-64-v3)=target/v3/release/detainers"]
 Writes bench/results/records-bench.json and prints a Markdown table.
 """
 
@@ -35,6 +41,7 @@ USED = [
     "final_order_yes_no", "illegal_reentry_yes_no", "detainer_lift_reason", "duplicate_likely",
 ]
 DECLINED = "detainer declined by lea"
+POLARS_ENGINE = "rust, --engine polars (this crate's reference engine)"
 
 
 def norm(v):
@@ -191,6 +198,8 @@ def main():
     ap.add_argument("--seed", type=int, default=2018)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--file", type=Path, default=ROOT / "out" / "bench" / "detainers-synthetic.csv")
+    ap.add_argument("--rust-bin", action="append", default=[], metavar="LABEL=PATH",
+                    help="another build of the detainers binary to time beside target/release")
     ap.add_argument("--worker", choices=["python-polars", "pandas"], help=argparse.SUPPRESS)
     args = ap.parse_args()
 
@@ -199,18 +208,32 @@ def main():
         print(json.dumps(fn(str(args.file))))
         return
 
-    if not BIN.exists():
-        sys.exit(f"missing {BIN}: run `cargo build --release` first")
+    bins = {"rust (this crate)": BIN}
+    for spec in args.rust_bin:
+        label, sep, path = spec.partition("=")
+        if not sep or not label or not path:
+            sys.exit(f"--rust-bin wants LABEL=PATH, got {spec!r}")
+        bins[label] = (ROOT / path).resolve()
+    for label, path in bins.items():
+        if not path.exists():
+            sys.exit(f"missing {path} ({label}): build it first (see BENCHMARKS.md)")
     args.file.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run([BIN, "generate", "--out", args.file, "--size", args.size, "--seed", str(args.seed)], check=True)
     size = args.file.stat().st_size
     subprocess.run(["cat", str(args.file)], stdout=subprocess.DEVNULL, check=True)  # warm the page cache
 
-    rust_out = ROOT / "out" / "bench" / "rust-records"
-    tools = {
-        "floor (cat)": ["sh", "-c", f"cat '{args.file}' > /dev/null"],
-        "rust (this crate)": [BIN, "records", args.file, "--aor", FILTERS["aor"], "--from", FILTERS["from"],
-                              "--to", FILTERS["to"], "--out", rust_out, "--quiet"],
+    def rust_out(label):
+        return ROOT / "out" / "bench" / ("rust-records-" + "".join(c if c.isalnum() else "-" for c in label))
+
+    tools = {"floor (cat)": ["sh", "-c", f"cat '{args.file}' > /dev/null"]}
+    def rust_cmd(path, label, *extra):
+        return [path, "records", args.file, "--aor", FILTERS["aor"], "--from", FILTERS["from"],
+                "--to", FILTERS["to"], "--out", rust_out(label), "--quiet", *extra]
+
+    for label, path in bins.items():
+        tools[label] = rust_cmd(path, label)
+    tools[POLARS_ENGINE] = rust_cmd(BIN, POLARS_ENGINE, "--engine", "polars")
+    tools |= {
         "python-polars": [sys.executable, __file__, "--worker", "python-polars", "--file", args.file],
         "pandas": [sys.executable, __file__, "--worker", "pandas", "--file", args.file],
     }
@@ -223,8 +246,11 @@ def main():
             outputs[name] = out
             print(f"  {name}: {wall:.2f} s, {rss:.0f} MiB", file=sys.stderr)
 
-    # The three aggregations must agree.
-    rust = json.loads((rust_out / "results.json").read_text())
+    # Every aggregation must agree with the first Rust build's.
+    rust = json.loads((rust_out("rust (this crate)") / "results.json").read_text())
+    for label in [*list(bins)[1:], POLARS_ENGINE]:
+        if json.loads((rust_out(label) / "results.json").read_text()) != rust:
+            sys.exit(f"FAIL: {label} and rust (this crate) disagree")
     expected = {
         "rows_read": rust["rows_read"],
         "rows_used": rust["rows_used"],
@@ -258,8 +284,10 @@ def main():
         "python_polars_version": __import__("polars").__version__,
         "pandas_version": __import__("pandas").__version__,
         "tools": table,
-        "rust_over_python_polars": table["rust (this crate)"]["median_s"] / base,
-        "agreement": "rust, python-polars and pandas agree on rows read/used, exclusions, groups, months and declines",
+        "rust_over_python_polars": {label: table[label]["median_s"] / base for label in [*bins, POLARS_ENGINE]},
+        "rust_builds": {label: str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+                        for label, path in bins.items()},
+        "agreement": "every rust build, python-polars and pandas agree on rows read/used, exclusions, groups, months and declines",
     }
     out = ROOT / "bench" / "results" / "records-bench.json"
     out.parent.mkdir(parents=True, exist_ok=True)
