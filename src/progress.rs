@@ -1,7 +1,8 @@
 //! A progress bar on stderr for long reads, drawn only when stderr is a
 //! terminal (never in logs, pipes, CI or notebooks).
 //!
-//! The scan reports rows as polars' streaming engine passes them; the total is
+//! The scan reports rows as each block (or, with the polars engine, each
+//! batch) is counted; the total is
 //! estimated from the files' sizes and the bytes per row of the first
 //! megabyte, so the bar holds at 99% if the estimate was short.
 
