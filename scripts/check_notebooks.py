@@ -259,22 +259,43 @@ def clear_outputs(nb):
     return fresh
 
 
-def warm() -> int:
+def warm_once() -> str | None:
+    """One warm-up kernel; None on success, else what went wrong, with every
+    stderr and error output of its cells (evcxr's own reason is often there)."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "rust", "display_name": "Rust", "language": "rust"}
     nb.cells = [
         nbformat.v4.new_code_cell(DEP_CELL),
         nbformat.v4.new_code_cell("detainers::prelude::repo_root().display().to_string()"),
     ]
-    start = time.time()
     try:
         execute(nb)
         check_errors(nb)
     except NotebookFailure as e:
-        print(f"warm-up failed: {e}", file=sys.stderr)
-        return 1
-    print(f"kernel warm-up: {time.time() - start:.0f} s")
-    return 0
+        details = []
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                if out.output_type == "stream" and out.name == "stderr":
+                    details.append(out.text.strip())
+                elif out.output_type == "error":
+                    details.append(f"{out.ename}: {out.evalue}".strip())
+        return "\n".join([str(e), *details])
+    return None
+
+
+def warm() -> int:
+    """Fill evcxr's build cache. A first kernel on an empty cache has once
+    failed to load its compiled cell (evcxr's runtime exited with status 99)
+    where a second kernel then passed, so the warm-up tries twice. Notebook
+    checks never retry."""
+    start = time.time()
+    for attempt in (1, 2):
+        problem = warm_once()
+        if problem is None:
+            print(f"kernel warm-up: {time.time() - start:.0f} s (attempt {attempt})")
+            return 0
+        print(f"warm-up attempt {attempt} failed: {problem}", file=sys.stderr)
+    return 1
 
 
 def run_check(label: str, check) -> bool:
