@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -53,6 +54,13 @@ PANIC_MARKERS = ("panicked at", "RUST_BACKTRACE", "Segmentation fault")
 # PNG (check_png_fallback), and the SVG it is drawn from is compared exactly.
 COMPARED_MIME = ("text/plain", "text/html", "image/svg+xml", "application/json")
 PNG_BASE64_MAGIC = "iVBORw0KGgo"
+
+
+# evcxr 0.22 cannot run cells when CARGO_INCREMENTAL=0 is set: each cell
+# compiles, then its runtime fails to find the cell's entry point ("dlsym
+# failed", exit status 99). Kernels started here never inherit the setting.
+if os.environ.pop("CARGO_INCREMENTAL", None) is not None:
+    print("note: CARGO_INCREMENTAL unset for the notebook kernels (evcxr needs incremental builds)", file=sys.stderr)
 
 
 class NotebookFailure(Exception):
@@ -284,18 +292,15 @@ def warm_once() -> str | None:
 
 
 def warm() -> int:
-    """Fill evcxr's build cache. A first kernel on an empty cache has once
-    failed to load its compiled cell (evcxr's runtime exited with status 99)
-    where a second kernel then passed, so the warm-up tries twice. Notebook
-    checks never retry."""
+    """Fill evcxr's build cache; on failure, say why (evcxr's own reason is
+    often only in a cell's stderr)."""
     start = time.time()
-    for attempt in (1, 2):
-        problem = warm_once()
-        if problem is None:
-            print(f"kernel warm-up: {time.time() - start:.0f} s (attempt {attempt})")
-            return 0
-        print(f"warm-up attempt {attempt} failed: {problem}", file=sys.stderr)
-    return 1
+    problem = warm_once()
+    if problem is not None:
+        print(f"warm-up failed: {problem}", file=sys.stderr)
+        return 1
+    print(f"kernel warm-up: {time.time() - start:.0f} s")
+    return 0
 
 
 def run_check(label: str, check) -> bool:
