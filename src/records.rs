@@ -286,7 +286,7 @@ pub fn parse_day(text: &str) -> Result<NaiveDate> {
 }
 
 /// Day number `year * 10000 + month * 100 + day`, comparable as an integer.
-fn day_key(d: NaiveDate) -> i32 {
+pub(crate) fn day_key(d: NaiveDate) -> i32 {
     d.year() * 10000 + d.month() as i32 * 100 + d.day() as i32
 }
 

@@ -12,7 +12,7 @@
 //! This engine works differently:
 //! - The calling thread reads the file in blocks of [`BLOCK_BYTES`]. Each block
 //!   ends at a row boundary: the last newline with an even number of quote
-//!   characters before it, counted with a loop the compiler vectorises.
+//!   characters before it, counted with memchr.
 //! - Worker threads parse the rows of each block with the `csv` crate. They
 //!   count rows per (reason, month, labels) in a hash map whose keys are
 //!   encoded in a reused buffer, so a row allocates nothing unless its labels
@@ -21,7 +21,7 @@
 //!   with the file.
 
 use crate::error::{Error, Result};
-use crate::records::{read_header, Accepted, Combination, Filters, USED_COLUMNS};
+use crate::records::{day_key, read_header, Accepted, Combination, Filters, USED_COLUMNS};
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
 use std::io::Read;
@@ -33,7 +33,7 @@ use std::sync::{Arc, Mutex};
 /// Bytes read per block (a block grows past this only to finish a row).
 pub const BLOCK_BYTES: usize = 8 << 20;
 
-/// Counts per encoded combination (see [`Key`]).
+/// Counts per encoded combination (the key layout is in [`Judge::encode`]).
 type Counts = HashMap<Vec<u8>, u64>;
 
 /// A block of whole rows, the file line its first row starts on, and the
@@ -274,15 +274,14 @@ fn work(
             .from_reader(block.bytes.as_slice());
         let mut rows = 0u64;
         let mut lines_read = 0u64;
+        // The file line of a position inside this block.
+        let line = |at: Option<&csv::Position>| block.first_line + at.map_or(1, |p| p.line()) - 1;
         loop {
-            let line = |record: &csv::ByteRecord| {
-                block.first_line + record.position().map_or(1, |p| p.line()) - 1
-            };
             match reader.read_byte_record(&mut record) {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(e) => {
-                    let at = block.first_line + e.position().map_or(1, |p| p.line()) - 1;
+                    let at = line(e.position());
                     let message = format!("could not read as CSV: {e}");
                     return Err((at, Error::input(path, Some(at), None, message)));
                 }
@@ -290,7 +289,7 @@ fn work(
             rows += 1;
             lines_read += 1 + count_byte(record.as_slice(), b'\n') as u64;
             if let Err((column, message)) = judge.encode(layout, &record, &mut key) {
-                let at = line(&record);
+                let at = line(record.position());
                 return Err((at, Error::input(path, Some(at), Some(column), message)));
             }
             match counts.get_mut(key.as_slice()) {
@@ -419,10 +418,6 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
         }
     }
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-}
-
-fn day_key(d: NaiveDate) -> i32 {
-    d.year() * 10000 + d.month() as i32 * 100 + d.day() as i32
 }
 
 /// Turn an encoded key back into a [`Combination`].
