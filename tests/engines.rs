@@ -84,9 +84,7 @@ fn engines_agree_on_every_fixture() {
 
 #[test]
 fn engines_agree_on_the_real_sample() {
-    let Some(sample) =
-        common::shared_file("data/real/ddp-detainers-stpaul-sample/st_cloud_denied.csv")
-    else {
+    let Some(sample) = common::real_detainer_sample() else {
         return;
     };
     let r = agree(&[sample], &Filters::default()).unwrap();

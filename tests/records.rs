@@ -48,9 +48,7 @@ fn boston_spring_2018() -> Filters {
 
 #[test]
 fn real_sample_reads_22_rows_all_declined() {
-    let Some(sample) =
-        common::shared_file("data/real/ddp-detainers-stpaul-sample/st_cloud_denied.csv")
-    else {
+    let Some(sample) = common::real_detainer_sample() else {
         return;
     };
     let r = run(&[sample], &Filters::default()).unwrap();
@@ -101,14 +99,7 @@ fn real_sample_reads_22_rows_all_declined() {
         to: Some(day("2026-02-02")),
         include_duplicates: false,
     };
-    let r = run(
-        &[
-            common::shared_file("data/real/ddp-detainers-stpaul-sample/st_cloud_denied.csv")
-                .unwrap(),
-        ],
-        &one_day,
-    )
-    .unwrap();
+    let r = run(&[common::real_detainer_sample().unwrap()], &one_day).unwrap();
     assert_eq!((r.rows_used, r.rows_excluded["outside_dates"]), (1, 21));
 }
 

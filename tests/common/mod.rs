@@ -50,6 +50,12 @@ pub fn shared_file(rel: &str) -> Option<PathBuf> {
     None
 }
 
+/// The real 22-row St. Paul sample of the detainer release, through
+/// [`shared_file`] (a loud failure in CI when it is missing).
+pub fn real_detainer_sample() -> Option<PathBuf> {
+    shared_file("data/real/ddp-detainers-stpaul-sample/st_cloud_denied.csv")
+}
+
 /// Read a file to a string.
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
