@@ -179,7 +179,7 @@ pub fn parse_csv_text(
         .from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| csv_error(path, &e))?
+        .map_err(|e| csv_error(path, text.as_bytes(), &e))?
         .iter()
         .map(str::to_owned)
         .collect();
@@ -187,8 +187,10 @@ pub fn parse_csv_text(
 
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| csv_error(path, &e))?;
-        let line = record.position().map_or(0, |p| p.line());
+        let record = record.map_err(|e| csv_error(path, text.as_bytes(), &e))?;
+        let line = record
+            .position()
+            .map_or(0, |p| physical_line(text.as_bytes(), p.byte()));
         rows.push(CsvRow {
             line,
             fields: record.iter().map(str::to_owned).collect(),
@@ -259,8 +261,21 @@ fn check_headers(
     Ok(())
 }
 
-fn csv_error(path: &Path, e: &csv::Error) -> Error {
-    let line = e.position().map(|p| p.line());
+/// The physical line (1-based: the header is line 1) of the record that
+/// starts at byte `offset` of `bytes`. The csv crate's own line count is not
+/// this after a CRLF line end, and the offset it gives for a record can point
+/// at the end of the line before (the `\n` of a CRLF, or blank lines it
+/// skipped), so line ends at the offset are stepped over before counting.
+pub(crate) fn physical_line(bytes: &[u8], offset: u64) -> u64 {
+    let mut at = usize::try_from(offset).map_or(bytes.len(), |o| o.min(bytes.len()));
+    while matches!(bytes.get(at), Some(b'\r' | b'\n')) {
+        at += 1;
+    }
+    memchr::memchr_iter(b'\n', &bytes[..at]).count() as u64 + 1
+}
+
+fn csv_error(path: &Path, bytes: &[u8], e: &csv::Error) -> Error {
+    let line = e.position().map(|p| physical_line(bytes, p.byte()));
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
@@ -283,6 +298,17 @@ mod tests {
         assert!(parse_count("abc").unwrap_err().contains("not a number"));
         assert!(parse_count("").unwrap_err().contains("blank"));
         assert!(parse_count("12,34").unwrap_err().contains("not a number"));
+    }
+
+    #[test]
+    fn record_offsets_map_to_physical_lines() {
+        let text = b"h\r\na\r\n\r\nb\n\"x\ny\",z\nc";
+        assert_eq!(physical_line(text, 0), 1);
+        assert_eq!(physical_line(text, 3), 2, "the LF of the header's CRLF");
+        assert_eq!(physical_line(text, 6), 4, "a blank line is skipped");
+        assert_eq!(physical_line(text, 10), 5, "a quoted field with a newline");
+        assert_eq!(physical_line(text, 18), 7, "after a quoted newline");
+        assert_eq!(physical_line(text, 99), 7, "past the end");
     }
 
     #[test]

@@ -75,10 +75,14 @@ impl PopulationTable {
         let mut rows = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|e| {
-                let line = e.position().map(|p| p.line());
+                let line = e
+                    .position()
+                    .map(|p| crate::load::physical_line(text.as_bytes(), p.byte()));
                 Error::input(path, line, None, format!("malformed row: {e}"))
             })?;
-            let line = record.position().map(|p| p.line());
+            let line = record
+                .position()
+                .map(|p| crate::load::physical_line(text.as_bytes(), p.byte()));
             let field = |i: usize| record.get(i).unwrap_or("");
             let number = |i: usize, name: &str| -> Result<f64> {
                 let text = field(i);

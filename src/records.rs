@@ -250,6 +250,11 @@ fn lazy_file(path: &Path) -> Result<LazyFrame> {
         .with_schema(Some(Arc::new(schema)))
         .with_null_values(Some(NullValues::Named(nulls)))
         .with_missing_is_null(true)
+        // Bytes that are not UTF-8 become U+FFFD instead of failing the
+        // whole scan: in a column the analysis ignores they are accepted, as
+        // the block engine accepts them; in a used column the query flags
+        // the row (REPLACED) and the scan is diagnosed row by row.
+        .with_encoding(CsvEncoding::LossyUtf8)
         .finish()
         .map_err(|e| polars_input_error(path, &e))?;
     let last = names.last().map(String::as_str).unwrap_or_default();
@@ -271,6 +276,11 @@ const DAY: &str = "_day";
 
 /// Internal column: the row has fewer fields than the header.
 const SHORT_ROW: &str = "_short_row";
+
+/// Output column of [`aggregation_query`]: a used column of the row holds
+/// U+FFFD, the mark polars leaves for bytes that are not UTF-8 (or a literal
+/// U+FFFD in the data, which is valid text).
+pub const REPLACED: &str = "_replaced";
 
 fn polars_input_error(path: &Path, e: &PolarsError) -> Error {
     Error::input(path, None, None, format!("could not read as CSV: {e}"))
@@ -435,14 +445,24 @@ pub fn aggregation_query(
             .chain(USED_COLUMNS.iter().map(|&name| col(name)))
             .collect::<Vec<_>>()
     };
+    let replaced = USED_COLUMNS.iter().fold(lit(false), |acc, &name| {
+        acc.or(col(name)
+            .cast(DataType::Binary)
+            .binary()
+            .contains_literal(lit("\u{FFFD}".as_bytes()))
+            .fill_null(lit(false)))
+    });
     let mut stage1 = raw_columns();
     stage1.push(parsed);
+    stage1.push(replaced.alias(REPLACED));
     let mut stage2 = raw_columns();
+    stage2.push(col(REPLACED));
     stage2.push(col(PARSED_DATE));
     stage2.push(day.alias(DAY));
     stage2.push(year_month.alias("year_month"));
     let mut stage3 = vec![
         reason.alias("reason"),
+        col(REPLACED),
         col("year_month"),
         col(AOR),
         col(STATE),
@@ -456,6 +476,7 @@ pub fn aggregation_query(
     }));
     let mut stage4 = vec![
         col("reason"),
+        col(REPLACED),
         when(used())
             .then(col("year_month"))
             .otherwise(lit(NULL).cast(DataType::Int32))
@@ -470,7 +491,7 @@ pub fn aggregation_query(
             .alias(STATE),
     ];
     stage4.extend(details.iter().map(|&name| keep(name)));
-    let keys: Vec<Expr> = ["reason", "year_month"]
+    let keys: Vec<Expr> = ["reason", REPLACED, "year_month"]
         .iter()
         .chain(&USED_COLUMNS[1..])
         .map(|&name| col(name))
@@ -558,11 +579,28 @@ pub fn scan_files_with(
             }
             ScanEngine::Polars => {
                 let query = aggregation_query(files, filters, &accepted, rows_seen.clone())?;
-                let df = query
+                let collected = query
                     .collect_with_engine(Engine::Streaming)
-                    .map(|r| r.unwrap_single())
-                    .map_err(|e| scan_error(files, &e))?;
-                combinations_from_frame(&df)?
+                    .map(|r| r.unwrap_single());
+                // polars says neither which line nor which column broke, and
+                // replaces bytes that are not UTF-8: either way, the file is
+                // read again row by row, which finds the first problem and
+                // names it as the block engine does.
+                let diagnose = || {
+                    crate::records_scan::count_files(files, filters, &accepted, None).map(|_| ())
+                };
+                match collected {
+                    Err(e) => {
+                        diagnose()?;
+                        return Err(scan_error(files, &e));
+                    }
+                    Ok(df) => {
+                        if df.column(REPLACED)?.bool()?.any() {
+                            diagnose()?;
+                        }
+                        combinations_from_frame(&df)?
+                    }
+                }
             }
         };
         let mut added = false;

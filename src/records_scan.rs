@@ -26,7 +26,7 @@ use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 
@@ -105,17 +105,37 @@ fn count_file(path: &Path, judge: &Judge, rows_seen: Option<&AtomicU64>) -> Resu
     let receive = Arc::new(Mutex::new(receive));
     // Workers hand emptied buffers back, so blocks reuse memory already paged in.
     let (give_back, recycled) = channel::<Vec<u8>>();
+    // Set by the first worker that meets an error: the others finish the
+    // block in hand (it may hold an earlier line) and take no more, and the
+    // reader stops reading.
+    let failed = AtomicBool::new(false);
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let receive = Arc::clone(&receive);
                 let give_back = give_back.clone();
-                let layout = &layout;
-                scope.spawn(move || work(path, layout, judge, &receive, &give_back, rows_seen))
+                let (layout, failed) = (&layout, &failed);
+                scope.spawn(move || {
+                    let outcome =
+                        work(path, layout, judge, &receive, &give_back, rows_seen, failed);
+                    if outcome.is_err() {
+                        failed.store(true, Ordering::SeqCst);
+                    }
+                    // Dropping this worker's handle on the channel here, not at
+                    // the end of the scope, is what lets the reader's `send`
+                    // fail once every worker has stopped, instead of blocking
+                    // on a full channel that nobody empties.
+                    drop(receive);
+                    outcome
+                })
             })
             .collect();
         drop(give_back);
-        let read = read_blocks(path, &recycled, |block| send.send(block).is_ok());
+        // Only the workers hold the receiving end from here on.
+        drop(receive);
+        let read = read_blocks(path, &recycled, |block| {
+            !failed.load(Ordering::SeqCst) && send.send(block).is_ok()
+        });
         drop(send);
         let mut total = Counts::new();
         let mut first_error: Option<(u64, Error)> = None;
@@ -256,11 +276,17 @@ fn work(
     receive: &Mutex<Receiver<Block>>,
     give_back: &Sender<Vec<u8>>,
     rows_seen: Option<&AtomicU64>,
+    failed: &AtomicBool,
 ) -> std::result::Result<Counts, (u64, Error)> {
     let mut counts = Counts::new();
     let mut key = Vec::with_capacity(256);
     let mut record = csv::ByteRecord::new();
     loop {
+        // Blocks not yet taken all start after the block that failed, so an
+        // error in them could not be the earliest: stop taking them.
+        if failed.load(Ordering::SeqCst) {
+            return Ok(counts);
+        }
         let block = match receive.lock() {
             Ok(r) => match r.recv() {
                 Ok(b) => b,
@@ -274,8 +300,11 @@ fn work(
             .from_reader(block.bytes.as_slice());
         let mut rows = 0u64;
         let mut lines_read = 0u64;
-        // The file line of a position inside this block.
-        let line = |at: Option<&csv::Position>| block.first_line + at.map_or(1, |p| p.line()) - 1;
+        // The file line of a position inside this block, from its byte offset.
+        let line = |at: Option<&csv::Position>| {
+            let offset = at.map_or(0, csv::Position::byte);
+            block.first_line + crate::load::physical_line(&block.bytes, offset) - 1
+        };
         loop {
             match reader.read_byte_record(&mut record) {
                 Ok(true) => {}
