@@ -170,7 +170,7 @@ fn record_errors_name_the_physical_line_from_both_engines() {
         std::fs::write(&path, &bytes).unwrap();
         assert_eq!(lines_with_bad_byte(&bytes), vec![line], "{name}: fixture");
         for engine in ENGINES {
-            let err = run(engine, &[path.clone()], &Filters::default())
+            let err = run(engine, std::slice::from_ref(&path), &Filters::default())
                 .expect_err(name)
                 .to_string();
             assert_eq!(line_in(&err, &path), line, "{name}, {engine:?}: {err}");
@@ -203,7 +203,8 @@ fn a_byte_that_is_not_utf8_in_an_unused_column_is_accepted_by_both_engines() {
     let results: Vec<RecordResults> = ENGINES
         .iter()
         .map(|&e| {
-            run(e, &[path.clone()], &Filters::default()).expect("an unused column is not read")
+            run(e, std::slice::from_ref(&path), &Filters::default())
+                .expect("an unused column is not read")
         })
         .collect();
     assert_eq!(results[0], results[1]);
@@ -220,7 +221,7 @@ fn a_literal_replacement_character_in_a_used_column_is_valid_text() {
     std::fs::write(&path, &bytes).unwrap();
     let results: Vec<RecordResults> = ENGINES
         .iter()
-        .map(|&e| run(e, &[path.clone()], &Filters::default()).unwrap())
+        .map(|&e| run(e, std::slice::from_ref(&path), &Filters::default()).unwrap())
         .collect();
     assert_eq!(results[0], results[1]);
     assert_eq!(results[0].rows_used, 1);
