@@ -64,7 +64,9 @@ pub mod prelude {
     pub use crate::display::ShowTable;
     pub use crate::error::{Error, Result};
     pub use crate::generate::{generate_file, Size};
-    pub use crate::notebook::{key_numbers, record_key_numbers, KeyNumbers, RecordKeyNumbers};
+    pub use crate::notebook::{
+        key_numbers, record_key_numbers, KeyNumbers, RecordKeyNumbers, ShowAsText,
+    };
     pub use crate::paths::{dataset_dir, output_dir, repo_root};
     pub use crate::population::PopulationTable;
     pub use crate::records::{parse_day, Filters, RecordResults};
@@ -74,11 +76,12 @@ pub mod prelude {
         record_figures, record_tables, run_records, status_group_table, summary_table,
         write_records_report,
     };
-    pub use crate::report::{build_results, write_report};
+    pub use crate::report::{build_results, write_report, Written};
     pub use crate::tables::{
         cases_table, claims_table, dispositions_table, independence_table, precision_table,
         sensitivity_table, status_table, verdict_counts_table,
     };
+    pub use std::path::PathBuf;
 }
 
 pub use plotters;

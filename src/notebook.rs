@@ -162,6 +162,26 @@ impl RecordKeyNumbers {
     }
 }
 
+/// Shows any value without a display of its own as its `Debug` text.
+///
+/// evcxr shows a cell's last value by first compiling the cell with a call to
+/// the value's `evcxr_display` method, and compiling it a second time with
+/// `Debug` output when the type has none: a count or a tuple cost two
+/// compiles. With this trait in scope (it is in the prelude), every `Debug`
+/// value has the method, so every cell compiles once. Types with their own
+/// `evcxr_display` (figures, tables, key numbers) keep it: an inherent method
+/// is found before a trait's.
+pub trait ShowAsText {
+    /// Print the value's `Debug` text as the cell's plain-text output.
+    fn evcxr_display(&self);
+}
+
+impl<T: std::fmt::Debug + ?Sized> ShowAsText for T {
+    fn evcxr_display(&self) {
+        println!("EVCXR_BEGIN_CONTENT text/plain\n{self:?}\nEVCXR_END_CONTENT");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
