@@ -3,8 +3,8 @@
 
 For each notebooks/NN-*.ipynb, in order:
   1. execute it with nbclient on the `rust` kernel (explicit timeouts);
-  2. fail on any error output, and on panics, which evcxr reports only as
-     stderr text (nbclient would carry on);
+  2. fail on any error output and on any stderr text: evcxr reports panics
+     and errors returned by `?` only there (nbclient would carry on);
   3. compare every key-numbers output (application/json, kind
      "detainers.key_numbers" or "detainers.record_key_numbers") with
      results.json written by the detainers binary for the same dataset and
@@ -16,13 +16,15 @@ For each notebooks/NN-*.ipynb, in order:
   5. write the executed notebook and its HTML to out/notebooks/.
 
 --refresh writes the fresh outputs back into notebooks/ instead of comparing.
---warm runs only a one-cell warm-up that fills evcxr's build cache.
+--warm runs only a short warm-up kernel, which builds the library the kernel
+loads (kernel/build.rs) and leaves a build slot ready.
 The last line is "notebooks: N passed, N failed".
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -39,9 +41,10 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 OUT = ROOT / "out" / "notebooks"
 BINARY = ROOT / "target" / "debug" / "detainers"
-CELL_TIMEOUT = 1800  # a cold first cell compiles polars: minutes on 2 cores
+CELL_TIMEOUT = 1800  # a cold first cell builds the library and polars: minutes on 2 cores
 STARTUP_TIMEOUT = 300
-DEP_CELL = ':cache 4096\n:dep detainers = { path = "..", default-features = false }'
+KERNEL = "detainers"  # "Rust (detainers)": notebooks/kernel/launch
+DEP_LINE = ':dep detainers = { path = "kernel", package = "detainers-kernel" }'
 # Re-runs of a notebook with one edit, checked for errors and key numbers (the
 # committed outputs are not compared): notebook 04 on a second dataset.
 VARIANTS = {
@@ -49,18 +52,11 @@ VARIANTS = {
         ('repo_root().join("data/boston-2018")', 'repo_root().join("tests/fixtures/synthetic-2019")'),
     ],
 }
-PANIC_MARKERS = ("panicked at", "RUST_BACKTRACE", "Segmentation fault")
 # PNG bytes depend on the fonts installed, so the PNG is checked for being a
 # PNG (check_png_fallback), and the SVG it is drawn from is compared exactly.
 COMPARED_MIME = ("text/plain", "text/html", "image/svg+xml", "application/json")
 PNG_BASE64_MAGIC = "iVBORw0KGgo"
 
-
-# evcxr 0.22 cannot run cells when CARGO_INCREMENTAL=0 is set: each cell
-# compiles, then its runtime fails to find the cell's entry point ("dlsym
-# failed", exit status 99). Kernels started here never inherit the setting.
-if os.environ.pop("CARGO_INCREMENTAL", None) is not None:
-    print("note: CARGO_INCREMENTAL unset for the notebook kernels (evcxr needs incremental builds)", file=sys.stderr)
 
 
 class NotebookFailure(Exception):
@@ -70,7 +66,7 @@ class NotebookFailure(Exception):
 def execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     client = NotebookClient(
         nb,
-        kernel_name="rust",
+        kernel_name=KERNEL,
         timeout=CELL_TIMEOUT,
         startup_timeout=STARTUP_TIMEOUT,
         # Run every cell and judge the outputs ourselves: the failing cell's own
@@ -97,10 +93,11 @@ def check_errors(nb) -> None:
         for out in cell.get("outputs", []):
             if out.output_type == "error":
                 raise NotebookFailure(f"{cell_label(i, cell)}: {out.ename}: {out.evalue[:500]}")
+            # Any text on stderr is a failure: a panic (evcxr reports it only
+            # there), a compile error, or an error returned by `?`, which
+            # evcxr prints there as the error's own message and nothing else.
             if out.output_type == "stream" and out.name == "stderr":
-                text = out.text
-                if any(m in text for m in PANIC_MARKERS) or "error[" in text or text.startswith("Error"):
-                    raise NotebookFailure(f"{cell_label(i, cell)}: stderr: {text.strip()[:500]}")
+                raise NotebookFailure(f"{cell_label(i, cell)}: stderr: {out.text.strip()[:500]}")
 
 
 # A value of these types shown only as text means evcxr fell back to Debug
@@ -267,38 +264,48 @@ def clear_outputs(nb):
     return fresh
 
 
-def warm_once() -> str | None:
-    """One warm-up kernel; None on success, else what went wrong, with every
-    stderr and error output of its cells (evcxr's own reason is often there)."""
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "rust", "display_name": "Rust", "language": "rust"}
-    nb.cells = [
-        nbformat.v4.new_code_cell(DEP_CELL),
-        nbformat.v4.new_code_cell("detainers::prelude::repo_root().display().to_string()"),
-    ]
-    try:
-        execute(nb)
-        check_errors(nb)
-    except NotebookFailure as e:
-        details = []
-        for cell in nb.cells:
-            for out in cell.get("outputs", []):
-                if out.output_type == "stream" and out.name == "stderr":
-                    details.append(out.text.strip())
-                elif out.output_type == "error":
-                    details.append(f"{out.ename}: {out.evalue}".strip())
-        return "\n".join([str(e), *details])
-    return None
+WARM_SLOTS = 2  # the launcher's default number of build slots
+
+
+def outputs_text(nb) -> str:
+    """Every stderr and error output of a notebook's cells (evcxr's own
+    reason for a failure is often only there)."""
+    details = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.output_type == "stream" and out.name == "stderr":
+                details.append(out.text.strip())
+            elif out.output_type == "error":
+                details.append(f"{out.ename}: {out.evalue}".strip())
+    return "\n".join(details)
 
 
 def warm() -> int:
-    """Fill evcxr's build cache; on failure, say why (evcxr's own reason is
-    often only in a cell's stderr)."""
+    """Build the library the kernel loads and fill every build slot: one
+    kernel per slot, each kept running while the next starts, so each takes a
+    slot of its own. The first kernel after set-up then starts warm."""
     start = time.time()
-    problem = warm_once()
-    if problem is not None:
-        print(f"warm-up failed: {problem}", file=sys.stderr)
-        return 1
+    with contextlib.ExitStack() as kernels:
+        for n in range(WARM_SLOTS):
+            nb = nbformat.v4.new_notebook()
+            nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Rust (detainers)", "language": "rust"}
+            nb.cells = [
+                nbformat.v4.new_code_cell(DEP_LINE + "\nuse detainers::prelude::*;"),
+                nbformat.v4.new_code_cell('std::env::var("EVCXR_TMPDIR").unwrap_or_default()'),
+            ]
+            client = NotebookClient(nb, kernel_name=KERNEL, timeout=CELL_TIMEOUT, startup_timeout=STARTUP_TIMEOUT,
+                                    resources={"metadata": {"path": str(NOTEBOOKS)}})
+            kernels.enter_context(client.setup_kernel())
+            t = time.time()
+            try:
+                for i, cell in enumerate(nb.cells):
+                    client.execute_cell(cell, i)
+                check_errors(nb)
+            except (NotebookFailure, CellExecutionError, CellTimeoutError, DeadKernelError) as e:
+                print(f"warm-up failed: {e}\n{outputs_text(nb)}", file=sys.stderr)
+                return 1
+            folder = "".join(o.get("data", {}).get("text/plain", "") for o in nb.cells[1].outputs).strip('"')
+            print(f"kernel {n + 1}: {time.time() - t:.0f} s, build folder {Path(folder).name or '?'}")
     print(f"kernel warm-up: {time.time() - start:.0f} s")
     return 0
 
@@ -374,8 +381,12 @@ def main() -> int:
     for path in paths:
         committed = nbformat.read(path, as_version=4)
         first_code = next((c for c in committed.cells if c.cell_type == "code"), None)
-        if first_code is None or "".join(first_code.source).strip() != DEP_CELL:
-            print(f"FAIL {path.name}: its first code cell must be exactly {DEP_CELL!r} (shared build cache)")
+        if first_code is None or not "".join(first_code.source).startswith(DEP_LINE + "\n"):
+            print(f"FAIL {path.name}: its first code cell must start with {DEP_LINE!r} (the project's kernel crate)")
+            failed += 1
+            continue
+        if committed.metadata.get("kernelspec", {}).get("name") != KERNEL:
+            print(f"FAIL {path.name}: its kernel must be {KERNEL!r}")
             failed += 1
             continue
         def check_committed(path=path, committed=committed) -> int:
