@@ -93,11 +93,13 @@ def check_errors(nb) -> None:
         for out in cell.get("outputs", []):
             if out.output_type == "error":
                 raise NotebookFailure(f"{cell_label(i, cell)}: {out.ename}: {out.evalue[:500]}")
-            # Any text on stderr is a failure: a panic (evcxr reports it only
-            # there), a compile error, or an error returned by `?`, which
-            # evcxr prints there as the error's own message and nothing else.
-            if out.output_type == "stream" and out.name == "stderr":
-                raise NotebookFailure(f"{cell_label(i, cell)}: stderr: {out.text.strip()[:500]}")
+        # Any text on stderr is a failure: a panic (evcxr reports it only
+        # there), a compile error, or an error returned by `?`, which evcxr
+        # prints there as the error's own message and nothing else. Streams
+        # arrive in pieces, so the cell's whole stderr is reported.
+        stderr = "".join(o.text for o in cell.get("outputs", []) if o.output_type == "stream" and o.name == "stderr")
+        if stderr:
+            raise NotebookFailure(f"{cell_label(i, cell)}: stderr: {stderr.strip()[:500]}")
 
 
 # A value of these types shown only as text means evcxr fell back to Debug
