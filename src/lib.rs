@@ -4,13 +4,20 @@
 //! Communities" fingerprint hits and immigration detainers in Massachusetts
 //! (March 19 to May 30, 2018).
 //!
-//! The modules follow the pipeline: [`load`] reads files, [`validate`] and
-//! [`dataset`] turn them into checked tables, [`stats`], [`analysis`] and
-//! [`claims`] compute, [`tables`], [`chart`] and [`display`] show, and
-//! [`report`] writes everything to a folder. Record-level detainer files take
-//! a parallel path: [`records`] scans them lazily, [`crosswalk`] maps them to
-//! the article's groups, [`population`] adds context and [`records_report`]
-//! shows and writes the results; [`generate`] makes synthetic files of any size.
+//! Two pipelines, and what they share below them (see `ARCHITECTURE.md`):
+//!
+//! - **the article's**: a dataset folder transcribed from the article is
+//!   loaded and validated ([`load_dataset`]), analysed ([`analyse`]), its
+//!   claims checked ([`check_claims`]) and written as a report
+//!   ([`write_report`]);
+//! - **ICE's records**: record-level detainer files are scanned, counted and
+//!   summarised through the same groups ([`run_records`]) and written as a
+//!   report ([`write_records_report`]); [`generate_file`] makes synthetic
+//!   files of any size;
+//! - **below both**: CSV reading with exact line numbers, statistics
+//!   ([`wilson_interval`], [`chi_square_independence`]), and rendering:
+//!   tables ([`ShowTable`]), figures ([`Figure`]), pages and notebook
+//!   displays.
 //!
 //! ```no_run
 //! let dataset = detainers::load_dataset("data/boston-2018")?;
@@ -19,67 +26,117 @@
 //! # Ok::<(), detainers::Error>(())
 //! ```
 //!
-//! Notebooks need only this crate: polars, plotters, serde and serde_json are
-//! re-exported.
+//! Notebooks need only this crate: `use detainers::prelude::*;` brings in
+//! what they call, and polars, plotters, serde and serde_json are re-exported.
 
 #![warn(missing_docs)]
 
-pub mod analysis;
-pub mod chart;
-pub mod claims;
-pub mod crosswalk;
-pub mod dataset;
-pub mod display;
-pub mod error;
-pub mod generate;
-pub mod load;
-pub mod notebook;
-pub mod paths;
-pub mod population;
-pub mod progress;
-pub mod records;
-pub mod records_report;
-pub mod records_scan;
-pub mod report;
-pub mod stats;
-pub mod tables;
-pub mod validate;
+mod article;
+mod csv_table;
+mod error;
+mod paths;
+mod records;
+mod render;
+mod stats;
 
-pub use analysis::{analyse, Analysis};
-pub use claims::{check_claims, ClaimCheck, Verdict};
-pub use dataset::{load_dataset, Dataset};
+// The public surface, in one place. Every module is private; what is not
+// listed here is internal.
+
 pub use error::{Error, Result};
-pub use report::{build_results, write_report, Results};
+pub use paths::{dataset_dir, output_dir, repo_root, shared_real_data};
+pub use stats::{
+    chi_square_independence, wilson_interval, z_for_confidence, ChiSquareTest, Interval, CONFIDENCE,
+};
 
-/// Everything a notebook needs, in one `use detainers::prelude::*;`.
+// The article's pipeline.
+pub use article::analysis::{
+    analyse, case_in_window, custody_estimate, honored_share_for_custody_share, period_stats,
+    printed_decimals, round_to, rounds_to, Analysis, CaseInWindow, Custody, GroupRate,
+    OutcomeShare, PeriodStats, Totals, WindowFit, SENSITIVITY_STEP,
+};
+pub use article::charts::{
+    draw_case_timeline, draw_custody_sensitivity, draw_dispositions, draw_hits_by_status,
+    draw_rate_by_status,
+};
+pub use article::claims::{
+    check_claims, select_claims, ClaimCheck, Verdict, APPROXIMATE_TOLERANCE,
+};
+pub use article::figures::{
+    all_figures, figure_case_timeline, figure_custody_sensitivity, figure_dispositions,
+    figure_hits_by_status, figure_rate_by_status,
+};
+pub use article::key_numbers::{key_numbers, KeyNumbers};
+pub use article::load::load_dataset;
+pub use article::measures::{measure, Measure};
+pub use article::model::{
+    Assumption, Assumptions, CaseExample, ClaimSpec, Dataset, DatasetMeta, Disposition,
+    Dispositions, Outcome, Period, PrintedTotal, Resource, Rule, Source, StatusRow, StatusTable,
+    Unit,
+};
+pub use article::report::{
+    build_results, report_tables, write_report, CustodyResult, DatasetInfo, Results, VerdictCount,
+};
+pub use article::tables::{
+    cases_table, claims_table, dispositions_table, independence_table, precision_table,
+    sensitivity_table, status_table, verdict_counts_table,
+};
+
+// ICE's records.
+pub use records::counts::Combination;
+pub use records::crosswalk::{
+    aor_table, normalise_label, resolve_aor, Aor, StatusCrosswalk, StatusFields, ARTICLE_GROUPS,
+    NOT_MAPPED,
+};
+pub use records::engines::blocks::BLOCK_BYTES;
+pub use records::engines::ScanEngine;
+pub use records::figures::{
+    figure_lift_reasons, figure_monthly_declined_share, figure_monthly_detainers,
+    figure_status_groups, record_figures,
+};
+pub use records::filters::{parse_day, AorFilter, Filters};
+pub use records::generate::{generate_file, generate_records, parse_bytes, Size};
+pub use records::key_numbers::{record_key_numbers, RecordKeyNumbers};
+pub use records::population::{PopulationRow, PopulationTable};
+pub use records::progress::estimate_rows;
+pub use records::reasons::Exclusion;
+pub use records::report::{run_records, run_records_with, write_records_report, RunOptions};
+pub use records::scan::{scan_files, Scan};
+pub use records::schema::{read_header, FileInfo, DECLINED_BY_LEA, USED_COLUMNS};
+pub use records::summary::{
+    record_period, summarise, CategoryCount, Declined, GroupCount, MonthCount, PopulationContext,
+    ReasonCount, RecordResults,
+};
+pub use records::tables::{
+    case_category_table, context_table, lift_reason_table, month_table, record_scope,
+    record_tables, status_group_table, summary_table, MISSING,
+};
+
+// Rendering, below both.
+pub use render::draw::{draw_bars, draw_monthly, KeyedAxis};
+pub use render::figure::{
+    render_svg, svg_to_png, Figure, BLUE, GREEN, GREY, ORANGE, SIZE, SKY, VERMILLION,
+};
+pub use render::format::{fmt_count, fmt_number, fmt_p_clause, fmt_p_value, fmt_percent};
+pub use render::html::escape_html;
+pub use render::notebook::ShowAsText;
+pub use render::output::{frame_to_csv, Written};
+pub use render::table::{format_value, ColumnFormat, ShowTable};
+
+/// Everything a notebook calls, in one `use detainers::prelude::*;`.
 pub mod prelude {
-    pub use crate::analysis::{analyse, custody_estimate, Analysis, CONFIDENCE};
-    pub use crate::chart::{
-        all_figures, figure_case_timeline, figure_custody_sensitivity, figure_dispositions,
-        figure_hits_by_status, figure_rate_by_status, Figure,
-    };
-    pub use crate::claims::{check_claims, select_claims, ClaimCheck, Verdict};
-    pub use crate::crosswalk::{resolve_aor, StatusCrosswalk};
-    pub use crate::dataset::{load_dataset, Dataset};
-    pub use crate::display::ShowTable;
-    pub use crate::error::{Error, Result};
-    pub use crate::generate::{generate_file, Size};
-    pub use crate::notebook::{
-        key_numbers, record_key_numbers, KeyNumbers, RecordKeyNumbers, ShowAsText,
-    };
-    pub use crate::paths::{dataset_dir, output_dir, repo_root};
-    pub use crate::population::PopulationTable;
-    pub use crate::records::{parse_day, Filters, RecordResults};
-    pub use crate::records_report::{
-        case_category_table, context_table, figure_lift_reasons, figure_monthly_declined_share,
-        figure_monthly_detainers, figure_status_groups, lift_reason_table, month_table,
-        record_figures, record_tables, run_records, status_group_table, summary_table,
-        write_records_report,
-    };
-    pub use crate::report::{build_results, write_report, Written};
-    pub use crate::tables::{
-        cases_table, claims_table, dispositions_table, independence_table, precision_table,
-        sensitivity_table, status_table, verdict_counts_table,
+    pub use crate::{
+        all_figures, analyse, build_results, case_category_table, cases_table, check_claims,
+        claims_table, context_table, custody_estimate, dataset_dir, dispositions_table,
+        figure_case_timeline, figure_custody_sensitivity, figure_dispositions,
+        figure_hits_by_status, figure_lift_reasons, figure_monthly_declined_share,
+        figure_monthly_detainers, figure_rate_by_status, figure_status_groups, generate_file,
+        independence_table, key_numbers, lift_reason_table, load_dataset, month_table, output_dir,
+        parse_day, precision_table, record_figures, record_key_numbers, record_tables, repo_root,
+        resolve_aor, run_records, select_claims, sensitivity_table, status_group_table,
+        status_table, summary_table, verdict_counts_table, write_records_report, write_report,
+        Analysis, ClaimCheck, Dataset, Error, Figure, Filters, KeyNumbers, PopulationTable,
+        RecordKeyNumbers, RecordResults, Result, ShowAsText, ShowTable, Size, StatusCrosswalk,
+        Verdict, Written, CONFIDENCE,
     };
     pub use std::path::PathBuf;
 }

@@ -97,7 +97,7 @@ fn sensitivity_runs_from_no_detainer_honored_to_all() {
 
 #[test]
 fn two_case_examples_fall_in_the_study_period() {
-    use detainers::analysis::WindowFit;
+    use detainers::WindowFit;
     let a = boston();
     let fits: Vec<(&str, WindowFit)> = a.cases.iter().map(|c| (c.id.as_str(), c.fit)).collect();
     let inside: Vec<&str> = fits

@@ -3,8 +3,8 @@
 mod common;
 
 use common::{boston, copy_of_boston, fixture};
-use detainers::dataset::Outcome;
 use detainers::load_dataset;
+use detainers::Outcome;
 
 #[test]
 fn the_bundled_dataset_loads_with_six_groups_and_a_checked_total() {

@@ -7,18 +7,22 @@
 mod common;
 
 use chrono::NaiveDate;
-use detainers::crosswalk::{resolve_aor, StatusCrosswalk};
-use detainers::generate::{generate_file, Size};
-use detainers::population::PopulationTable;
-use detainers::records::{Filters, RecordResults, ScanEngine};
-use detainers::records_report::run_records_with;
-use detainers::records_scan::BLOCK_BYTES;
+use detainers::PopulationTable;
+use detainers::BLOCK_BYTES;
+use detainers::{generate_file, Size};
+use detainers::{resolve_aor, StatusCrosswalk};
+use detainers::{run_records_with, RunOptions};
+use detainers::{Filters, RecordResults, ScanEngine};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn run(engine: ScanEngine, files: &[PathBuf], f: &Filters) -> detainers::Result<RecordResults> {
     let (crosswalk, population) = (StatusCrosswalk::bundled(), PopulationTable::bundled());
-    run_records_with(engine, files, f, &crosswalk, &population, false)
+    let options = RunOptions {
+        engine,
+        ..RunOptions::default()
+    };
+    run_records_with(files, f, &crosswalk, &population, &options)
 }
 
 /// Both engines on `files`: equal results, or both an error naming the file.

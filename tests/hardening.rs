@@ -3,12 +3,12 @@
 
 mod common;
 
-use detainers::crosswalk::StatusCrosswalk;
-use detainers::generate::{generate_file, Size};
-use detainers::population::PopulationTable;
-use detainers::records::{Filters, RecordResults, ScanEngine};
-use detainers::records_report::run_records_with;
-use detainers::records_scan::BLOCK_BYTES;
+use detainers::PopulationTable;
+use detainers::StatusCrosswalk;
+use detainers::BLOCK_BYTES;
+use detainers::{generate_file, Size};
+use detainers::{run_records_with, RunOptions};
+use detainers::{Filters, RecordResults, ScanEngine};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -17,7 +17,11 @@ const ENGINES: [ScanEngine; 2] = [ScanEngine::Blocks, ScanEngine::Polars];
 
 fn run(engine: ScanEngine, files: &[PathBuf], f: &Filters) -> detainers::Result<RecordResults> {
     let (crosswalk, population) = (StatusCrosswalk::bundled(), PopulationTable::bundled());
-    run_records_with(engine, files, f, &crosswalk, &population, false)
+    let options = RunOptions {
+        engine,
+        ..RunOptions::default()
+    };
+    run_records_with(files, f, &crosswalk, &population, &options)
 }
 
 /// Run on another thread and give up after `limit`: a hang fails the test

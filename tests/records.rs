@@ -4,11 +4,11 @@
 mod common;
 
 use chrono::NaiveDate;
-use detainers::crosswalk::{resolve_aor, StatusCrosswalk};
-use detainers::generate::{generate_file, Size};
-use detainers::population::PopulationTable;
-use detainers::records::{Filters, RecordResults};
-use detainers::records_report::run_records;
+use detainers::run_records;
+use detainers::PopulationTable;
+use detainers::{generate_file, Size};
+use detainers::{resolve_aor, StatusCrosswalk};
+use detainers::{Filters, RecordResults};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -19,7 +19,6 @@ fn run(files: &[PathBuf], filters: &Filters) -> detainers::Result<RecordResults>
         filters,
         &StatusCrosswalk::bundled(),
         &PopulationTable::bundled(),
-        false,
     )
 }
 

@@ -5,14 +5,12 @@ use std::path::{Path, PathBuf};
 
 /// The bundled dataset.
 pub fn boston() -> PathBuf {
-    detainers::paths::dataset_dir("boston-2018")
+    detainers::dataset_dir("boston-2018")
 }
 
 /// A test fixture path.
 pub fn fixture(rel: &str) -> PathBuf {
-    detainers::paths::repo_root()
-        .join("tests/fixtures")
-        .join(rel)
+    detainers::repo_root().join("tests/fixtures").join(rel)
 }
 
 /// Copy the bundled dataset into a fresh temporary folder (so a test can
@@ -30,10 +28,7 @@ pub fn copy_of_boston() -> tempfile::TempDir {
 /// (`CI=true`) a missing file fails the test loudly; elsewhere the test is
 /// skipped with a message saying why.
 pub fn shared_file(rel: &str) -> Option<PathBuf> {
-    let path = detainers::paths::repo_root()
-        .join("..")
-        .join("shared")
-        .join(rel);
+    let path = detainers::repo_root().join("..").join("shared").join(rel);
     if path.exists() {
         return Some(path);
     }

@@ -1,8 +1,8 @@
 //! The block engine for the record scan: the default behind
-//! [`crate::records::scan_files`].
+//! [`super::count_combinations`].
 //!
 //! It gives every row the same reason and keeps the same labels as the polars
-//! query ([`crate::records::aggregation_query`]), which stays as the reference
+//! query ([`super::polars::aggregation_query`]), which stays as the reference
 //! engine. The tests run both engines on every fixture, on the real sample and
 //! on generated files, and require equal results.
 //!
@@ -20,29 +20,26 @@
 //! - Only a few blocks are in memory at once, so peak memory does not grow
 //!   with the file.
 
+mod cut;
+
+pub use cut::BLOCK_BYTES;
+
+use crate::csv_table::physical_line;
 use crate::error::{Error, Result};
-use crate::records::{day_key, read_header, Accepted, Combination, Filters, USED_COLUMNS};
+use crate::records::counts::Combination;
+use crate::records::filters::{day_key, Accepted, Filters};
+use crate::records::reasons::Exclusion;
+use crate::records::schema::{read_header, USED_COLUMNS};
 use chrono::{Datelike, NaiveDate};
+use cut::{count_byte, read_blocks, Block};
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 
-/// Bytes read per block (a block grows past this only to finish a row).
-pub const BLOCK_BYTES: usize = 8 << 20;
-
 /// Counts per encoded combination (the key layout is in [`Judge::encode`]).
 type Counts = HashMap<Vec<u8>, u64>;
-
-/// A block of whole rows, the file line its first row starts on, and the
-/// number of lines in it.
-struct Block {
-    bytes: Vec<u8>,
-    first_line: u64,
-    lines: u64,
-}
 
 /// What a row is judged on: the positions of the used columns in the file.
 struct Layout {
@@ -164,109 +161,6 @@ fn count_file(path: &Path, judge: &Judge, rows_seen: Option<&AtomicU64>) -> Resu
     })
 }
 
-/// Read `path` after its header line in blocks of whole rows and hand each to
-/// `deliver`, which returns false to stop early. Buffers come from `recycled`
-/// when a worker has handed one back.
-fn read_blocks(
-    path: &Path,
-    recycled: &Receiver<Vec<u8>>,
-    mut deliver: impl FnMut(Block) -> bool,
-) -> Result<()> {
-    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let fresh = || Vec::with_capacity(BLOCK_BYTES + (1 << 16));
-    let mut buf: Vec<u8> = fresh();
-    let mut header_done = false;
-    let mut line = 1u64; // the file line `buf` starts on
-    let mut at_eof = false;
-    loop {
-        if !at_eof {
-            buf.reserve(BLOCK_BYTES);
-            let n = file
-                .by_ref()
-                .take(BLOCK_BYTES as u64)
-                .read_to_end(&mut buf)
-                .map_err(|e| Error::io(path, e))?;
-            at_eof = n == 0;
-        }
-        if !header_done {
-            if buf.starts_with(b"\xEF\xBB\xBF") {
-                buf.drain(..3);
-            }
-            match first_row_end(&buf) {
-                Some(end) => {
-                    buf.drain(..=end);
-                    line += 1;
-                    header_done = true;
-                }
-                None if at_eof => return Ok(()),
-                None => continue,
-            }
-        }
-        let cut = if at_eof {
-            (!buf.is_empty()).then(|| buf.len() - 1)
-        } else {
-            last_row_end(&buf)
-        };
-        match cut {
-            Some(end) => {
-                let mut next = recycled.try_recv().unwrap_or_else(|_| fresh());
-                next.clear();
-                next.extend_from_slice(&buf[end + 1..]);
-                buf.truncate(end + 1);
-                let newlines = count_byte(&buf, b'\n') as u64;
-                // A last line without a newline (the end of the file) counts too.
-                let unterminated = u64::from(buf.last() != Some(&b'\n'));
-                let block = Block {
-                    bytes: std::mem::replace(&mut buf, next),
-                    first_line: line,
-                    lines: newlines + unterminated,
-                };
-                line += newlines;
-                if !deliver(block) {
-                    return Ok(());
-                }
-            }
-            None if at_eof => return Ok(()),
-            None => {} // no row ends in this block yet: read more
-        }
-        if at_eof && buf.is_empty() {
-            return Ok(());
-        }
-    }
-}
-
-/// Occurrences of `byte`. memchr counts with vector instructions chosen at
-/// run time (AVX2 where the CPU has it), however dense the matches.
-fn count_byte(bytes: &[u8], byte: u8) -> usize {
-    memchr::memchr_iter(byte, bytes).count()
-}
-
-/// The first newline outside quotes, for a buffer that starts at a row.
-fn first_row_end(buf: &[u8]) -> Option<usize> {
-    let mut quoted = false;
-    for (i, &b) in buf.iter().enumerate() {
-        match b {
-            b'"' => quoted = !quoted,
-            b'\n' if !quoted => return Some(i),
-            _ => {}
-        }
-    }
-    None
-}
-
-/// The last newline outside quotes, for a buffer that starts at a row: a
-/// newline with an even number of quote characters before it.
-fn last_row_end(buf: &[u8]) -> Option<usize> {
-    let mut end = memchr::memrchr(b'\n', buf)?;
-    let mut odd = count_byte(&buf[..end], b'"') % 2 == 1;
-    while odd {
-        let previous = memchr::memrchr(b'\n', &buf[..end])?;
-        odd ^= count_byte(&buf[previous..end], b'"') % 2 == 1;
-        end = previous;
-    }
-    Some(end)
-}
-
 /// A worker: parse and count blocks until the channel closes. An error carries
 /// the file line it was found on, so the earliest one is reported.
 fn work(
@@ -303,7 +197,7 @@ fn work(
         // The file line of a position inside this block, from its byte offset.
         let line = |at: Option<&csv::Position>| {
             let offset = at.map_or(0, csv::Position::byte);
-            block.first_line + crate::load::physical_line(&block.bytes, offset) - 1
+            block.first_line + physical_line(&block.bytes, offset) - 1
         };
         loop {
             match reader.read_byte_record(&mut record) {
@@ -363,7 +257,7 @@ fn value(
 impl Judge<'_> {
     /// Judge one row and write its combination key into `key`.
     ///
-    /// Key layout: reason (1 byte), year-month (0 for none, or 1 then 4 bytes
+    /// Key layout: reason (1 byte: [`Exclusion::code`], 0 for a used row), year-month (0 for none, or 1 then 4 bytes
     /// little-endian), then for each of the eight label columns after the date
     /// 0 for none, or 1, the length (4 bytes little-endian) and the bytes.
     fn encode(
@@ -388,26 +282,26 @@ impl Judge<'_> {
             Some(list) => v.is_some_and(|v| list.iter().any(|w| w == v)),
         };
         let duplicate = values[8].is_some_and(|v| matches!(v, "TRUE" | "True" | "true"));
-        let reason: u8 = if short {
-            1
+        let reason = if short {
+            Some(Exclusion::ShortRow)
         } else if raw_date.is_none() {
-            2
+            Some(Exclusion::MissingDate)
         } else if date.is_none() {
-            3
+            Some(Exclusion::UnparseableDate)
         } else if !in_dates {
-            4
+            Some(Exclusion::OutsideDates)
         } else if !accepts(self.aor, values[1]) {
-            5
+            Some(Exclusion::OutsideAor)
         } else if !accepts(self.state, values[2]) {
-            6
+            Some(Exclusion::OutsideState)
         } else if self.drop_duplicates && duplicate {
-            7
+            Some(Exclusion::DuplicateLikely)
         } else {
-            0
+            None
         };
         key.clear();
-        key.push(reason);
-        match date.filter(|_| reason == 0) {
+        key.push(reason.map_or(0, Exclusion::code));
+        match date.filter(|_| reason.is_none()) {
             Some(d) => {
                 key.push(1);
                 key.extend_from_slice(&(d.year() * 100 + d.month() as i32).to_le_bytes());
@@ -416,9 +310,9 @@ impl Judge<'_> {
         }
         for (i, v) in values.iter().enumerate().skip(1) {
             let kept = match i {
-                1 => reason == 5,
-                2 => reason == 6,
-                _ => reason == 0,
+                1 => reason == Some(Exclusion::OutsideAor),
+                2 => reason == Some(Exclusion::OutsideState),
+                _ => reason.is_none(),
             };
             match v.filter(|_| kept) {
                 Some(text) => {
@@ -451,7 +345,7 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
 
 /// Turn an encoded key back into a [`Combination`].
 fn decode(key: &[u8], rows: u64) -> Combination {
-    let reason = key[0];
+    let reason = Exclusion::from_code(key[0]);
     let mut at = 1;
     let year_month = if key[at] == 1 {
         let v = i32::from_le_bytes([key[at + 1], key[at + 2], key[at + 3], key[at + 4]]);
@@ -495,33 +389,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rows_end_at_newlines_outside_quotes() {
-        assert_eq!(last_row_end(b"a,b\n\"x\ny\",c\nd"), Some(11));
-        assert_eq!(last_row_end(b"a,\"b\nc"), None);
-        assert_eq!(last_row_end(b"a,b\n\"open\nstill"), Some(3));
-        assert_eq!(first_row_end(b"\"h\n1\",h2\nx"), Some(8));
-        assert_eq!(last_row_end(b"no newline"), None);
-    }
-
-    #[test]
-    fn counts_bytes_across_lane_and_chunk_edges() {
-        let mut data = Vec::new();
-        for i in 0..100_000u32 {
-            data.push(if i % 3 == 0 || i % 255 == 0 {
-                b'"'
-            } else {
-                b'x'
-            });
-        }
-        for len in [0, 1, 31, 32, 33, 8160, 8161, 100_000] {
-            let slice = &data[..len];
-            let naive = slice.iter().filter(|&&b| b == b'"').count();
-            assert_eq!(count_byte(slice, b'"'), naive, "length {len}");
-        }
-        assert_eq!(count_byte(&[b'"'; 20_000], b'"'), 20_000);
-    }
-
-    #[test]
     fn dates_parse_like_the_polars_engine() {
         assert_eq!(
             parse_date("2018-03-19"),
@@ -561,7 +428,7 @@ mod tests {
         let mut key = Vec::new();
         judge.encode(&layout, &record, &mut key).unwrap();
         let c = decode(&key, 3);
-        assert_eq!(c.reason, 0);
+        assert_eq!(c.reason, None);
         assert_eq!(c.year_month, Some(201803));
         assert_eq!(
             c.aor, None,

@@ -3,12 +3,13 @@
 //! `aor_demog_indicators.csv` (columns `aor`, `noncitizen_pop`, `year`, and
 //! optionally `noncitizen_pop_se`; other columns are ignored).
 
+use super::summary::{record_period, PopulationContext, RecordResults};
+use crate::csv_table::{decode_utf8, physical_line};
 use crate::error::{Error, Result};
-use crate::load::decode_utf8;
-use crate::records::{period, PopulationContext, RecordResults};
 use std::path::Path;
 
-const BUNDLED: &str = include_str!("../data/context/aor_population.csv");
+const BUNDLED: &str = include_str!("../../data/context/aor_population.csv");
+
 const BUNDLED_NAME: &str = "data/context/aor_population.csv";
 
 /// One area and year.
@@ -77,12 +78,12 @@ impl PopulationTable {
             let record = record.map_err(|e| {
                 let line = e
                     .position()
-                    .map(|p| crate::load::physical_line(text.as_bytes(), p.byte()));
+                    .map(|p| physical_line(text.as_bytes(), p.byte()));
                 Error::input(path, line, None, format!("malformed row: {e}"))
             })?;
             let line = record
                 .position()
-                .map(|p| crate::load::physical_line(text.as_bytes(), p.byte()));
+                .map(|p| physical_line(text.as_bytes(), p.byte()));
             let field = |i: usize| record.get(i).unwrap_or("");
             let number = |i: usize, name: &str| -> Result<f64> {
                 let text = field(i);
@@ -144,7 +145,7 @@ impl PopulationTable {
 /// results select one area, it has a row in `table`, and some rows are used.
 pub fn context(results: &RecordResults, table: &PopulationTable) -> Option<PopulationContext> {
     let aor = results.filters.aor.as_ref()?;
-    let (start, end) = period(results)?;
+    let (start, end) = record_period(results)?;
     let mid_year = chrono::Datelike::year(&(start + (end - start) / 2));
     let row = table.nearest(&aor.code, mid_year)?;
     let days = (end - start).num_days() + 1;

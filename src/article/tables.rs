@@ -2,11 +2,11 @@
 //! caption naming its unit, period and source. The same frames are written to
 //! `tables/*.csv`, shown in notebooks and embedded in the report.
 
-use crate::analysis::Analysis;
-use crate::claims::ClaimCheck;
-use crate::dataset::Dataset;
-use crate::display::ShowTable;
+use super::analysis::{Analysis, GroupRate};
+use super::claims::ClaimCheck;
+use super::model::Dataset;
 use crate::error::Result;
+use crate::render::table::ShowTable;
 use polars::prelude::*;
 
 fn period_label(a: &Analysis) -> String {
@@ -17,7 +17,7 @@ fn period_label(a: &Analysis) -> String {
 /// printed percentage and whether it rounds correctly; the last row is the total.
 pub fn status_table(a: &Analysis) -> Result<ShowTable> {
     let mut rows = a.by_status.clone();
-    rows.push(crate::analysis::GroupRate {
+    rows.push(GroupRate {
         status: "Total".into(),
         hits: a.totals.hits,
         detainers: a.totals.detainers,

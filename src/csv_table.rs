@@ -1,6 +1,8 @@
-//! Load stage: reads one CSV file into rows of trimmed text with their line numbers.
+//! Reading text tables, below both pipelines: a file's bytes decoded as UTF-8
+//! and parsed as CSV into rows of trimmed text, each with the physical line it
+//! starts on (the header is line 1).
 //!
-//! Inputs: a path and the columns a caller requires or allows. Outputs: a
+//! Takes a path and the columns a caller requires or allows; gives a
 //! [`CsvTable`]. Nothing here interprets the rows beyond their shape and
 //! encoding, and no input file is ever written.
 
@@ -30,11 +32,6 @@ impl CsvTable {
     /// Index of a column, if the file has it.
     pub fn column_index(&self, name: &str) -> Option<usize> {
         self.headers.iter().position(|h| h == name)
-    }
-
-    /// Whether the file has a column.
-    pub fn has_column(&self, name: &str) -> bool {
-        self.column_index(name).is_some()
     }
 
     /// The trimmed text of a column in a row; `""` when the column is absent.

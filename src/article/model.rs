@@ -1,14 +1,9 @@
-//! Load and validate stage: a dataset folder (`datapackage.json`, `status.csv`,
-//! `dispositions.csv`, optional `claims.csv` and `cases.csv`) into a typed [`Dataset`].
-//!
-//! See the README's "Dataset contract" for what each file holds.
+//! The article's dataset as typed tables: what a dataset folder holds once it
+//! is loaded and validated. Types only; [`super::load`] builds them.
 
-use crate::error::{Error, Result};
-use crate::load::read_csv;
-use crate::validate;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// One immigration-status group: hits and detainers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -172,7 +167,7 @@ impl Rule {
         }
     }
 
-    fn from_key(key: &str) -> Option<Rule> {
+    pub(crate) fn from_key(key: &str) -> Option<Rule> {
         Rule::ALL.into_iter().find(|r| r.key() == key)
     }
 }
@@ -198,7 +193,7 @@ pub struct ClaimSpec {
     pub quote: String,
     /// How it is checked.
     pub rule: Rule,
-    /// The named measure it is compared with (see [`crate::claims::measure`]).
+    /// The named measure it is compared with (see [`crate::article::measures::measure`]).
     pub measure: Option<String>,
     /// The number as printed (its decimals set the rounding check).
     pub claimed: Option<String>,
@@ -349,117 +344,4 @@ impl Dataset {
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default()
     }
-}
-
-/// Load and validate a dataset folder. Input files are only read.
-///
-/// # Errors
-/// An [`Error::Input`] naming the file, line and column of the first problem.
-pub fn load_dataset(dir: impl AsRef<Path>) -> Result<Dataset> {
-    let dir = dir.as_ref();
-    if !dir.is_dir() {
-        return Err(Error::input(dir, None, None, "dataset folder not found"));
-    }
-    let meta = load_meta(&dir.join("datapackage.json"))?;
-    let file = |name: &str| {
-        let rel = meta
-            .resources
-            .iter()
-            .find(|r| r.name == name)
-            .map_or_else(|| format!("{name}.csv"), |r| r.path.clone());
-        dir.join(rel)
-    };
-
-    let status_csv = read_csv(
-        &file("status"),
-        &["status", "hits", "detainers"],
-        &["published_percent"],
-    )?;
-    let status = validate::status_table(&status_csv)?;
-
-    let dispositions_csv = read_csv(&file("dispositions"), &["outcome", "count"], &["label"])?;
-    let dispositions = validate::dispositions(&dispositions_csv, &status)?;
-
-    let claims_path = file("claims");
-    let claims = if claims_path.exists() {
-        let table = read_csv(
-            &claims_path,
-            &["id", "quote", "rule"],
-            &["measure", "claimed", "unit", "groups", "note"],
-        )?;
-        validate::claims(&table, &status)?
-    } else {
-        Vec::new()
-    };
-
-    let cases_path = file("cases");
-    let cases = if cases_path.exists() {
-        let table = read_csv(
-            &cases_path,
-            &["id", "month", "quote"],
-            &[
-                "citizenship",
-                "place",
-                "charge",
-                "agency",
-                "what_happened",
-                "status_when_reported",
-                "immigration_history",
-            ],
-        )?;
-        validate::cases(&table)?
-    } else {
-        Vec::new()
-    };
-
-    Ok(Dataset {
-        dir: dir.to_path_buf(),
-        meta,
-        status,
-        dispositions,
-        claims,
-        claims_path,
-        cases,
-    })
-}
-
-fn load_meta(path: &Path) -> Result<DatasetMeta> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let text = crate::load::decode_utf8(path, &bytes)?;
-    if text.trim().is_empty() {
-        return Err(Error::input(path, None, None, "file is empty"));
-    }
-    let meta: DatasetMeta = serde_json::from_str(&text).map_err(|e| {
-        Error::input(
-            path,
-            Some(e.line() as u64),
-            None,
-            format!("not a valid data package: {e}"),
-        )
-    })?;
-    if meta.period.end < meta.period.start {
-        return Err(Error::input(
-            path,
-            None,
-            Some("period"),
-            format!(
-                "period ends ({}) before it starts ({})",
-                meta.period.end, meta.period.start
-            ),
-        ));
-    }
-    let p = meta.assumptions.honored_share.value;
-    if !(0.0..=1.0).contains(&p) {
-        return Err(Error::input(
-            path,
-            None,
-            Some("assumptions.honored_share.value"),
-            format!("{p} is not a share between 0 and 1"),
-        ));
-    }
-    Ok(meta)
-}
-
-pub(crate) fn parse_rule(key: &str) -> Option<Rule> {
-    Rule::from_key(key)
 }

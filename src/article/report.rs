@@ -2,19 +2,23 @@
 //! `report.html` (one self-contained page), `figures/*.svg` with their data as
 //! CSV, and `tables/*.csv`. The only stage that writes files.
 
-use crate::analysis::{
-    Analysis, CaseInWindow, Custody, GroupRate, OutcomeShare, PeriodStats, Totals,
+use super::analysis::{
+    Analysis, CaseInWindow, Custody, GroupRate, OutcomeShare, PeriodStats, Totals, WindowFit,
 };
-use crate::chart::{all_figures, Figure};
-use crate::claims::{ClaimCheck, Verdict};
-use crate::dataset::{Assumptions, Dataset, Source};
-use crate::display::{escape_html, fmt_count, fmt_number, fmt_p_clause, fmt_percent, ShowTable};
+use super::claims::{ClaimCheck, Verdict};
+use super::figures::all_figures;
+use super::model::{Assumptions, Dataset, Source};
+use super::tables;
 use crate::error::{Error, Result};
-use crate::stats::ChiSquareTest;
-use crate::tables;
-use polars::prelude::{CsvWriter, DataFrame, SerWriter};
+use crate::render::figure::Figure;
+use crate::render::format::{fmt_count, fmt_number, fmt_p_clause, fmt_percent};
+use crate::render::html::escape_html;
+use crate::render::output::{write_file, write_results_tables_figures, Written};
+use crate::render::page::CSS;
+use crate::render::table::ShowTable;
+use crate::stats::{ChiSquareTest, CONFIDENCE};
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The custody estimate as published in `results.json`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -134,71 +138,9 @@ pub fn build_results(dataset: &Dataset, a: &Analysis, claims: &[ClaimCheck]) -> 
         cases: a.cases.clone(),
         assumptions: dataset.meta.assumptions.clone(),
         sources: dataset.meta.sources.clone(),
-        confidence: crate::analysis::CONFIDENCE,
+        confidence: CONFIDENCE,
         generator: format!("detainers {}", env!("CARGO_PKG_VERSION")),
     }
-}
-
-/// What [`write_report`] wrote.
-#[derive(Debug, Clone)]
-pub struct Written {
-    /// The output folder.
-    pub out_dir: PathBuf,
-    /// Every file written, relative to `out_dir`.
-    pub files: Vec<PathBuf>,
-}
-
-pub(crate) fn write_file(
-    out_dir: &Path,
-    rel: &str,
-    bytes: &[u8],
-    written: &mut Vec<PathBuf>,
-) -> Result<()> {
-    let path = out_dir.join(rel);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    }
-    std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
-    written.push(PathBuf::from(rel));
-    Ok(())
-}
-
-/// Write `results.json`, `tables/<name>.csv` and `figures/<name>.svg` + `.csv`
-/// under `out_dir`: the part of a report that both report kinds share.
-pub(crate) fn write_results_tables_figures<T: Serialize>(
-    out_dir: &Path,
-    results: &T,
-    tables: &[(&'static str, ShowTable)],
-    figures: &[Figure],
-    written: &mut Vec<PathBuf>,
-) -> Result<()> {
-    let json = serde_json::to_string_pretty(results)
-        .map_err(|e| Error::Output(format!("results.json: {e}")))?;
-    write_file(
-        out_dir,
-        "results.json",
-        format!("{json}\n").as_bytes(),
-        written,
-    )?;
-    for (name, table) in tables {
-        let csv = frame_to_csv(&table.frame)?;
-        write_file(out_dir, &format!("tables/{name}.csv"), &csv, written)?;
-    }
-    for f in figures {
-        let svg = format!("figures/{}.svg", f.name);
-        write_file(out_dir, &svg, f.svg.as_bytes(), written)?;
-        let csv = frame_to_csv(&f.data)?;
-        write_file(out_dir, &format!("figures/{}.csv", f.name), &csv, written)?;
-    }
-    Ok(())
-}
-
-/// A DataFrame as CSV bytes.
-pub fn frame_to_csv(frame: &DataFrame) -> Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    let mut frame = frame.clone();
-    CsvWriter::new(&mut buf).finish(&mut frame)?;
-    Ok(buf)
 }
 
 /// Analyse nothing, write everything: `results.json`, `report.html`,
@@ -256,19 +198,6 @@ pub fn report_tables(
     }
     Ok(t)
 }
-
-pub(crate) const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
-h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ddd}
-table.data{border-collapse:collapse;margin:1em 0;font-size:.9em}
-table.data caption{text-align:left;font-weight:600;padding:.3em 0}
-table.data th,table.data td{border:1px solid #ccc;padding:.25em .5em;vertical-align:top}
-table.data td.num{text-align:right;font-variant-numeric:tabular-nums}
-figure{margin:1em 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.85em;color:#555}
-.verdict{font-weight:600;white-space:nowrap}
-.v-exact,.v-rounds_correctly,.v-supported{color:#006d4f}.v-approximately,.v-depends_on_assumption{color:#8a5a00}
-.v-not_supported{color:#b03a00}.v-not_checkable{color:#555}
-blockquote{margin:.2em 0;padding-left:.8em;border-left:3px solid #ccc;color:#333}
-ul.key li{margin:.3em 0}.note{color:#555;font-size:.9em}";
 
 fn render_html(
     dataset: &Dataset,
@@ -396,7 +325,7 @@ fn render_html(
         let inside = a
             .cases
             .iter()
-            .filter(|c| c.fit != crate::analysis::WindowFit::Outside)
+            .filter(|c| c.fit != WindowFit::Outside)
             .count();
         h.push_str(&format!(
             "<p>{} of {} case examples are dated (by month) inside or partly inside the study period; the others fall before it, so they are not among the period's hits.</p>\n",

@@ -1,15 +1,14 @@
-//! Validate stage: turns CSV rows into typed tables and checks rules that span
-//! rows (duplicates, detainers within hits, printed totals, outcomes adding up).
-//!
-//! Inputs: [`CsvTable`]s from the load stage. Outputs: the typed tables of
-//! [`crate::dataset`], or the first problem as an error naming file, line and column.
+//! Validate stage: CSV rows into the typed tables of [`super::model`], with the
+//! checks that span rows (duplicates, detainers within hits, printed totals,
+//! outcomes adding up). The first problem is an error naming file, line and
+//! column.
 
-use crate::dataset::{
-    parse_rule, CaseExample, ClaimSpec, Disposition, Dispositions, Outcome, PrintedTotal, Rule,
-    StatusRow, StatusTable, Unit,
+use super::model::{
+    CaseExample, ClaimSpec, Disposition, Dispositions, Outcome, PrintedTotal, Rule, StatusRow,
+    StatusTable, Unit,
 };
+use crate::csv_table::CsvTable;
 use crate::error::Result;
-use crate::load::CsvTable;
 use chrono::NaiveDate;
 
 /// Is this status label a pasted total row (`Total`, `Totals`, `Grand total`, `All`)?
@@ -38,7 +37,7 @@ fn fold(label: &str) -> String {
 /// Build the status table: counts are whole numbers, detainers never exceed
 /// hits, no group appears twice, and a pasted total row matches the sums
 /// (it is kept apart, never counted as a group).
-pub fn status_table(csv: &CsvTable) -> Result<StatusTable> {
+pub(crate) fn validate_status(csv: &CsvTable) -> Result<StatusTable> {
     let mut rows: Vec<StatusRow> = Vec::new();
     let mut printed_total: Option<PrintedTotal> = None;
     for row in &csv.rows {
@@ -115,7 +114,7 @@ pub fn status_table(csv: &CsvTable) -> Result<StatusTable> {
 
 /// Build the dispositions: each known outcome exactly once, counts that add up
 /// to the status table's hits, and detainers equal to the table's detainers.
-pub fn dispositions(csv: &CsvTable, status: &StatusTable) -> Result<Dispositions> {
+pub(crate) fn validate_dispositions(csv: &CsvTable, status: &StatusTable) -> Result<Dispositions> {
     let mut found: Vec<(Disposition, u64)> = Vec::new();
     for row in &csv.rows {
         let key = csv.required_text(row, "outcome")?;
@@ -203,16 +202,9 @@ pub fn dispositions(csv: &CsvTable, status: &StatusTable) -> Result<Dispositions
     Ok(table)
 }
 
-/// Count the decimal places of a number as printed (`47.8` has 1).
-pub fn decimals(printed: &str) -> u32 {
-    printed
-        .split_once('.')
-        .map_or(0, |(_, frac)| frac.len() as u32)
-}
-
 /// Build the claims: known rules and units, numbers where a rule needs one,
 /// and group names that exist in the status table.
-pub fn claims(csv: &CsvTable, status: &StatusTable) -> Result<Vec<ClaimSpec>> {
+pub(crate) fn validate_claims(csv: &CsvTable, status: &StatusTable) -> Result<Vec<ClaimSpec>> {
     let mut out: Vec<ClaimSpec> = Vec::new();
     for row in &csv.rows {
         let id = csv.required_text(row, "id")?;
@@ -225,7 +217,7 @@ pub fn claims(csv: &CsvTable, status: &StatusTable) -> Result<Vec<ClaimSpec>> {
         }
         let quote = csv.required_text(row, "quote")?;
         let rule_key = csv.required_text(row, "rule")?;
-        let rule = parse_rule(&rule_key)
+        let rule = Rule::from_key(&rule_key)
             .ok_or_else(|| csv.error(row, "rule", format!("unknown rule '{rule_key}'")))?;
         let measure = csv.optional_text(row, "measure");
         let claimed = csv.optional_text(row, "claimed");
@@ -304,7 +296,7 @@ pub fn claims(csv: &CsvTable, status: &StatusTable) -> Result<Vec<ClaimSpec>> {
 }
 
 /// Build the case examples: a month (`YYYY-MM`) and a verbatim quote each.
-pub fn cases(csv: &CsvTable) -> Result<Vec<CaseExample>> {
+pub(crate) fn validate_cases(csv: &CsvTable) -> Result<Vec<CaseExample>> {
     let mut out: Vec<CaseExample> = Vec::new();
     for row in &csv.rows {
         let id = csv.required_text(row, "id")?;
@@ -347,12 +339,5 @@ mod tests {
         assert!(is_total_label("Grand  total"));
         assert!(!is_total_label("Total removals pending"));
         assert!(!is_total_label("Final Order of Removal"));
-    }
-
-    #[test]
-    fn decimals_follow_the_printed_number() {
-        assert_eq!(decimals("48"), 0);
-        assert_eq!(decimals("47.8"), 1);
-        assert_eq!(decimals("0.478"), 3);
     }
 }

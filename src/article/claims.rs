@@ -2,12 +2,12 @@
 //! to a named measure of the [`Analysis`] and returns a verdict with the
 //! arithmetic shown. No verdict is written by hand; no I/O.
 
-use crate::analysis::{round_to, Analysis};
-use crate::dataset::{ClaimSpec, Dataset, Outcome, Rule, Unit};
-use crate::display::{fmt_count, fmt_number, fmt_percent};
+use super::analysis::{decimals, round_to, Analysis, GroupRate};
+use super::measures::{measure, Measure};
+use super::model::{ClaimSpec, Dataset, Rule, Unit};
 use crate::error::{Error, Result};
+use crate::render::format::{fmt_count, fmt_number, fmt_p_clause, fmt_percent};
 use crate::stats::chi_square_independence;
-use crate::validate::decimals;
 use serde::Serialize;
 
 /// Relative distance within which a claim that does not round correctly is
@@ -47,184 +47,6 @@ impl Verdict {
             Verdict::NotCheckable => "not checkable",
         }
     }
-}
-
-/// A named quantity, affine in the honored share `p`: `intercept + slope * p`.
-/// Quantities that do not rest on the assumption have `slope == 0`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Measure {
-    /// Value at p = 0.
-    pub intercept: f64,
-    /// Change per unit of p.
-    pub slope: f64,
-    /// How the value is computed, with the numbers at the analysis' p.
-    pub formula: String,
-    /// Whether the natural unit is a fraction (shown as a percent).
-    pub is_fraction: bool,
-}
-
-impl Measure {
-    fn fixed(value: f64, formula: String) -> Self {
-        Measure {
-            intercept: value,
-            slope: 0.0,
-            formula,
-            is_fraction: false,
-        }
-    }
-
-    fn fraction(mut self) -> Self {
-        self.is_fraction = true;
-        self
-    }
-
-    /// Value at honored share `p`.
-    pub fn at(&self, p: f64) -> f64 {
-        self.intercept + self.slope * p
-    }
-
-    /// Whether the value rests on the honored-share assumption.
-    pub fn depends_on_assumption(&self) -> bool {
-        self.slope != 0.0
-    }
-}
-
-fn joined_sum(values: impl IntoIterator<Item = u64>) -> String {
-    values
-        .into_iter()
-        .map(fmt_count)
-        .collect::<Vec<_>>()
-        .join(" + ")
-}
-
-/// Look up a named measure. `groups` selects the group for `status.*` measures.
-/// `None` when the name is unknown or the group is missing.
-pub fn measure(name: &str, groups: &[String], dataset: &Dataset, a: &Analysis) -> Option<Measure> {
-    let p = a.custody.honored_share;
-    let hits = a.totals.hits as f64;
-    let det = a.totals.detainers as f64;
-    let cap = dataset.dispositions.count(Outcome::ReferredToCap) as f64;
-    let cap_s = fmt_count(cap as u64);
-    let det_s = fmt_count(a.totals.detainers);
-    let hits_s = fmt_count(a.totals.hits);
-    let p_s = fmt_number(p);
-    let m = match name {
-        "period.days" | "period.weeks" => {
-            let days = format!(
-                "{} days ({} to {}, both counted)",
-                a.period.days, a.period.start, a.period.end
-            );
-            if name == "period.days" {
-                Measure::fixed(a.period.days as f64, days)
-            } else {
-                Measure::fixed(
-                    a.period.weeks,
-                    format!("{days} / 7 = {} weeks", fmt_number(a.period.weeks)),
-                )
-            }
-        }
-        "totals.hits" => Measure::fixed(
-            hits,
-            format!(
-                "hits by status: {} = {hits_s}",
-                joined_sum(dataset.status.rows.iter().map(|r| r.hits))
-            ),
-        ),
-        "totals.detainers" => Measure::fixed(
-            det,
-            format!(
-                "detainers by status: {} = {det_s}",
-                joined_sum(dataset.status.rows.iter().map(|r| r.detainers))
-            ),
-        ),
-        "totals.detainer_rate" => Measure::fixed(
-            a.totals.detainer_rate,
-            format!(
-                "{det_s} / {hits_s} = {}",
-                fmt_percent(a.totals.detainer_rate, 2)
-            ),
-        )
-        .fraction(),
-        "dispositions.sum" => Measure::fixed(
-            dataset.dispositions.total() as f64,
-            format!(
-                "outcomes: {} = {}",
-                joined_sum(dataset.dispositions.rows.iter().map(|d| d.count)),
-                fmt_count(dataset.dispositions.total())
-            ),
-        ),
-        "custody.honored_detainers" => Measure {
-            intercept: 0.0,
-            slope: det,
-            formula: format!("{p_s} x {det_s} = {}", fmt_number(p * det)),
-            is_fraction: false,
-        },
-        "custody.in_custody" => Measure {
-            intercept: cap,
-            slope: det,
-            formula: format!(
-                "{cap_s} CAP referrals + {p_s} x {det_s} detainers = {}",
-                fmt_number(cap + p * det)
-            ),
-            is_fraction: false,
-        },
-        "custody.share" => Measure {
-            intercept: cap / hits,
-            slope: det / hits,
-            formula: format!(
-                "({cap_s} + {p_s} x {det_s}) / {hits_s} = {}",
-                fmt_percent((cap + p * det) / hits, 2)
-            ),
-            is_fraction: true,
-        },
-        "custody.not_in_custody" => Measure {
-            intercept: hits - cap,
-            slope: -det,
-            formula: format!(
-                "{hits_s} - {cap_s} - {p_s} x {det_s} = {}",
-                fmt_number(hits - cap - p * det)
-            ),
-            is_fraction: false,
-        },
-        "cases.count" => Measure::fixed(
-            dataset.cases.len() as f64,
-            format!(
-                "{} case examples described in the source",
-                dataset.cases.len()
-            ),
-        ),
-        "status.rate" | "status.hits" | "status.detainers" => {
-            let [group] = groups else { return None };
-            let g = a.by_status.iter().find(|g| &g.status == group)?;
-            match name {
-                "status.rate" => Measure::fixed(
-                    g.rate?,
-                    format!(
-                        "{}: {} / {} = {}",
-                        g.status,
-                        fmt_count(g.detainers),
-                        fmt_count(g.hits),
-                        fmt_percent(g.rate?, 2)
-                    ),
-                )
-                .fraction(),
-                "status.hits" => {
-                    Measure::fixed(g.hits as f64, format!("{}: {} hits", g.status, g.hits))
-                }
-                _ => Measure::fixed(
-                    g.detainers as f64,
-                    format!("{}: {} detainers", g.status, g.detainers),
-                ),
-            }
-        }
-        other => {
-            let key = other.strip_prefix("dispositions.")?;
-            let outcome = Outcome::from_key(key)?;
-            let count = dataset.dispositions.count(outcome);
-            Measure::fixed(count as f64, format!("{key}: {}", fmt_count(count)))
-        }
-    };
-    Some(m)
 }
 
 /// A claim with its verdict and the arithmetic behind it.
@@ -424,7 +246,7 @@ fn check_groups(spec: &ClaimSpec, a: &Analysis) -> ClaimCheck {
         .by_status
         .iter()
         .partition(|g| spec.groups.contains(&g.status));
-    let pool = |gs: &[&crate::analysis::GroupRate]| {
+    let pool = |gs: &[&GroupRate]| {
         let h: u64 = gs.iter().map(|g| g.hits).sum();
         let d: u64 = gs.iter().map(|g| g.detainers).sum();
         (d, h)
@@ -439,7 +261,7 @@ fn check_groups(spec: &ClaimSpec, a: &Analysis) -> ClaimCheck {
     } else {
         named_rate < other_rate
     };
-    let mut ranked: Vec<&crate::analysis::GroupRate> = a.by_status.iter().collect();
+    let mut ranked: Vec<&GroupRate> = a.by_status.iter().collect();
     ranked.sort_by(|x, y| {
         let (rx, ry) = (x.rate.unwrap_or(f64::NAN), y.rate.unwrap_or(f64::NAN));
         ry.partial_cmp(&rx).unwrap_or(std::cmp::Ordering::Equal)
@@ -470,7 +292,7 @@ fn check_groups(spec: &ClaimSpec, a: &Analysis) -> ClaimCheck {
             format!(
                 "chi-square {} with 1 degree of freedom, {}",
                 fmt_number(t.chi2),
-                crate::display::fmt_p_clause(t.p_value)
+                fmt_p_clause(t.p_value)
             )
         },
     );

@@ -2,14 +2,11 @@
 //! sensitivity, the test of independence, the study period and the case
 //! examples against it. Pure functions of a [`Dataset`]; no I/O.
 
-use crate::dataset::{CaseExample, Dataset, Outcome, Period};
+use super::model::{CaseExample, Dataset, Outcome, Period};
 use crate::error::{Error, Result};
-use crate::stats::{chi_square_independence, wilson_interval, ChiSquareTest, Interval};
+use crate::stats::{chi_square_independence, wilson_interval, ChiSquareTest, Interval, CONFIDENCE};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
-
-/// Confidence level of every interval in the workspace.
-pub const CONFIDENCE: f64 = 0.95;
 
 /// Step of the honored-share grid in the sensitivity table.
 pub const SENSITIVITY_STEP: f64 = 0.05;
@@ -65,7 +62,7 @@ impl GroupRate {
 
 /// Number of decimals in a printed number (`61` has 0, `47.8` has 1).
 pub fn printed_decimals(printed: f64) -> u32 {
-    crate::validate::decimals(&format!("{printed}"))
+    decimals(&format!("{printed}"))
 }
 
 /// Round half away from zero to `decimals` places.
@@ -77,7 +74,7 @@ pub fn round_to(value: f64, decimals: u32) -> f64 {
 /// Does `value` round to `printed` at the printed number's precision?
 ///
 /// ```
-/// use detainers::analysis::rounds_to;
+/// use detainers::rounds_to;
 /// assert!(rounds_to(60.714, 61.0));
 /// assert!(!rounds_to(60.714, 60.0));
 /// assert!(rounds_to(47.807, 47.8));
@@ -106,7 +103,7 @@ pub struct Custody {
 /// `(CAP + p x detainers) / hits` and its complement.
 ///
 /// ```
-/// let c = detainers::analysis::custody_estimate(110, 216, 456, 0.5);
+/// let c = detainers::custody_estimate(110, 216, 456, 0.5);
 /// assert_eq!((c.in_custody, c.not_in_custody), (218.0, 238.0));
 /// ```
 pub fn custody_estimate(cap: u64, detainers: u64, hits: u64, honored_share: f64) -> Custody {
@@ -380,6 +377,13 @@ pub fn analyse(dataset: &Dataset, honored_share: f64) -> Result<Analysis> {
     })
 }
 
+/// Count the decimal places of a number as printed (`47.8` has 1).
+pub fn decimals(printed: &str) -> u32 {
+    printed
+        .split_once('.')
+        .map_or(0, |(_, frac)| frac.len() as u32)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -451,5 +455,12 @@ mod tests {
         assert!(rounds_to(26.724, 27.0));
         assert!(!rounds_to(47.807, 47.0));
         assert!(rounds_to(10.428, 10.0));
+    }
+
+    #[test]
+    fn decimals_follow_the_printed_number() {
+        assert_eq!(decimals("48"), 0);
+        assert_eq!(decimals("47.8"), 1);
+        assert_eq!(decimals("0.478"), 3);
     }
 }

@@ -4,7 +4,7 @@
 //! has the real schema's shape (R index column, `NA`, doubled spaces, quoted
 //! labels, a few likely duplicates and unparseable dates), not real records.
 
-use crate::crosswalk::aor_table;
+use super::crosswalk::aor_table;
 use crate::error::{Error, Result};
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -297,7 +297,7 @@ impl Rng {
 }
 
 /// Write a synthetic detainer file to `w`. Returns (rows, bytes) written.
-pub fn generate<W: Write>(w: W, size: Size, seed: u64) -> std::io::Result<(u64, u64)> {
+pub fn generate_records<W: Write>(w: W, size: Size, seed: u64) -> std::io::Result<(u64, u64)> {
     let mut w = CountingWriter {
         inner: BufWriter::with_capacity(1 << 20, w),
         bytes: 0,
@@ -322,10 +322,10 @@ pub fn generate<W: Write>(w: W, size: Size, seed: u64) -> std::io::Result<(u64, 
     Ok((rows, w.bytes))
 }
 
-/// [`generate`] into a new file.
+/// [`generate_records`] into a new file.
 pub fn generate_file(path: &Path, size: Size, seed: u64) -> Result<(u64, u64)> {
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
-    generate(file, size, seed).map_err(|e| Error::io(path, e))
+    generate_records(file, size, seed).map_err(|e| Error::io(path, e))
 }
 
 /// Parse a size such as `1G`, `250M`, `64k` or a plain number of bytes.
@@ -376,11 +376,11 @@ mod tests {
     fn same_seed_same_bytes_and_schema_width() {
         let mut a = Vec::new();
         let mut b = Vec::new();
-        assert_eq!(generate(&mut a, Size::Rows(50), 7).unwrap().0, 50);
-        generate(&mut b, Size::Rows(50), 7).unwrap();
+        assert_eq!(generate_records(&mut a, Size::Rows(50), 7).unwrap().0, 50);
+        generate_records(&mut b, Size::Rows(50), 7).unwrap();
         assert_eq!(a, b);
         let mut c = Vec::new();
-        generate(&mut c, Size::Rows(50), 8).unwrap();
+        generate_records(&mut c, Size::Rows(50), 8).unwrap();
         assert_ne!(a, c);
         let mut reader = csv::Reader::from_reader(a.as_slice());
         assert_eq!(reader.headers().unwrap().len(), 65);
@@ -392,7 +392,7 @@ mod tests {
     #[test]
     fn byte_target_is_reached() {
         let mut a = Vec::new();
-        let (rows, bytes) = generate(&mut a, Size::Bytes(100_000), 1).unwrap();
+        let (rows, bytes) = generate_records(&mut a, Size::Bytes(100_000), 1).unwrap();
         assert!((100_000..101_500).contains(&bytes), "{bytes}");
         assert_eq!(bytes as usize, a.len());
         assert!(rows > 100);

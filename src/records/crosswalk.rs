@@ -3,8 +3,8 @@
 //! labels used in detainer records. The bundled copies are compiled in, so the
 //! binary works from any folder; [`StatusCrosswalk::from_file`] reads another.
 
+use crate::csv_table::{decode_utf8, parse_csv_text};
 use crate::error::{Error, Result};
-use crate::load::decode_utf8;
 use std::path::Path;
 
 /// The group for a record that no crosswalk rule matches.
@@ -20,8 +20,9 @@ pub const ARTICLE_GROUPS: [&str; 6] = [
     "Order of Supervision/OREC",
 ];
 
-const BUNDLED_STATUS: &str = include_str!("../data/crosswalk/status_groups.csv");
-const BUNDLED_AOR: &str = include_str!("../data/crosswalk/aor.csv");
+const BUNDLED_STATUS: &str = include_str!("../../data/crosswalk/status_groups.csv");
+
+const BUNDLED_AOR: &str = include_str!("../../data/crosswalk/aor.csv");
 
 /// Collapse runs of whitespace (ICE labels carry doubled spaces, as in
 /// `"Not  Applicable"`) and trim, without changing anything else.
@@ -116,7 +117,7 @@ impl StatusCrosswalk {
     }
 
     fn parse(path: &Path, text: &str) -> Result<Self> {
-        let table = crate::load::parse_csv_text(
+        let table = parse_csv_text(
             path,
             text,
             &["rule", "field", "match", "value", "group"],
@@ -208,7 +209,7 @@ pub struct Aor {
 /// The bundled table of areas of responsibility (`data/crosswalk/aor.csv`).
 pub fn aor_table() -> Vec<Aor> {
     let path = Path::new("data/crosswalk/aor.csv");
-    let table = crate::load::parse_csv_text(
+    let table = parse_csv_text(
         path,
         BUNDLED_AOR,
         &["code", "city", "label", "label_checked"],

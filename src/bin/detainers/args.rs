@@ -1,0 +1,125 @@
+//! The command line's arguments: one struct per subcommand, parsed by clap.
+//! Values are checked here only for their form; the library checks what they
+//! mean (an area that exists, a period that runs forwards).
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use detainers::ScanEngine;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "detainers",
+    version,
+    about = "Reproduce and check an analysis of ICE detainers"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Analyse a dataset folder and write results.json, report.html, figures and tables.
+    Report(ReportArgs),
+    /// Run record-level ICE detainer files (Deportation Data Project schema)
+    /// through the analysis; writes results.json, report.html, figures and tables.
+    Records(RecordsArgs),
+    /// Write a synthetic detainer file in the release's 64-column schema.
+    Generate(GenerateArgs),
+}
+
+/// `detainers report`.
+#[derive(Args)]
+pub struct ReportArgs {
+    /// Dataset folder (datapackage.json, status.csv, dispositions.csv, ...).
+    #[arg(long, default_value_os_t = default_dataset())]
+    pub data: PathBuf,
+    /// Output folder [default: out/<dataset folder name>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Share of detainers assumed honored, 0 to 1 [default: the dataset's assumption].
+    #[arg(long)]
+    pub honored_share: Option<f64>,
+}
+
+impl Default for ReportArgs {
+    /// What `detainers` with no subcommand runs: the bundled dataset.
+    fn default() -> Self {
+        ReportArgs {
+            data: default_dataset(),
+            out: None,
+            honored_share: None,
+        }
+    }
+}
+
+/// The bundled dataset, the default of `report --data`.
+fn default_dataset() -> PathBuf {
+    detainers::dataset_dir("boston-2018")
+}
+
+/// `detainers records`.
+#[derive(Args)]
+pub struct RecordsArgs {
+    /// Detainer CSV files (for example one per fiscal year), read as one.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Area of responsibility: code (BOS), city (Boston) or label.
+    #[arg(long)]
+    pub aor: Option<String>,
+    /// Facility state as in the data (MASSACHUSETTS; case does not matter).
+    #[arg(long)]
+    pub state: Option<String>,
+    /// First day, inclusive (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_day)]
+    pub from: Option<NaiveDate>,
+    /// Last day, inclusive (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_day)]
+    pub to: Option<NaiveDate>,
+    /// Use rows flagged duplicate_likely (excluded by default; counted either way).
+    #[arg(long)]
+    pub include_duplicates: bool,
+    /// Output folder [default: out/records].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Status crosswalk [default: the bundled data/crosswalk/status_groups.csv].
+    #[arg(long)]
+    pub crosswalk: Option<PathBuf>,
+    /// '|'-delimited population table (aor, noncitizen_pop, year) [default: data/context/aor_population.csv].
+    #[arg(long)]
+    pub population: Option<PathBuf>,
+    /// No progress bar even on a terminal.
+    #[arg(long)]
+    pub quiet: bool,
+    /// How to read the files: `blocks` (worker threads, the default) or
+    /// `polars` (polars' streaming CSV reader, the reference engine).
+    /// Both give the same results.
+    #[arg(long, default_value = "blocks", value_parser = parse_engine)]
+    pub engine: ScanEngine,
+}
+
+/// `detainers generate`.
+#[derive(Args)]
+pub struct GenerateArgs {
+    /// File to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Number of data rows.
+    #[arg(long, conflicts_with = "size")]
+    pub rows: Option<u64>,
+    /// Target size, e.g. 1G or 250M (rows are added until it is reached).
+    #[arg(long)]
+    pub size: Option<String>,
+    /// Seed: the same seed and size give the same file.
+    #[arg(long, default_value_t = 2018)]
+    pub seed: u64,
+}
+
+fn parse_engine(text: &str) -> Result<ScanEngine, String> {
+    text.parse().map_err(|e: detainers::Error| e.to_string())
+}
+
+fn parse_day(text: &str) -> Result<NaiveDate, String> {
+    detainers::parse_day(text).map_err(|e| e.to_string())
+}

@@ -1,0 +1,186 @@
+//! Command line: `detainers` (no arguments) analyses the bundled Boston 2018
+//! dataset; `detainers report --data DIR --out DIR [--honored-share P]` does the
+//! same for any dataset folder; `detainers records FILE...` runs record-level
+//! ICE detainer files through the same analysis; `detainers generate` writes a
+//! synthetic detainer file of any size.
+
+mod args;
+
+use args::{Cli, Command, GenerateArgs, RecordsArgs, ReportArgs};
+use clap::Parser;
+use detainers::{
+    analyse, check_claims, estimate_rows, generate_file, load_dataset, output_dir, parse_bytes,
+    resolve_aor, run_records_with, write_records_report, write_report, Filters, PopulationTable,
+    RunOptions, Size, StatusCrosswalk,
+};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn records(a: RecordsArgs) -> detainers::Result<()> {
+    if let (Some(from), Some(to)) = (a.from, a.to) {
+        if from > to {
+            return Err(detainers::Error::Argument(format!(
+                "--from {from} is after --to {to}"
+            )));
+        }
+    }
+    let filters = Filters {
+        aor: a
+            .aor
+            .as_deref()
+            .map(resolve_aor)
+            .transpose()?
+            .map(Into::into),
+        state: a.state,
+        from: a.from,
+        to: a.to,
+        include_duplicates: a.include_duplicates,
+    };
+    let crosswalk = match a.crosswalk {
+        Some(p) => StatusCrosswalk::from_file(&p)?,
+        None => StatusCrosswalk::bundled(),
+    };
+    let population = match a.population {
+        Some(p) => PopulationTable::from_file(&p)?,
+        None => PopulationTable::bundled(),
+    };
+    let rows_seen = Arc::new(AtomicU64::new(0));
+    let bar = (!a.quiet).then(|| progress_bar(&a.files, Arc::clone(&rows_seen)));
+    let options = RunOptions {
+        engine: a.engine,
+        rows_seen: Some(rows_seen),
+    };
+    let results = run_records_with(&a.files, &filters, &crosswalk, &population, &options);
+    if let Some((bar, ticker)) = bar {
+        bar.finish_and_clear();
+        let _ = ticker.join();
+    }
+    let results = results?;
+    let out = a.out.unwrap_or_else(|| output_dir("records"));
+    let written = write_records_report(&results, &out)?;
+    let excluded: Vec<String> = results
+        .rows_excluded
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect();
+    eprintln!(
+        "read {} rows from {} file(s); used {}; excluded: {}",
+        results.rows_read,
+        results.files.len(),
+        results.rows_used,
+        if excluded.is_empty() {
+            "none".to_string()
+        } else {
+            excluded.join(", ")
+        }
+    );
+    eprintln!(
+        "declined by LEA: {} ({}); wrote {} files to {}",
+        results.declined_by_lea.count,
+        results
+            .declined_by_lea
+            .share
+            .map_or("no rows used".to_string(), |s| format!("{:.1}%", s * 100.0)),
+        written.files.len(),
+        written.out_dir.display()
+    );
+    Ok(())
+}
+
+/// A progress bar on stderr, drawn only when stderr is a terminal (indicatif
+/// draws nothing otherwise): rows read against the rows the files' sizes
+/// suggest, held at 99% if that estimate was short. A thread moves it from
+/// the scan's row counter until the bar is finished.
+fn progress_bar(
+    files: &[std::path::PathBuf],
+    rows_seen: Arc<AtomicU64>,
+) -> (ProgressBar, std::thread::JoinHandle<()>) {
+    let estimate = estimate_rows(files).unwrap_or(0).max(1);
+    let bar = ProgressBar::new(estimate);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "reading [{bar:24}] {percent:>3}%  {human_pos} rows  {elapsed}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("#."),
+    );
+    let shown = bar.clone();
+    let ticker = std::thread::spawn(move || {
+        while !shown.is_finished() {
+            let seen = rows_seen.load(Ordering::Relaxed);
+            shown.set_position(seen.min(estimate.saturating_sub(estimate / 100)));
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    });
+    (bar, ticker)
+}
+
+fn generate(a: GenerateArgs) -> detainers::Result<()> {
+    let size = match (a.rows, a.size) {
+        (Some(n), _) => Size::Rows(n),
+        (None, Some(s)) => Size::Bytes(parse_bytes(&s)?),
+        (None, None) => Size::Rows(10_000),
+    };
+    let (rows, bytes) = generate_file(&a.out, size, a.seed)?;
+    eprintln!(
+        "wrote {rows} rows ({bytes} bytes, seed {}) to {}",
+        a.seed,
+        a.out.display()
+    );
+    Ok(())
+}
+
+fn report(a: ReportArgs) -> detainers::Result<()> {
+    let dataset = load_dataset(&a.data)?;
+    let out = a.out.unwrap_or_else(|| output_dir(&dataset.folder_name()));
+    let p = a
+        .honored_share
+        .unwrap_or(dataset.meta.assumptions.honored_share.value);
+    let analysis = analyse(&dataset, p)?;
+    let claims = check_claims(&dataset, &analysis)?;
+    let written = write_report(&dataset, &analysis, &claims, &out)?;
+    eprintln!(
+        "read {}: {} groups, {} hits, {} detainers; {} claims checked",
+        a.data.display(),
+        dataset.status.rows.len(),
+        analysis.totals.hits,
+        analysis.totals.detainers,
+        claims.len()
+    );
+    eprintln!(
+        "custody at honored share {}: {} of {} ({:.1}%); wrote {} files to {}",
+        p,
+        analysis.custody.in_custody,
+        analysis.totals.hits,
+        analysis.custody.share * 100.0,
+        written.files.len(),
+        written.out_dir.display()
+    );
+    Ok(())
+}
+
+fn run(cli: Cli) -> detainers::Result<()> {
+    match cli.command {
+        Some(Command::Report(a)) => report(a),
+        Some(Command::Records(a)) => records(a),
+        Some(Command::Generate(a)) => generate(a),
+        None => report(ReportArgs::default()),
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

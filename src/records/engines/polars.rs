@@ -1,0 +1,366 @@
+//! The polars engine, the reference: a lazy query on polars' streaming engine
+//! that gives every row its reason and counts rows per reason and labels.
+
+use crate::error::{Error, Result};
+use crate::records::counts::Combination;
+use crate::records::filters::{day_key, Accepted, Filters};
+use crate::records::reasons::Exclusion;
+use crate::records::schema::{
+    read_header, AOR, CASE_CATEGORY, DATE, DUPLICATE, ENTRY_STATUS, FINAL_ORDER, ILLEGAL_REENTRY,
+    LIFT_REASON, STATE, USED_COLUMNS,
+};
+use polars::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// Path as a string for polars (which takes UTF-8 paths).
+fn utf8_path(path: &Path) -> Result<&str> {
+    path.to_str()
+        .ok_or_else(|| Error::input(path, None, None, "the file name is not valid UTF-8"))
+}
+
+fn lazy_file(path: &Path) -> Result<LazyFrame> {
+    let names = read_header(path)?;
+    let schema: Schema = names
+        .iter()
+        .map(|n| Field::new(n.as_str().into(), DataType::String))
+        .collect();
+    // `NA` is missing in the columns used; the last column keeps its text, so
+    // a null there means the row ended early (or its last field is empty).
+    let nulls = USED_COLUMNS
+        .iter()
+        .map(|c| (PlSmallStr::from(*c), PlSmallStr::from("NA")))
+        .collect();
+    // An absolute path without `..`: polars' chunked reader refuses `..` segments.
+    let absolute = path.canonicalize().map_err(|e| Error::io(path, e))?;
+    let lf = LazyCsvReader::new(PlRefPath::new(utf8_path(&absolute)?))
+        .with_has_header(true)
+        .with_schema(Some(Arc::new(schema)))
+        .with_null_values(Some(NullValues::Named(nulls)))
+        .with_missing_is_null(true)
+        // Bytes that are not UTF-8 become U+FFFD instead of failing the
+        // whole scan: in a column the analysis ignores they are accepted, as
+        // the block engine accepts them; in a used column the query flags
+        // the row (REPLACED) and the scan is diagnosed row by row.
+        .with_encoding(CsvEncoding::LossyUtf8)
+        .finish()
+        .map_err(|e| polars_input_error(path, &e))?;
+    let last = names.last().map(String::as_str).unwrap_or_default();
+    let short = if USED_COLUMNS.contains(&last) {
+        // Cannot tell a short row from a missing value in this layout.
+        lit(false)
+    } else {
+        col(last).is_null()
+    };
+    let mut columns: Vec<Expr> = USED_COLUMNS.map(col).to_vec();
+    columns.push(short.alias(SHORT_ROW));
+    Ok(lf.select(columns))
+}
+
+/// Internal column: the parsed date.
+const PARSED_DATE: &str = "_date";
+
+/// Internal column: the date as `yyyymmdd`.
+const DAY: &str = "_day";
+
+/// Internal column: the row has fewer fields than the header.
+const SHORT_ROW: &str = "_short_row";
+
+/// Output column of [`aggregation_query`]: a used column of the row holds
+/// U+FFFD, the mark polars leaves for bytes that are not UTF-8 (or a literal
+/// U+FFFD in the data, which is valid text).
+pub const REPLACED: &str = "_replaced";
+
+fn polars_input_error(path: &Path, e: &PolarsError) -> Error {
+    Error::input(path, None, None, format!("could not read as CSV: {e}"))
+}
+
+fn equals_any(column: &str, values: &[String]) -> Expr {
+    values.iter().fold(lit(false), |acc, v| {
+        acc.or(col(column).eq(lit(v.as_str())).fill_null(lit(false)))
+    })
+}
+
+fn null_string() -> Expr {
+    lit(NULL).cast(DataType::String)
+}
+
+/// The polars query: give each row a reason code ([`Exclusion::code`], 0 for
+/// a used row) and count rows per reason and labels.
+/// Excluded rows keep only the label that excluded them (the area or state,
+/// so spacing variants can be found), so the result stays small.
+///
+/// `rows_seen`, when given, is increased as batches pass through the scan, for a
+/// progress display. It is never used for results.
+pub fn aggregation_query(
+    files: &[PathBuf],
+    filters: &Filters,
+    accepted: &Accepted,
+    rows_seen: Option<Arc<AtomicU64>>,
+) -> Result<LazyFrame> {
+    if files.is_empty() {
+        return Err(Error::Argument("no detainer files given".into()));
+    }
+    let frames = files
+        .iter()
+        .map(|p| lazy_file(p))
+        .collect::<Result<Vec<_>>>()?;
+    let lf = if frames.len() == 1 {
+        frames.into_iter().next().unwrap_or_default()
+    } else {
+        concat(frames, UnionArgs::default())?
+    };
+    // The date is parsed once, in a stage of its own, and everything else is
+    // derived from the parsed column (expressions cloned into several places
+    // would otherwise parse it once per use).
+    let parsed = col(DATE)
+        .str()
+        .to_date(StrptimeOptions {
+            format: Some("%Y-%m-%d".into()),
+            strict: false,
+            exact: true,
+            cache: true,
+        })
+        .alias(PARSED_DATE);
+    let date = col(PARSED_DATE);
+    let year = date.clone().dt().year();
+    let month = date.clone().dt().month().cast(DataType::Int32);
+    let day = year.clone() * lit(10000)
+        + month.clone() * lit(100)
+        + date.clone().dt().day().cast(DataType::Int32);
+    let year_month = year * lit(100) + month;
+    let mut in_dates = lit(true);
+    if let Some(from) = filters.from {
+        in_dates = in_dates.and(col(DAY).gt_eq(lit(day_key(from))));
+    }
+    if let Some(to) = filters.to {
+        in_dates = in_dates.and(col(DAY).lt_eq(lit(day_key(to))));
+    }
+    let aor_ok = if filters.aor.is_some() {
+        equals_any(AOR, &accepted.aor)
+    } else {
+        lit(true)
+    };
+    let state_ok = if filters.state.is_some() {
+        equals_any(STATE, &accepted.state)
+    } else {
+        lit(true)
+    };
+    let mut duplicate = col(DUPLICATE);
+    if let Some(counter) = rows_seen {
+        duplicate = duplicate.map(
+            move |c: Column| {
+                counter.fetch_add(c.len() as u64, Ordering::Relaxed);
+                Ok(c)
+            },
+            |_, f| Ok(f.clone()),
+        );
+    }
+    let flagged = ["TRUE", "True", "true"].map(String::from);
+    let excluded_duplicate = if filters.include_duplicates {
+        lit(false)
+    } else {
+        equals_any(DUPLICATE, &flagged)
+    };
+    let reason = when(col(SHORT_ROW))
+        .then(lit(Exclusion::ShortRow.code()))
+        .when(col(DATE).is_null().or(col(DATE).eq(lit(""))))
+        .then(lit(Exclusion::MissingDate.code()))
+        .when(col(PARSED_DATE).is_null())
+        .then(lit(Exclusion::UnparseableDate.code()))
+        .when(in_dates.fill_null(lit(false)).not())
+        .then(lit(Exclusion::OutsideDates.code()))
+        .when(aor_ok.not())
+        .then(lit(Exclusion::OutsideAor.code()))
+        .when(state_ok.not())
+        .then(lit(Exclusion::OutsideState.code()))
+        .when(excluded_duplicate)
+        .then(lit(Exclusion::DuplicateLikely.code()))
+        .otherwise(lit(0u8));
+    let used = || col("reason").eq(lit(0u8));
+    let keep = |name: &str| {
+        when(used())
+            .then(col(name))
+            .otherwise(null_string())
+            .alias(name)
+    };
+    // The date, the area and the state decide a row's reason; the rest are
+    // the labels counted for used rows.
+    let details = &USED_COLUMNS[3..];
+    let raw_columns = || {
+        std::iter::once(col(SHORT_ROW))
+            .chain(USED_COLUMNS.iter().map(|&name| col(name)))
+            .collect::<Vec<_>>()
+    };
+    let replaced = USED_COLUMNS.iter().fold(lit(false), |acc, &name| {
+        acc.or(col(name)
+            .cast(DataType::Binary)
+            .binary()
+            .contains_literal(lit("\u{FFFD}".as_bytes()))
+            .fill_null(lit(false)))
+    });
+    let mut stage1 = raw_columns();
+    stage1.push(parsed);
+    stage1.push(replaced.alias(REPLACED));
+    let mut stage2 = raw_columns();
+    stage2.push(col(REPLACED));
+    stage2.push(col(PARSED_DATE));
+    stage2.push(day.alias(DAY));
+    stage2.push(year_month.alias("year_month"));
+    let mut stage3 = vec![
+        reason.alias("reason"),
+        col(REPLACED),
+        col("year_month"),
+        col(AOR),
+        col(STATE),
+    ];
+    stage3.extend(details.iter().map(|&name| {
+        if name == DUPLICATE {
+            duplicate.clone().alias(DUPLICATE)
+        } else {
+            col(name)
+        }
+    }));
+    let mut stage4 = vec![
+        col("reason"),
+        col(REPLACED),
+        when(used())
+            .then(col("year_month"))
+            .otherwise(lit(NULL).cast(DataType::Int32))
+            .alias("year_month"),
+        when(col("reason").eq(lit(Exclusion::OutsideAor.code())))
+            .then(col(AOR))
+            .otherwise(null_string())
+            .alias(AOR),
+        when(col("reason").eq(lit(Exclusion::OutsideState.code())))
+            .then(col(STATE))
+            .otherwise(null_string())
+            .alias(STATE),
+    ];
+    stage4.extend(details.iter().map(|&name| keep(name)));
+    let keys: Vec<Expr> = ["reason", REPLACED, "year_month"]
+        .iter()
+        .chain(&USED_COLUMNS[1..])
+        .map(|&name| col(name))
+        .collect();
+    Ok(lf
+        .select(stage1)
+        .select(stage2)
+        .select(stage3)
+        .select(stage4)
+        .group_by(keys)
+        .agg([len().alias("rows")]))
+}
+
+/// polars memory-maps a local CSV file by default, so a scan of a 1 GB file
+/// holds up to 1 GB of file pages resident. Its chunked reader (the one it uses
+/// for cloud files, switched on by `POLARS_FORCE_ASYNC`) keeps a few 32 MB
+/// chunks in memory instead: peak memory stays a few hundred MB at any file
+/// size, for about 10% more time. A value the user set is left alone.
+fn read_local_files_in_chunks() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        const VAR: &str = "POLARS_FORCE_ASYNC";
+        if std::env::var_os(VAR).is_none() {
+            std::env::set_var(VAR, "1");
+            polars_config::config().reload_env_var(VAR);
+        }
+    });
+}
+
+fn scan_error(files: &[PathBuf], e: &PolarsError) -> Error {
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    let file = if files.len() == 1 {
+        files[0].clone()
+    } else {
+        PathBuf::from(names.join(", "))
+    };
+    let text = e.to_string();
+    let hint = if text.contains("utf-8") || text.contains("utf8") {
+        " (is the file UTF-8?)"
+    } else if text.contains("fields") || text.contains("ragged") {
+        " (a row has a different number of fields than the header)"
+    } else {
+        ""
+    };
+    Error::input(
+        &file,
+        None,
+        None,
+        format!("could not read as CSV{hint}: {text}"),
+    )
+}
+
+fn string_values(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
+    let c = df.column(name)?.str()?;
+    Ok(c.iter().map(|v| v.map(str::to_owned)).collect())
+}
+
+fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
+    let int_column = |name: &str| -> Result<Vec<Option<i32>>> {
+        let c = df.column(name)?.cast(&DataType::Int32)?;
+        Ok(c.i32()?.iter().collect())
+    };
+    let reason: Vec<Option<Exclusion>> = int_column("reason")?
+        .into_iter()
+        .map(|v| Exclusion::from_code(v.unwrap_or(0) as u8))
+        .collect();
+    let year_month = int_column("year_month")?;
+    let rows_col = df.column("rows")?.cast(&DataType::UInt64)?;
+    let rows: Vec<u64> = rows_col.u64()?.iter().map(|v| v.unwrap_or(0)).collect();
+    let mut text: BTreeMap<&str, Vec<Option<String>>> = BTreeMap::new();
+    for name in &USED_COLUMNS[1..] {
+        text.insert(name, string_values(df, name)?);
+    }
+    let mut take = |name: &str, i: usize| text.get_mut(name).and_then(|v| v[i].take());
+    let mut out = Vec::with_capacity(df.height());
+    for i in 0..df.height() {
+        out.push(Combination {
+            reason: reason[i],
+            year_month: year_month[i],
+            aor: take(AOR, i),
+            state: take(STATE, i),
+            case_category: take(CASE_CATEGORY, i),
+            entry_status: take(ENTRY_STATUS, i),
+            final_order: take(FINAL_ORDER, i),
+            illegal_reentry: take(ILLEGAL_REENTRY, i),
+            lift_reason: take(LIFT_REASON, i),
+            duplicate: take(DUPLICATE, i),
+            rows: rows[i],
+        });
+    }
+    Ok(out)
+}
+
+/// Count the combinations in `files` with the polars query. polars says
+/// neither which line nor which column broke, and replaces bytes that are not
+/// UTF-8 (flagged in [`REPLACED`]): either way, `diagnose` reads the files
+/// again row by row, which finds the first problem and names it as the block
+/// engine does.
+pub(crate) fn count_files(
+    files: &[PathBuf],
+    filters: &Filters,
+    accepted: &Accepted,
+    rows_seen: Option<Arc<AtomicU64>>,
+    diagnose: impl Fn() -> Result<()>,
+) -> Result<Vec<Combination>> {
+    read_local_files_in_chunks();
+    let query = aggregation_query(files, filters, accepted, rows_seen)?;
+    match query
+        .collect_with_engine(Engine::Streaming)
+        .map(|r| r.unwrap_single())
+    {
+        Err(e) => {
+            diagnose()?;
+            Err(scan_error(files, &e))
+        }
+        Ok(df) => {
+            if df.column(REPLACED)?.bool()?.any() {
+                diagnose()?;
+            }
+            combinations_from_frame(&df)
+        }
+    }
+}

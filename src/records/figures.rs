@@ -1,0 +1,122 @@
+//! The record-level charts: status groups, lift reasons, detainers and the
+//! declined share by month.
+
+use super::summary::RecordResults;
+use super::tables::{
+    label, lift_reason_table, month_table, record_scope, short_scope, source_line,
+    status_group_table,
+};
+use crate::error::Result;
+use crate::render::draw::{draw_bars, draw_monthly};
+use crate::render::figure::{render_svg, Figure, SIZE};
+
+/// Detainers by status group.
+pub fn figure_status_groups(r: &RecordResults) -> Result<Figure> {
+    let title = format!("Detainers by immigration-status group, {}", record_scope(r));
+    let caption = format!("Detainers by immigration-status group, {}", short_scope(r));
+    let rows: Vec<(String, u64)> = r
+        .by_status_group
+        .iter()
+        .map(|g| (g.group.clone(), g.detainers))
+        .collect();
+    let source = source_line(r);
+    Ok(Figure {
+        name: "status_groups",
+        svg: render_svg(SIZE, |root| {
+            draw_bars(root, &caption, &rows, "detainers", &source)
+        })?,
+        data: status_group_table(r)?.frame,
+        title,
+    })
+}
+
+/// Lift reasons.
+pub fn figure_lift_reasons(r: &RecordResults) -> Result<Figure> {
+    let title = format!("Why detainers were lifted, {}", record_scope(r));
+    let caption = format!("Why detainers were lifted, {}", short_scope(r));
+    let rows: Vec<(String, u64)> = r
+        .lift_reasons
+        .iter()
+        .map(|x| (label(&x.reason), x.count))
+        .collect();
+    let source = source_line(r);
+    let height = (140 + 34 * rows.len() as u32).max(260);
+    Ok(Figure {
+        name: "lift_reasons",
+        svg: render_svg((SIZE.0, height), |root| {
+            draw_bars(root, &caption, &rows, "detainers", &source)
+        })?,
+        data: lift_reason_table(r)?.frame,
+        title,
+    })
+}
+
+/// Detainers prepared per month.
+pub fn figure_monthly_detainers(r: &RecordResults) -> Result<Figure> {
+    let title = format!("Detainers prepared per month, {}", record_scope(r));
+    let caption = format!("Detainers prepared per month, {}", short_scope(r));
+    let months: Vec<String> = r.by_month.iter().map(|m| m.month.clone()).collect();
+    let values: Vec<Option<f64>> = r
+        .by_month
+        .iter()
+        .map(|m| Some(m.detainers as f64))
+        .collect();
+    let source = source_line(r);
+    Ok(Figure {
+        name: "monthly_detainers",
+        svg: render_svg(SIZE, |root| {
+            draw_monthly(
+                root,
+                &caption,
+                &months,
+                &values,
+                "detainers",
+                false,
+                &source,
+            )
+        })?,
+        data: month_table(r)?.frame,
+        title,
+    })
+}
+
+/// Share of each month's detainers declined by the law-enforcement agency.
+pub fn figure_monthly_declined_share(r: &RecordResults) -> Result<Figure> {
+    let title = format!(
+        "Share of detainers declined by the law-enforcement agency, by month prepared, {}",
+        record_scope(r)
+    );
+    let caption = format!(
+        "Share of detainers declined by the law-enforcement agency, {}",
+        short_scope(r)
+    );
+    let months: Vec<String> = r.by_month.iter().map(|m| m.month.clone()).collect();
+    let values: Vec<Option<f64>> = r.by_month.iter().map(|m| m.declined_share).collect();
+    let source = source_line(r);
+    Ok(Figure {
+        name: "monthly_declined_share",
+        svg: render_svg(SIZE, |root| {
+            draw_monthly(
+                root,
+                &caption,
+                &months,
+                &values,
+                "declined share",
+                true,
+                &source,
+            )
+        })?,
+        data: month_table(r)?.frame,
+        title,
+    })
+}
+
+/// Every chart, in report order.
+pub fn record_figures(r: &RecordResults) -> Result<Vec<Figure>> {
+    Ok(vec![
+        figure_status_groups(r)?,
+        figure_lift_reasons(r)?,
+        figure_monthly_detainers(r)?,
+        figure_monthly_declined_share(r)?,
+    ])
+}

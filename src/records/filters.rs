@@ -1,0 +1,88 @@
+//! Which records to use: area, state, dates and duplicates, and the raw labels
+//! an area or state filter accepts.
+
+use super::crosswalk::{normalise_label, Aor};
+use crate::error::{Error, Result};
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// Which records to use.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Filters {
+    /// Area of responsibility (resolved from a code, city or label).
+    pub aor: Option<AorFilter>,
+    /// Facility state, compared case-insensitively (`Minnesota` = `MINNESOTA`).
+    pub state: Option<String>,
+    /// First day, inclusive.
+    pub from: Option<NaiveDate>,
+    /// Last day, inclusive.
+    pub to: Option<NaiveDate>,
+    /// Use rows flagged `duplicate_likely` (they are excluded by default).
+    pub include_duplicates: bool,
+}
+
+/// The area of responsibility a filter selects.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AorFilter {
+    /// Three-letter code, e.g. `BOS`.
+    pub code: String,
+    /// The `facility_aor` label matched.
+    pub label: String,
+}
+
+impl From<Aor> for AorFilter {
+    fn from(a: Aor) -> Self {
+        AorFilter {
+            code: a.code,
+            label: a.label,
+        }
+    }
+}
+
+/// Parse a day given as `YYYY-MM-DD` (for filters).
+///
+/// # Errors
+/// [`Error::Argument`] for anything else.
+pub fn parse_day(text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| Error::Argument(format!("'{text}' is not a date in the form YYYY-MM-DD")))
+}
+
+/// Day number `year * 10000 + month * 100 + day`, comparable as an integer.
+pub(crate) fn day_key(d: NaiveDate) -> i32 {
+    d.year() * 10000 + d.month() as i32 * 100 + d.day() as i32
+}
+
+/// Raw label values a filter accepts, compared exactly inside the query. They
+/// start as the label asked for; [`scan_files`] adds any raw variant found in
+/// the data that differs only in spacing or case, and scans again.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Accepted {
+    /// `facility_aor` values that select the area.
+    pub aor: Vec<String>,
+    /// `facility_state` values that select the state.
+    pub state: Vec<String>,
+}
+
+impl Accepted {
+    /// The labels as given in the filters.
+    pub fn from_filters(filters: &Filters) -> Self {
+        let mut state = Vec::new();
+        if let Some(s) = &filters.state {
+            state.push(s.clone());
+            if s.to_uppercase() != *s {
+                state.push(s.to_uppercase());
+            }
+        }
+        Accepted {
+            aor: filters.aor.iter().map(|a| a.label.clone()).collect(),
+            state,
+        }
+    }
+}
+
+pub(crate) fn same_label(value: &Option<String>, wanted: &str) -> bool {
+    value
+        .as_deref()
+        .is_some_and(|v| normalise_label(v).eq_ignore_ascii_case(&normalise_label(wanted)))
+}

@@ -1,0 +1,86 @@
+//! The headline numbers of a record-level run as one notebook output, with the
+//! files and filters that produced them, so a check can re-run `detainers
+//! records` and compare.
+
+use super::summary::RecordResults;
+use crate::render::format::{fmt_count, fmt_percent};
+use crate::render::notebook::json_and_sentence;
+use serde::Serialize;
+
+/// The headline numbers of a record-level run, with the files and filters
+/// that produced them, so a check can re-run `detainers records` and compare.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordKeyNumbers {
+    /// Always `"detainers.record_key_numbers"`.
+    pub kind: &'static str,
+    /// Files read.
+    pub files: Vec<String>,
+    /// Area code filter.
+    pub aor: Option<String>,
+    /// State filter.
+    pub state: Option<String>,
+    /// First day (inclusive).
+    pub from: Option<String>,
+    /// Last day (inclusive).
+    pub to: Option<String>,
+    /// Whether likely duplicates were used.
+    pub include_duplicates: bool,
+    /// Rows read.
+    pub rows_read: u64,
+    /// Rows used.
+    pub rows_used: u64,
+    /// Detainers declined by the law-enforcement agency.
+    pub declined_by_lea: u64,
+    /// declined_by_lea / rows_used.
+    pub declined_share: Option<f64>,
+}
+
+/// A path inside (or beside) the repository, relative to its root, so key
+/// numbers read the same in every clone; other paths are kept as given.
+fn repo_relative(path: &str) -> String {
+    let root = crate::paths::repo_root();
+    match std::path::Path::new(path).strip_prefix(&root) {
+        Ok(rel) => rel.display().to_string(),
+        Err(_) => path.to_string(),
+    }
+}
+
+/// Collect the key numbers of a record-level run. Paths are relative to the
+/// repository root when they are inside it.
+pub fn record_key_numbers(r: &RecordResults) -> RecordKeyNumbers {
+    let f = &r.filters;
+    RecordKeyNumbers {
+        kind: "detainers.record_key_numbers",
+        files: r.files.iter().map(|f| repo_relative(&f.path)).collect(),
+        aor: f.aor.as_ref().map(|a| a.code.clone()),
+        state: f.state.clone(),
+        from: f.from.map(|d| d.to_string()),
+        to: f.to.map(|d| d.to_string()),
+        include_duplicates: f.include_duplicates,
+        rows_read: r.rows_read,
+        rows_used: r.rows_used,
+        declined_by_lea: r.declined_by_lea.count,
+        declined_share: r.declined_by_lea.share,
+    }
+}
+
+impl RecordKeyNumbers {
+    /// One sentence for people.
+    pub fn sentence(&self) -> String {
+        let share = self
+            .declined_share
+            .map_or_else(|| "no rows used".to_string(), |s| fmt_percent(s, 1));
+        format!(
+            "{} rows read, {} used; {} declined by the law-enforcement agency ({}).",
+            fmt_count(self.rows_read),
+            fmt_count(self.rows_used),
+            fmt_count(self.declined_by_lea),
+            share
+        )
+    }
+
+    /// Show as JSON (for checks and tools) and as a sentence (for people).
+    pub fn evcxr_display(&self) {
+        print!("{}", json_and_sentence(self, &self.sentence()));
+    }
+}

@@ -1,0 +1,79 @@
+//! The scan stage: every file read once (again when a spacing variant of a
+//! filtered label turns up), rows counted per combination by one of the
+//! engines. Memory stays bounded however large the files are.
+
+use super::counts::Combination;
+use super::engines::{count_combinations, ScanEngine};
+use super::filters::{same_label, Accepted, Filters};
+use super::reasons::Exclusion;
+use super::schema::FileInfo;
+use crate::error::{Error, Result};
+use std::path::PathBuf;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+/// What [`scan_files`] returns: the files and the counted combinations.
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    /// Files read, in order.
+    pub files: Vec<FileInfo>,
+    /// Counted combinations of raw labels.
+    pub combinations: Vec<Combination>,
+}
+
+/// Count the combinations in `files` with `engine`. When rows were excluded
+/// by an area or state label that matches the filter once spacing and case
+/// are normalised (`Boston  Area of Responsibility`), that raw label is
+/// accepted and the files are scanned again. `rows_seen`, when given, grows as
+/// rows are read (for a progress bar).
+///
+/// # Errors
+/// [`Error::Input`] naming the file for a missing column, an empty file, bad
+/// encoding or a malformed CSV row.
+pub fn scan_files(
+    engine: ScanEngine,
+    files: &[PathBuf],
+    filters: &Filters,
+    rows_seen: Option<&Arc<AtomicU64>>,
+) -> Result<Scan> {
+    if files.is_empty() {
+        return Err(Error::Argument("no detainer files given".into()));
+    }
+    let mut infos = Vec::with_capacity(files.len());
+    for f in files {
+        let meta = std::fs::metadata(f).map_err(|e| Error::io(f, e))?;
+        infos.push(FileInfo {
+            path: f.display().to_string(),
+            bytes: meta.len(),
+        });
+    }
+    let mut accepted = Accepted::from_filters(filters);
+    loop {
+        let combinations = count_combinations(engine, files, filters, &accepted, rows_seen)?;
+        let mut added = false;
+        for c in &combinations {
+            if let (Some(Exclusion::OutsideAor), Some(raw), Some(a)) =
+                (c.reason, &c.aor, &filters.aor)
+            {
+                if same_label(&c.aor, &a.label) && !accepted.aor.contains(raw) {
+                    accepted.aor.push(raw.clone());
+                    added = true;
+                }
+            }
+            if let (Some(Exclusion::OutsideState), Some(raw), Some(s)) =
+                (c.reason, &c.state, &filters.state)
+            {
+                if same_label(&c.state, s) && !accepted.state.contains(raw) {
+                    accepted.state.push(raw.clone());
+                    added = true;
+                }
+            }
+        }
+        if !added {
+            return Ok(Scan {
+                files: infos,
+                combinations,
+            });
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! The release's record files as the analysis reads them: the nine columns
+//! it uses and the header check every file must pass.
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::io::Read;
+use std::path::Path;
+
+/// `detainer_prepare_date`: when the detainer was prepared (`YYYY-MM-DD`).
+pub const DATE: &str = "detainer_prepare_date";
+
+/// `facility_aor`: the area of responsibility, e.g. `St. Paul Area of Responsibility`.
+pub const AOR: &str = "facility_aor";
+
+/// `facility_state`: the state of the holding facility, e.g. `MINNESOTA`.
+pub const STATE: &str = "facility_state";
+
+/// `case_category`.
+pub const CASE_CATEGORY: &str = "case_category";
+
+/// `entry_status`.
+pub const ENTRY_STATUS: &str = "entry_status";
+
+/// `final_order_yes_no`.
+pub const FINAL_ORDER: &str = "final_order_yes_no";
+
+/// `illegal_reentry_yes_no`.
+pub const ILLEGAL_REENTRY: &str = "illegal_reentry_yes_no";
+
+/// `detainer_lift_reason`.
+pub const LIFT_REASON: &str = "detainer_lift_reason";
+
+/// `duplicate_likely`: `TRUE` when the release flags the row as a likely duplicate.
+pub const DUPLICATE: &str = "duplicate_likely";
+
+/// The columns the analysis reads; every file must have them.
+pub const USED_COLUMNS: [&str; 9] = [
+    DATE,
+    AOR,
+    STATE,
+    CASE_CATEGORY,
+    ENTRY_STATUS,
+    FINAL_ORDER,
+    ILLEGAL_REENTRY,
+    LIFT_REASON,
+    DUPLICATE,
+];
+
+/// The lift reason counted as a declined detainer.
+pub const DECLINED_BY_LEA: &str = "Detainer Declined by LEA";
+
+/// One input file as read.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FileInfo {
+    /// The path as given.
+    pub path: String,
+    /// Size in bytes.
+    pub bytes: u64,
+}
+
+/// Read the header line of a detainer file and check it has every column in
+/// [`USED_COLUMNS`]. Returns the column names, with an unnamed column named
+/// `_index` and a repeated name suffixed by its position.
+///
+/// # Errors
+/// [`Error::Input`] naming the file for an empty file, a UTF-16 file, a header
+/// that is not UTF-8 or a missing column.
+pub fn read_header(path: &Path) -> Result<Vec<String>> {
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut head = Vec::with_capacity(64 * 1024);
+    file.by_ref()
+        .take(1024 * 1024)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::io(path, e))?;
+    if head.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::input(path, None, None, "file is empty"));
+    }
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return Err(Error::input(
+            path,
+            None,
+            None,
+            "file is UTF-16; save it as UTF-8 (CSV UTF-8) and try again",
+        ));
+    }
+    let end = head.iter().position(|&b| b == b'\n').unwrap_or(head.len());
+    let line = &head[..end];
+    let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+    let text = std::str::from_utf8(line)
+        .map_err(|_| Error::input(path, Some(1), None, "the header is not valid UTF-8"))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let record = reader
+        .records()
+        .next()
+        .transpose()
+        .map_err(|e| Error::input(path, Some(1), None, format!("malformed header: {e}")))?
+        .ok_or_else(|| Error::input(path, None, None, "file is empty"))?;
+    let mut names: Vec<String> = Vec::with_capacity(record.len());
+    for (i, raw) in record.iter().enumerate() {
+        let name = raw.trim();
+        let mut name = if name.is_empty() {
+            "_index".to_string()
+        } else {
+            name.to_string()
+        };
+        if names.contains(&name) {
+            name = format!("{name}_{}", i + 1);
+        }
+        names.push(name);
+    }
+    for wanted in USED_COLUMNS {
+        if !names.iter().any(|n| n == wanted) {
+            return Err(Error::input(
+                path,
+                Some(1),
+                Some(wanted),
+                "required column is missing; is this a detainer file from the Deportation Data Project release?",
+            ));
+        }
+    }
+    Ok(names)
+}

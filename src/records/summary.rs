@@ -1,0 +1,299 @@
+//! The summary stage: counted combinations into every table of
+//! [`RecordResults`], with labels normalised (whitespace only), records mapped
+//! to the article's groups through the crosswalk, and every row read either
+//! used or counted under a reason.
+
+use super::crosswalk::{
+    normalise_label, StatusCrosswalk, StatusFields, ARTICLE_GROUPS, NOT_MAPPED,
+};
+use super::filters::Filters;
+use super::reasons::Exclusion;
+use super::scan::Scan;
+use super::schema::{FileInfo, DECLINED_BY_LEA};
+use crate::stats::{wilson_interval, Interval, CONFIDENCE};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Detainers in one status group.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct GroupCount {
+    /// One of the article's six groups, or `Not mapped`.
+    pub group: String,
+    /// Detainers used in this group.
+    pub detainers: u64,
+}
+
+/// Detainers in one ICE case category.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CategoryCount {
+    /// The case category (normalised); `null` when missing.
+    pub case_category: Option<String>,
+    /// Detainers used in this category.
+    pub detainers: u64,
+}
+
+/// One month of detainers.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MonthCount {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Detainers prepared in the month.
+    pub detainers: u64,
+    /// Of those, lifted as declined by the law-enforcement agency.
+    pub declined_by_lea: u64,
+    /// `declined_by_lea / detainers`; `null` for a month with none.
+    pub declined_share: Option<f64>,
+}
+
+/// One lift reason.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ReasonCount {
+    /// The lift reason (normalised); `null` when none is recorded yet.
+    pub reason: Option<String>,
+    /// Detainers with this reason.
+    pub count: u64,
+}
+
+/// Detainers declined by the law-enforcement agency.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Declined {
+    /// Detainers lifted as "Detainer Declined by LEA".
+    pub count: u64,
+    /// `count / rows_used` (a detainer not yet lifted counts in the
+    /// denominator); `null` when no rows are used.
+    pub share: Option<f64>,
+    /// 95% Wilson interval for the share, treating detainers as independent.
+    pub share_interval: Option<Interval>,
+}
+
+/// Detainers against the noncitizen population of the area of responsibility.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PopulationContext {
+    /// Area code.
+    pub aor: String,
+    /// Year of the population estimate.
+    pub population_year: i32,
+    /// Estimated noncitizen residents.
+    pub noncitizen_population: f64,
+    /// Standard error of that estimate.
+    pub noncitizen_population_se: Option<f64>,
+    /// Days in the period counted (from the filters, or the months seen).
+    pub period_days: i64,
+    /// `rows_used / population * 100,000` over the period.
+    pub detainers_per_100k: f64,
+    /// The same, per year of the period.
+    pub detainers_per_100k_per_year: f64,
+    /// Where the population figure comes from.
+    pub population_source: String,
+    /// Caveats (for example the gap between population year and period).
+    pub note: String,
+}
+
+/// Everything `detainers records` computes; written as `results.json`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RecordResults {
+    /// Files read.
+    pub files: Vec<FileInfo>,
+    /// Filters applied.
+    pub filters: Filters,
+    /// Data rows in all files.
+    pub rows_read: u64,
+    /// Rows used in every table below.
+    pub rows_used: u64,
+    /// Rows not used, by reason (every reason listed, zero or not).
+    pub rows_excluded: BTreeMap<String, u64>,
+    /// Rows flagged `duplicate_likely` that are used (only with `--include-duplicates`).
+    pub duplicates_used: u64,
+    /// Detainers per status group, the article's six then `Not mapped`.
+    pub by_status_group: Vec<GroupCount>,
+    /// Detainers per case category, most first.
+    pub by_case_category: Vec<CategoryCount>,
+    /// Detainers per month, every month from the first to the last.
+    pub by_month: Vec<MonthCount>,
+    /// Lift reasons, most first.
+    pub lift_reasons: Vec<ReasonCount>,
+    /// Detainers declined by the law-enforcement agency.
+    pub declined_by_lea: Declined,
+    /// Detainers per 100,000 noncitizen residents, when one area is selected.
+    pub context: Option<PopulationContext>,
+}
+
+fn norm(v: &Option<String>) -> Option<String> {
+    v.as_deref().map(normalise_label).filter(|s| !s.is_empty())
+}
+
+fn is_true(v: &Option<String>) -> bool {
+    v.as_deref()
+        .is_some_and(|s| s.trim().eq_ignore_ascii_case("true"))
+}
+
+fn month_label(year_month: i32) -> String {
+    format!("{:04}-{:02}", year_month / 100, year_month % 100)
+}
+
+fn next_month(year_month: i32) -> i32 {
+    if year_month % 100 == 12 {
+        (year_month / 100 + 1) * 100 + 1
+    } else {
+        year_month + 1
+    }
+}
+
+/// Build every table from the counted combinations.
+pub fn summarise(scan: &Scan, filters: &Filters, crosswalk: &StatusCrosswalk) -> RecordResults {
+    let mut excluded: BTreeMap<String, u64> = Exclusion::ALL
+        .iter()
+        .map(|r| (r.key().to_string(), 0))
+        .collect();
+    let mut rows_read = 0;
+    let mut rows_used = 0;
+    let mut duplicates_used = 0;
+    let mut groups: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut categories: BTreeMap<Option<String>, u64> = BTreeMap::new();
+    let mut months: BTreeMap<i32, (u64, u64)> = BTreeMap::new();
+    let mut reasons: BTreeMap<Option<String>, u64> = BTreeMap::new();
+    let mut declined = 0;
+    for c in &scan.combinations {
+        rows_read += c.rows;
+        if let Some(reason) = c.reason {
+            *excluded.entry(reason.key().to_string()).or_default() += c.rows;
+            continue;
+        }
+        rows_used += c.rows;
+        if is_true(&c.duplicate) {
+            duplicates_used += c.rows;
+        }
+        let case_category = norm(&c.case_category);
+        let entry_status = norm(&c.entry_status);
+        let final_order = norm(&c.final_order);
+        let illegal_reentry = norm(&c.illegal_reentry);
+        let group = crosswalk.group(StatusFields {
+            case_category: case_category.as_deref(),
+            entry_status: entry_status.as_deref(),
+            final_order: final_order.as_deref(),
+            illegal_reentry: illegal_reentry.as_deref(),
+        });
+        let group = ARTICLE_GROUPS
+            .iter()
+            .copied()
+            .chain([NOT_MAPPED])
+            .find(|g| *g == group)
+            .unwrap_or(NOT_MAPPED);
+        *groups.entry(group).or_default() += c.rows;
+        *categories.entry(case_category).or_default() += c.rows;
+        let reason = norm(&c.lift_reason);
+        let is_declined = reason
+            .as_deref()
+            .is_some_and(|r| r.eq_ignore_ascii_case(DECLINED_BY_LEA));
+        if is_declined {
+            declined += c.rows;
+        }
+        *reasons.entry(reason).or_default() += c.rows;
+        if let Some(ym) = c.year_month {
+            let m = months.entry(ym).or_default();
+            m.0 += c.rows;
+            if is_declined {
+                m.1 += c.rows;
+            }
+        }
+    }
+
+    let by_status_group = ARTICLE_GROUPS
+        .iter()
+        .copied()
+        .chain([NOT_MAPPED])
+        .map(|g| GroupCount {
+            group: g.to_string(),
+            detainers: groups.get(g).copied().unwrap_or(0),
+        })
+        .collect();
+    let mut by_case_category: Vec<CategoryCount> = categories
+        .into_iter()
+        .map(|(case_category, detainers)| CategoryCount {
+            case_category,
+            detainers,
+        })
+        .collect();
+    by_case_category.sort_by_key(|c| std::cmp::Reverse(c.detainers));
+    let mut lift_reasons: Vec<ReasonCount> = reasons
+        .into_iter()
+        .map(|(reason, count)| ReasonCount { reason, count })
+        .collect();
+    lift_reasons.sort_by_key(|r| std::cmp::Reverse(r.count));
+    let mut by_month = Vec::new();
+    if let (Some(&first), Some(&last)) = (months.keys().next(), months.keys().next_back()) {
+        let mut ym = first;
+        while ym <= last {
+            let (n, d) = months.get(&ym).copied().unwrap_or((0, 0));
+            by_month.push(MonthCount {
+                month: month_label(ym),
+                detainers: n,
+                declined_by_lea: d,
+                declined_share: (n > 0).then(|| d as f64 / n as f64),
+            });
+            ym = next_month(ym);
+        }
+    }
+    let share = (rows_used > 0).then(|| declined as f64 / rows_used as f64);
+    let share_interval = wilson_interval(declined, rows_used, CONFIDENCE);
+    RecordResults {
+        files: scan.files.clone(),
+        filters: filters.clone(),
+        rows_read,
+        rows_used,
+        rows_excluded: excluded,
+        duplicates_used,
+        by_status_group,
+        by_case_category,
+        by_month,
+        lift_reasons,
+        declined_by_lea: Declined {
+            count: declined,
+            share,
+            share_interval,
+        },
+        context: None,
+    }
+}
+
+/// The first and last day the results cover: the filter dates when given,
+/// else the first day of the first month and the last day of the last month.
+pub fn record_period(results: &RecordResults) -> Option<(NaiveDate, NaiveDate)> {
+    let parse = |m: &str| NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok();
+    let first = results.by_month.first().and_then(|m| parse(&m.month));
+    let last = results
+        .by_month
+        .last()
+        .and_then(|m| parse(&m.month))
+        .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
+        .and_then(|d| d.pred_opt());
+    let start = results.filters.from.or(first)?;
+    let end = results.filters.to.or(last)?;
+    Some((start, end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::filters::day_key;
+
+    #[test]
+    fn months_run_across_year_ends() {
+        assert_eq!(next_month(202512), 202601);
+        assert_eq!(next_month(202601), 202602);
+        assert_eq!(month_label(202602), "2026-02");
+        assert_eq!(
+            day_key(NaiveDate::from_ymd_opt(2026, 2, 11).unwrap()),
+            20260211
+        );
+    }
+
+    #[test]
+    fn duplicate_flag_compares_loosely() {
+        assert!(is_true(&Some("TRUE".into())));
+        assert!(is_true(&Some(" true ".into())));
+        assert!(!is_true(&Some("FALSE".into())));
+        assert!(!is_true(&None));
+    }
+}

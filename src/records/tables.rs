@@ -1,0 +1,184 @@
+//! The record-level tables, and the captions that say what they cover.
+
+use super::summary::{record_period, RecordResults};
+use crate::error::Result;
+use crate::render::format::fmt_count;
+use crate::render::table::ShowTable;
+use polars::prelude::*;
+use std::path::Path;
+
+/// Label used for a missing value in tables and charts (JSON keeps `null`).
+pub const MISSING: &str = "(not recorded)";
+
+/// What the results cover, for captions: area, state and dates.
+pub fn record_scope(results: &RecordResults) -> String {
+    let f = &results.filters;
+    let mut parts = Vec::new();
+    parts.push(match &f.aor {
+        Some(a) => format!("{} ({})", a.label, a.code),
+        None => "all areas".to_string(),
+    });
+    if let Some(s) = &f.state {
+        parts.push(format!("state {s}"));
+    }
+    match record_period(results) {
+        Some((a, b)) => parts.push(format!("{a} to {b}")),
+        None => parts.push("no dated records".into()),
+    }
+    parts.join(", ")
+}
+
+/// [`record_scope`] with the area as its code, short enough for a chart title.
+pub(crate) fn short_scope(results: &RecordResults) -> String {
+    let f = &results.filters;
+    let mut parts = vec![f
+        .aor
+        .as_ref()
+        .map_or_else(|| "all areas".to_string(), |a| a.code.clone())];
+    if let Some(s) = &f.state {
+        parts.push(s.clone());
+    }
+    if let Some((a, b)) = record_period(results) {
+        parts.push(format!("{a} to {b}"));
+    }
+    parts.join(", ")
+}
+
+pub(crate) fn source_line(results: &RecordResults) -> String {
+    let names: Vec<String> = results
+        .files
+        .iter()
+        .map(|f| {
+            Path::new(&f.path)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| f.path.clone())
+        })
+        .collect();
+    format!(
+        "Source: ICE detainer records ({}); {} of {} rows used. Chart: detainers.",
+        names.join(", "),
+        fmt_count(results.rows_used),
+        fmt_count(results.rows_read)
+    )
+}
+
+pub(crate) fn label(v: &Option<String>) -> String {
+    v.clone().unwrap_or_else(|| MISSING.to_string())
+}
+
+/// Rows read, used and excluded by reason, and the declined share.
+pub fn summary_table(r: &RecordResults) -> Result<ShowTable> {
+    let mut what = vec!["rows read".to_string(), "rows used".to_string()];
+    let mut rows = vec![r.rows_read, r.rows_used];
+    for (reason, n) in &r.rows_excluded {
+        what.push(format!("excluded: {reason}"));
+        rows.push(*n);
+    }
+    what.push("duplicates used (--include-duplicates)".into());
+    rows.push(r.duplicates_used);
+    what.push("declined by LEA".into());
+    rows.push(r.declined_by_lea.count);
+    let df = df!("row count" => what, "rows" => rows)?;
+    Ok(ShowTable::new(
+        df,
+        format!("Rows read, used and excluded; {}", record_scope(r)),
+    ))
+}
+
+/// Detainers by the article's status groups (through the crosswalk).
+pub fn status_group_table(r: &RecordResults) -> Result<ShowTable> {
+    let total = r.rows_used.max(1) as f64;
+    let df = df!(
+        "status group" => r.by_status_group.iter().map(|g| g.group.clone()).collect::<Vec<_>>(),
+        "detainers" => r.by_status_group.iter().map(|g| g.detainers).collect::<Vec<_>>(),
+        "share" => r.by_status_group.iter().map(|g| g.detainers as f64 / total).collect::<Vec<_>>(),
+    )?;
+    Ok(ShowTable::new(
+        df,
+        format!(
+            "Detainers by immigration-status group (crosswalk in data/crosswalk), {}",
+            record_scope(r)
+        ),
+    )
+    .with_percent(&["share"]))
+}
+
+/// Detainers by ICE case category.
+pub fn case_category_table(r: &RecordResults) -> Result<ShowTable> {
+    let df = df!(
+        "case category" => r.by_case_category.iter().map(|c| label(&c.case_category)).collect::<Vec<_>>(),
+        "detainers" => r.by_case_category.iter().map(|c| c.detainers).collect::<Vec<_>>(),
+    )?;
+    Ok(ShowTable::new(
+        df,
+        format!("Detainers by ICE case category, {}", record_scope(r)),
+    ))
+}
+
+/// Detainers and declines per month.
+pub fn month_table(r: &RecordResults) -> Result<ShowTable> {
+    let df = df!(
+        "month" => r.by_month.iter().map(|m| m.month.clone()).collect::<Vec<_>>(),
+        "detainers" => r.by_month.iter().map(|m| m.detainers).collect::<Vec<_>>(),
+        "declined by LEA" => r.by_month.iter().map(|m| m.declined_by_lea).collect::<Vec<_>>(),
+        "declined share" => r.by_month.iter().map(|m| m.declined_share).collect::<Vec<_>>(),
+    )?;
+    Ok(ShowTable::new(
+        df,
+        format!(
+            "Detainers prepared per month and those declined by the law-enforcement agency, {}",
+            record_scope(r)
+        ),
+    )
+    .with_percent(&["declined share"]))
+}
+
+/// Lift reasons.
+pub fn lift_reason_table(r: &RecordResults) -> Result<ShowTable> {
+    let total = r.rows_used.max(1) as f64;
+    let df = df!(
+        "lift reason" => r.lift_reasons.iter().map(|x| label(&x.reason)).collect::<Vec<_>>(),
+        "detainers" => r.lift_reasons.iter().map(|x| x.count).collect::<Vec<_>>(),
+        "share" => r.lift_reasons.iter().map(|x| x.count as f64 / total).collect::<Vec<_>>(),
+    )?;
+    Ok(ShowTable::new(
+        df,
+        format!(
+            "Why detainers were lifted, {} ({MISSING}: not lifted yet, or no reason given)",
+            record_scope(r)
+        ),
+    )
+    .with_percent(&["share"]))
+}
+
+/// Detainers per 100,000 noncitizen residents (empty when no single area is selected).
+pub fn context_table(r: &RecordResults) -> Result<ShowTable> {
+    let c = r.context.as_ref();
+    let df = df!(
+        "area" => c.map(|c| c.aor.clone()).into_iter().collect::<Vec<_>>(),
+        "detainers" => c.map(|_| r.rows_used).into_iter().collect::<Vec<_>>(),
+        "noncitizen residents" => c.map(|c| c.noncitizen_population).into_iter().collect::<Vec<_>>(),
+        "population year" => c.map(|c| c.population_year).into_iter().collect::<Vec<_>>(),
+        "days" => c.map(|c| c.period_days).into_iter().collect::<Vec<_>>(),
+        "per 100,000" => c.map(|c| c.detainers_per_100k).into_iter().collect::<Vec<_>>(),
+        "per 100,000 per year" => c.map(|c| c.detainers_per_100k_per_year).into_iter().collect::<Vec<_>>(),
+    )?;
+    let caption = match c {
+        Some(c) => format!("Detainers per 100,000 noncitizen residents. {}", c.note),
+        None => "Detainers per 100,000 noncitizen residents: select one area (--aor) with a population row to compute it".to_string(),
+    };
+    Ok(ShowTable::new(df, caption))
+}
+
+/// Every table, by file stem.
+pub fn record_tables(r: &RecordResults) -> Result<Vec<(&'static str, ShowTable)>> {
+    Ok(vec![
+        ("summary", summary_table(r)?),
+        ("status_groups", status_group_table(r)?),
+        ("case_categories", case_category_table(r)?),
+        ("months", month_table(r)?),
+        ("lift_reasons", lift_reason_table(r)?),
+        ("context", context_table(r)?),
+    ])
+}
