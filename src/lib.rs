@@ -117,7 +117,7 @@ pub use render::figure::{
     render_svg, svg_to_png, Figure, BLUE, GREEN, GREY, ORANGE, SIZE, SKY, VERMILLION,
 };
 pub use render::format::{fmt_count, fmt_number, fmt_p_clause, fmt_p_value, fmt_percent};
-pub use render::html::escape_html;
+pub use render::html::{escape_html, http_url};
 pub use render::notebook::ShowAsText;
 pub use render::output::{frame_to_csv, Written};
 pub use render::table::{format_value, ColumnFormat, ShowTable};

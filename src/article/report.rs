@@ -12,12 +12,13 @@ use super::tables;
 use crate::error::{Error, Result};
 use crate::render::figure::Figure;
 use crate::render::format::{fmt_count, fmt_number, fmt_p_clause, fmt_percent};
-use crate::render::html::escape_html;
+use crate::render::html::http_url;
 use crate::render::output::{write_file, write_results_tables_figures, Written};
-use crate::render::page::CSS;
+use crate::render::page::render_page;
 use crate::render::table::ShowTable;
 use crate::stats::{ChiSquareTest, CONFIDENCE};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The custody estimate as published in `results.json`.
@@ -170,7 +171,7 @@ pub fn write_report(
     let shown = report_tables(dataset, a, claims)?;
     let figures = all_figures(dataset, a)?;
     write_results_tables_figures(out_dir, &results, &shown, &figures, &mut files)?;
-    let html = render_html(dataset, a, claims, &figures, &shown);
+    let html = render_html(dataset, a, claims, &figures, &shown)?;
     write_file(out_dir, "report.html", html.as_bytes(), &mut files)?;
     Ok(Written {
         out_dir: out_dir.to_path_buf(),
@@ -199,75 +200,78 @@ pub fn report_tables(
     Ok(t)
 }
 
-fn render_html(
-    dataset: &Dataset,
-    a: &Analysis,
-    claims: &[ClaimCheck],
-    figures: &[Figure],
-    shown: &[(&'static str, ShowTable)],
-) -> String {
-    let e = escape_html;
-    let meta = &dataset.meta;
-    let fig = |name: &str| {
-        figures
-            .iter()
-            .find(|f| f.name == name)
-            .map(Figure::to_html)
-            .unwrap_or_default()
-    };
-    let table = |name: &str| {
-        shown
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, t)| t.to_html())
-            .unwrap_or_default()
-    };
-    let c = &a.custody;
-    let mut h = String::new();
-    h.push_str(&format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{CSS}</style></head><body>\n",
-        e(&meta.title)
-    ));
-    h.push_str(&format!("<h1>{}</h1>\n", e(&meta.title)));
-    if let Some(d) = &meta.description {
-        h.push_str(&format!("<p>{}</p>\n", e(d)));
-    }
-    h.push_str(&format!(
-        "<p>Study period: {} to {} ({} days, {} weeks).</p>\n",
-        a.period.start,
-        a.period.end,
-        a.period.days,
-        fmt_number(a.period.weeks)
-    ));
+/// What the report page shows; `page.html` lays it out.
+#[derive(Serialize)]
+struct Page {
+    title: String,
+    description: Option<String>,
+    period: String,
+    key_figures: Vec<String>,
+    figures: BTreeMap<&'static str, String>,
+    tables: BTreeMap<&'static str, String>,
+    assumption_quote: Option<String>,
+    assumption_note: Option<String>,
+    claims: Vec<ClaimRow>,
+    cases: Option<String>,
+    sources: Vec<SourceRow>,
+    folder: String,
+    version: &'static str,
+}
 
-    h.push_str("<h2>Key figures</h2>\n<ul class=\"key\">\n");
-    h.push_str(&format!(
-        "<li>{} actionable hits; {} detainers issued ({}, 95% interval {} to {}).</li>\n",
-        fmt_count(a.totals.hits),
-        fmt_count(a.totals.detainers),
-        fmt_percent(a.totals.detainer_rate, 1),
-        a.totals.ci_low.map_or("n/a".into(), |v| fmt_percent(v, 1)),
-        a.totals.ci_high.map_or("n/a".into(), |v| fmt_percent(v, 1)),
-    ));
-    h.push_str(&format!(
-        "<li>Custody estimate at an honored share of {}: {} of {} ({}); not taken into custody: {}. With no detainer honored it would be {}; with all honored, {}.</li>\n",
-        fmt_number(c.honored_share),
-        fmt_number(c.in_custody),
-        fmt_count(a.totals.hits),
-        fmt_percent(c.share, 1),
-        fmt_number(c.not_in_custody),
-        a.sensitivity.first().map_or("n/a".into(), |s| fmt_percent(s.share, 1)),
-        a.sensitivity.last().map_or("n/a".into(), |s| fmt_percent(s.share, 1)),
-    ));
+/// One row of the claims ledger as shown.
+#[derive(Serialize)]
+struct ClaimRow {
+    id: String,
+    quote: String,
+    note: Option<String>,
+    verdict: String,
+    verdict_label: &'static str,
+    arithmetic: Option<&'static str>,
+    explanation: String,
+}
+
+/// One source as shown: its address is a link only when it is http(s).
+#[derive(Serialize)]
+struct SourceRow {
+    author: String,
+    published: Option<String>,
+    title: String,
+    url: Option<String>,
+    href: Option<String>,
+    caveat: Option<String>,
+}
+
+fn key_figures(a: &Analysis) -> Vec<String> {
+    let c = &a.custody;
+    let mut items = vec![
+        format!(
+            "{} actionable hits; {} detainers issued ({}, 95% interval {} to {}).",
+            fmt_count(a.totals.hits),
+            fmt_count(a.totals.detainers),
+            fmt_percent(a.totals.detainer_rate, 1),
+            a.totals.ci_low.map_or("n/a".into(), |v| fmt_percent(v, 1)),
+            a.totals.ci_high.map_or("n/a".into(), |v| fmt_percent(v, 1)),
+        ),
+        format!(
+            "Custody estimate at an honored share of {}: {} of {} ({}); not taken into custody: {}. With no detainer honored it would be {}; with all honored, {}.",
+            fmt_number(c.honored_share),
+            fmt_number(c.in_custody),
+            fmt_count(a.totals.hits),
+            fmt_percent(c.share, 1),
+            fmt_number(c.not_in_custody),
+            a.sensitivity.first().map_or("n/a".into(), |s| fmt_percent(s.share, 1)),
+            a.sensitivity.last().map_or("n/a".into(), |s| fmt_percent(s.share, 1)),
+        ),
+    ];
     if let Some(p) = a.honored_share_for_half {
-        h.push_str(&format!(
-            "<li>The custody share reaches one half of hits at an honored share of {}.</li>\n",
+        items.push(format!(
+            "The custody share reaches one half of hits at an honored share of {}.",
             fmt_number(p)
         ));
     }
     if let Some(t) = &a.independence {
-        h.push_str(&format!(
-            "<li>Detainer issuance and status group: chi-square {} with {} degrees of freedom, {}; Cram\u{e9}r's V {}; smallest expected count {}.</li>\n",
+        items.push(format!(
+            "Detainer issuance and status group: chi-square {} with {} degrees of freedom, {}; Cram\u{e9}r's V {}; smallest expected count {}.",
             fmt_number(t.chi2),
             t.df,
             fmt_p_clause(t.p_value),
@@ -275,91 +279,75 @@ fn render_html(
             fmt_number(t.min_expected)
         ));
     }
-    h.push_str("</ul>\n");
+    items
+}
 
-    h.push_str("<h2>Hits and detainers by immigration status</h2>\n");
-    h.push_str(&fig("hits_by_status"));
-    h.push_str(&fig("rate_by_status"));
-    h.push_str(&table("status"));
-    h.push_str("<p class=\"note\">Intervals are 95% Wilson score intervals. They treat the period's hits as a sample of a process that could have produced others; small groups have wide intervals.</p>\n");
-    h.push_str(&table("independence"));
-
-    h.push_str("<h2>What happened to the hits</h2>\n");
-    h.push_str(&fig("dispositions"));
-    h.push_str(&table("dispositions"));
-
-    h.push_str("<h2>Custody estimate and its assumption</h2>\n");
+fn render_html(
+    dataset: &Dataset,
+    a: &Analysis,
+    claims: &[ClaimCheck],
+    figures: &[Figure],
+    shown: &[(&'static str, ShowTable)],
+) -> Result<String> {
+    let meta = &dataset.meta;
     let hs = &meta.assumptions.honored_share;
-    if let Some(q) = &hs.quote {
-        h.push_str(&format!("<blockquote>{}</blockquote>\n", e(q)));
-    }
-    if let Some(n) = &hs.note {
-        h.push_str(&format!("<p class=\"note\">{}</p>\n", e(n)));
-    }
-    h.push_str(&fig("custody_sensitivity"));
-    h.push_str(&table("custody_sensitivity"));
-
-    if !claims.is_empty() {
-        h.push_str("<h2>Claims ledger</h2>\n<table class=\"data\"><caption>Each claim quoted verbatim; each verdict computed by a rule from the data</caption><thead><tr><th>claim</th><th>verdict</th><th>arithmetic</th></tr></thead><tbody>\n");
-        for c in claims {
-            let key = serde_json::to_value(c.verdict)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
-            h.push_str(&format!(
-                "<tr id=\"claim-{}\"><td><blockquote>{}</blockquote>{}</td><td class=\"verdict v-{}\">{}{}</td><td>{}</td></tr>\n",
-                e(&c.id),
-                e(&c.quote),
-                c.note.as_deref().map_or(String::new(), |n| format!("<div class=\"note\">{}</div>", e(n))),
-                e(&key),
-                e(c.verdict.label()),
-                c.arithmetic_verdict.map_or(String::new(), |v| format!("<div class=\"note\">arithmetic: {}</div>", e(v.label()))),
-                e(&c.explanation)
-            ));
-        }
-        h.push_str("</tbody></table>\n");
-    }
-
-    if !dataset.cases.is_empty() {
-        h.push_str("<h2>Case examples and the study period</h2>\n");
+    let cases = (!dataset.cases.is_empty()).then(|| {
         let inside = a
             .cases
             .iter()
             .filter(|c| c.fit != WindowFit::Outside)
             .count();
-        h.push_str(&format!(
-            "<p>{} of {} case examples are dated (by month) inside or partly inside the study period; the others fall before it, so they are not among the period's hits.</p>\n",
+        format!(
+            "{} of {} case examples are dated (by month) inside or partly inside the study period; the others fall before it, so they are not among the period's hits.",
             inside,
             a.cases.len()
-        ));
-        h.push_str(&fig("case_timeline"));
-        h.push_str(&table("cases"));
-    }
-
-    h.push_str("<h2>Sources</h2>\n<ul>\n");
-    for s in &meta.sources {
-        h.push_str(&format!(
-            "<li>{}{}, \u{201c}{}\u{201d}.{}{}</li>\n",
-            e(s.author.as_deref().unwrap_or("")),
-            s.published
-                .as_deref()
-                .map_or(String::new(), |p| format!(" ({})", e(p))),
-            e(&s.title),
-            s.url.as_deref().map_or(String::new(), |u| format!(
-                " <a href=\"{}\">{}</a>",
-                e(u),
-                e(u)
-            )),
-            s.caveat.as_deref().map_or(String::new(), |c| format!(
-                " <span class=\"note\">{}</span>",
-                e(c)
-            )),
-        ));
-    }
-    h.push_str(&format!(
-        "</ul>\n<p class=\"note\">Data folder: data/{}. Generated by detainers {}.</p>\n</body></html>\n",
-        e(&dataset.folder_name()),
-        env!("CARGO_PKG_VERSION")
-    ));
-    h
+        )
+    });
+    let page = Page {
+        title: meta.title.clone(),
+        description: meta.description.clone(),
+        period: format!(
+            "Study period: {} to {} ({} days, {} weeks).",
+            a.period.start,
+            a.period.end,
+            a.period.days,
+            fmt_number(a.period.weeks)
+        ),
+        key_figures: key_figures(a),
+        figures: figures.iter().map(|f| (f.name, f.to_html())).collect(),
+        tables: shown.iter().map(|(n, t)| (*n, t.to_html())).collect(),
+        assumption_quote: hs.quote.clone(),
+        assumption_note: hs.note.clone(),
+        claims: claims
+            .iter()
+            .map(|c| ClaimRow {
+                id: c.id.clone(),
+                quote: c.quote.clone(),
+                note: c.note.clone(),
+                verdict: serde_json::to_value(c.verdict)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                verdict_label: c.verdict.label(),
+                arithmetic: c.arithmetic_verdict.map(Verdict::label),
+                explanation: c.explanation.clone(),
+            })
+            .collect(),
+        cases,
+        sources: meta
+            .sources
+            .iter()
+            .map(|s| SourceRow {
+                author: s.author.clone().unwrap_or_default(),
+                published: s.published.clone(),
+                title: s.title.clone(),
+                url: s.url.clone(),
+                href: s.url.as_deref().and_then(http_url).map(str::to_owned),
+                caveat: s.caveat.clone(),
+            })
+            .collect(),
+        folder: dataset.folder_name(),
+        version: env!("CARGO_PKG_VERSION"),
+    };
+    render_page("article/page.html", include_str!("page.html"), page)
 }

@@ -14,10 +14,10 @@ use super::tables::{record_scope, record_tables};
 use crate::error::{Error, Result};
 use crate::render::figure::Figure;
 use crate::render::format::{fmt_count, fmt_number, fmt_percent};
-use crate::render::html::escape_html;
 use crate::render::output::{write_file, write_results_tables_figures, Written};
-use crate::render::page::CSS;
+use crate::render::page::render_page;
 use crate::render::table::ShowTable;
+use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
@@ -92,7 +92,7 @@ pub fn write_records_report(r: &RecordResults, out_dir: &Path) -> Result<Written
     let tables = record_tables(r)?;
     let figures = record_figures(r)?;
     write_results_tables_figures(out_dir, r, &tables, &figures, &mut files)?;
-    let html = render_html(r, &figures, &tables);
+    let html = render_html(r, &figures, &tables)?;
     write_file(out_dir, "report.html", html.as_bytes(), &mut files)?;
     Ok(Written {
         out_dir: out_dir.to_path_buf(),
@@ -100,27 +100,26 @@ pub fn write_records_report(r: &RecordResults, out_dir: &Path) -> Result<Written
     })
 }
 
+/// What the records page shows; `page.html` lays it out.
+#[derive(Serialize)]
+struct Page {
+    title: String,
+    key_figures: Vec<String>,
+    figures: Vec<String>,
+    tables: Vec<String>,
+}
+
 fn render_html(
     r: &RecordResults,
     figures: &[Figure],
     tables: &[(&'static str, ShowTable)],
-) -> String {
-    let e = escape_html;
-    let mut h = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ICE detainer records: {}</title><style>{CSS}</style></head><body>\n",
-        e(&record_scope(r))
-    );
-    h.push_str(&format!(
-        "<h1>ICE detainer records: {}</h1>\n",
-        e(&record_scope(r))
-    ));
-    h.push_str("<ul class=\"key\">\n");
-    h.push_str(&format!(
-        "<li>{} rows read from {} file(s); {} used.</li>\n",
+) -> Result<String> {
+    let mut key_figures = vec![format!(
+        "{} rows read from {} file(s); {} used.",
         fmt_count(r.rows_read),
         r.files.len(),
         fmt_count(r.rows_used)
-    ));
+    )];
     let excluded: Vec<String> = r
         .rows_excluded
         .iter()
@@ -128,10 +127,7 @@ fn render_html(
         .map(|(k, n)| format!("{} {}", fmt_count(*n), k))
         .collect();
     if !excluded.is_empty() {
-        h.push_str(&format!(
-            "<li>Not used: {}.</li>\n",
-            e(&excluded.join(", "))
-        ));
+        key_figures.push(format!("Not used: {}.", excluded.join(", ")));
     }
     let d = &r.declined_by_lea;
     if let Some(share) = d.share {
@@ -145,30 +141,27 @@ fn render_html(
                 )
             })
             .unwrap_or_default();
-        h.push_str(&format!(
-            "<li>Declined by the law-enforcement agency: {} of {} ({}){}; detainers not lifted yet count in the denominator.</li>\n",
+        key_figures.push(format!(
+            "Declined by the law-enforcement agency: {} of {} ({}){ci}; detainers not lifted yet count in the denominator.",
             fmt_count(d.count),
             fmt_count(r.rows_used),
             fmt_percent(share, 1),
-            e(&ci)
         ));
     }
     if let Some(c) = &r.context {
-        h.push_str(&format!(
-            "<li>{} detainers per 100,000 noncitizen residents over {} days ({} per year). {}</li>\n",
+        key_figures.push(format!(
+            "{} detainers per 100,000 noncitizen residents over {} days ({} per year). {}",
             fmt_number(c.detainers_per_100k),
             c.period_days,
             fmt_number(c.detainers_per_100k_per_year),
-            e(&c.note)
+            c.note
         ));
     }
-    h.push_str("</ul>\n");
-    for f in figures {
-        h.push_str(&f.to_html());
-    }
-    for (_, t) in tables {
-        h.push_str(&t.to_html());
-    }
-    h.push_str("<p class=\"note\">Status groups come from the crosswalk in data/crosswalk/status_groups.csv; each rule there says why. Labels are compared after collapsing whitespace; nothing else is changed.</p>\n</body></html>\n");
-    h
+    let page = Page {
+        title: format!("ICE detainer records: {}", record_scope(r)),
+        key_figures,
+        figures: figures.iter().map(Figure::to_html).collect(),
+        tables: tables.iter().map(|(_, t)| t.to_html()).collect(),
+    };
+    render_page("records/page.html", include_str!("page.html"), page)
 }

@@ -19,3 +19,18 @@ pub fn escape_html(text: &str) -> String {
     }
     out
 }
+
+/// `url` when it is an `http` or `https` address (compared without case,
+/// after surrounding spaces), else `None`: pages link only to the web, so a
+/// `javascript:` or `data:` address from someone's dataset is shown as text,
+/// never followed.
+///
+/// ```
+/// assert_eq!(detainers::http_url(" https://example.org/x "), Some("https://example.org/x"));
+/// assert_eq!(detainers::http_url("javascript:alert(1)"), None);
+/// ```
+pub fn http_url(url: &str) -> Option<&str> {
+    let url = url.trim();
+    let scheme = url.split_once("://").map(|(s, _)| s)?;
+    (scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")).then_some(url)
+}
