@@ -254,22 +254,6 @@ pub fn aggregation_query(
         .agg([len().alias("rows")]))
 }
 
-/// polars memory-maps a local CSV file by default, so a scan of a 1 GB file
-/// holds up to 1 GB of file pages resident. Its chunked reader (the one it uses
-/// for cloud files, switched on by `POLARS_FORCE_ASYNC`) keeps a few 32 MB
-/// chunks in memory instead: peak memory stays a few hundred MB at any file
-/// size, for about 10% more time. A value the user set is left alone.
-fn read_local_files_in_chunks() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        const VAR: &str = "POLARS_FORCE_ASYNC";
-        if std::env::var_os(VAR).is_none() {
-            std::env::set_var(VAR, "1");
-            polars_config::config().reload_env_var(VAR);
-        }
-    });
-}
-
 fn scan_error(files: &[PathBuf], e: &PolarsError) -> Error {
     let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
     let file = if files.len() == 1 {
@@ -346,7 +330,6 @@ pub(crate) fn count_files(
     rows_seen: Option<Arc<AtomicU64>>,
     diagnose: impl Fn() -> Result<()>,
 ) -> Result<Vec<Combination>> {
-    read_local_files_in_chunks();
     let query = aggregation_query(files, filters, accepted, rows_seen)?;
     match query
         .collect_with_engine(Engine::Streaming)
