@@ -7,28 +7,17 @@
 mod common;
 
 use chrono::NaiveDate;
-use detainers::PopulationTable;
 use detainers::BLOCK_BYTES;
 use detainers::{generate_file, Size};
-use detainers::{resolve_aor, StatusCrosswalk};
-use detainers::{run_records_with, RunOptions};
+use detainers::resolve_aor;
 use detainers::{Filters, RecordResults, ScanEngine};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-fn run(engine: ScanEngine, files: &[PathBuf], f: &Filters) -> detainers::Result<RecordResults> {
-    let (crosswalk, population) = (StatusCrosswalk::bundled(), PopulationTable::bundled());
-    let options = RunOptions {
-        engine,
-        ..RunOptions::default()
-    };
-    run_records_with(files, f, &crosswalk, &population, &options)
-}
-
 /// Both engines on `files`: equal results, or both an error naming the file.
 fn agree(files: &[PathBuf], f: &Filters) -> Option<RecordResults> {
-    let blocks = run(ScanEngine::Blocks, files, f);
-    let polars = run(ScanEngine::Polars, files, f);
+    let blocks = common::run_engine(ScanEngine::Blocks, files, f);
+    let polars = common::run_engine(ScanEngine::Polars, files, f);
     match (blocks, polars) {
         (Ok(b), Ok(p)) => {
             assert_eq!(b, p, "engines disagree on {files:?} with {f:?}");

@@ -3,26 +3,14 @@
 
 mod common;
 
-use detainers::PopulationTable;
-use detainers::StatusCrosswalk;
 use detainers::BLOCK_BYTES;
 use detainers::{generate_file, Size};
-use detainers::{run_records_with, RunOptions};
 use detainers::{Filters, RecordResults, ScanEngine};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
 const ENGINES: [ScanEngine; 2] = [ScanEngine::Blocks, ScanEngine::Polars];
-
-fn run(engine: ScanEngine, files: &[PathBuf], f: &Filters) -> detainers::Result<RecordResults> {
-    let (crosswalk, population) = (StatusCrosswalk::bundled(), PopulationTable::bundled());
-    let options = RunOptions {
-        engine,
-        ..RunOptions::default()
-    };
-    run_records_with(files, f, &crosswalk, &population, &options)
-}
 
 /// Run on another thread and give up after `limit`: a hang fails the test
 /// instead of stalling the suite.
@@ -34,7 +22,7 @@ fn run_within(
     let (send, receive) = mpsc::channel();
     let path = path.to_path_buf();
     std::thread::spawn(move || {
-        let _ = send.send(run(engine, &[path], &Filters::default()));
+        let _ = send.send(common::run_engine(engine, &[path], &Filters::default()));
     });
     receive
         .recv_timeout(limit)
@@ -174,7 +162,7 @@ fn record_errors_name_the_physical_line_from_both_engines() {
         std::fs::write(&path, &bytes).unwrap();
         assert_eq!(lines_with_bad_byte(&bytes), vec![line], "{name}: fixture");
         for engine in ENGINES {
-            let err = run(engine, std::slice::from_ref(&path), &Filters::default())
+            let err = common::run_engine(engine, std::slice::from_ref(&path), &Filters::default())
                 .expect_err(name)
                 .to_string();
             assert_eq!(line_in(&err, &path), line, "{name}, {engine:?}: {err}");
@@ -207,7 +195,7 @@ fn a_byte_that_is_not_utf8_in_an_unused_column_is_accepted_by_both_engines() {
     let results: Vec<RecordResults> = ENGINES
         .iter()
         .map(|&e| {
-            run(e, std::slice::from_ref(&path), &Filters::default())
+            common::run_engine(e, std::slice::from_ref(&path), &Filters::default())
                 .expect("an unused column is not read")
         })
         .collect();
@@ -225,7 +213,7 @@ fn a_literal_replacement_character_in_a_used_column_is_valid_text() {
     std::fs::write(&path, &bytes).unwrap();
     let results: Vec<RecordResults> = ENGINES
         .iter()
-        .map(|&e| run(e, std::slice::from_ref(&path), &Filters::default()).unwrap())
+        .map(|&e| common::run_engine(e, std::slice::from_ref(&path), &Filters::default()).unwrap())
         .collect();
     assert_eq!(results[0], results[1]);
     assert_eq!(results[0].rows_used, 1);

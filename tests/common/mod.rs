@@ -1,6 +1,10 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+use detainers::{
+    run_records_with, Filters, PopulationTable, RecordResults, RunOptions, ScanEngine,
+    StatusCrosswalk,
+};
 use std::path::{Path, PathBuf};
 
 /// The bundled dataset.
@@ -54,4 +58,19 @@ pub fn real_detainer_sample() -> Option<PathBuf> {
 /// Read a file to a string.
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Run record files through `engine` with the bundled crosswalk and
+/// population table.
+pub fn run_engine(
+    engine: ScanEngine,
+    files: &[PathBuf],
+    filters: &Filters,
+) -> detainers::Result<RecordResults> {
+    let (crosswalk, population) = (StatusCrosswalk::bundled(), PopulationTable::bundled());
+    let options = RunOptions {
+        engine,
+        ..RunOptions::default()
+    };
+    run_records_with(files, filters, &crosswalk, &population, &options)
 }
