@@ -7,9 +7,9 @@
 mod common;
 
 use chrono::NaiveDate;
+use detainers::resolve_aor;
 use detainers::BLOCK_BYTES;
 use detainers::{generate_file, Size};
-use detainers::resolve_aor;
 use detainers::{Filters, RecordResults, ScanEngine};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::render::figure::Figure;
 use crate::render::format::{fmt_count, fmt_number, fmt_p_clause, fmt_percent};
 use crate::render::html::http_url;
-use crate::render::output::{write_file, write_results_tables_figures, Written};
+use crate::render::output::{OutputFiles, Written};
 use crate::render::page::render_page;
 use crate::render::table::ShowTable;
 use crate::stats::{ChiSquareTest, CONFIDENCE};
@@ -166,17 +166,16 @@ pub fn write_report(
             out_dir.display()
         )));
     }
-    let mut files = Vec::new();
     let results = build_results(dataset, a, claims);
     let shown = report_tables(dataset, a, claims)?;
     let figures = all_figures(dataset, a)?;
-    write_results_tables_figures(out_dir, &results, &shown, &figures, &mut files)?;
-    let html = render_html(dataset, a, claims, &figures, &shown)?;
-    write_file(out_dir, "report.html", html.as_bytes(), &mut files)?;
-    Ok(Written {
-        out_dir: out_dir.to_path_buf(),
-        files,
-    })
+    let mut files = OutputFiles::default();
+    files.add_results_tables_figures(&results, &shown, &figures)?;
+    files.add(
+        "report.html",
+        render_html(dataset, a, claims, &figures, &shown)?,
+    );
+    files.write(out_dir)
 }
 
 /// The report's tables, by file stem.

@@ -1,7 +1,7 @@
 //! Which records to use: area, state, dates and duplicates, and the raw labels
 //! an area or state filter accepts.
 
-use super::crosswalk::{normalise_label, Aor};
+use super::crosswalk::{normalise_label, resolve_aor, Aor};
 use crate::error::{Error, Result};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -19,6 +19,35 @@ pub struct Filters {
     pub to: Option<NaiveDate>,
     /// Use rows flagged `duplicate_likely` (they are excluded by default).
     pub include_duplicates: bool,
+}
+
+impl Filters {
+    /// Check the filters as every caller needs them checked: the period runs
+    /// forwards and the area is one of `data/crosswalk/aor.csv`, with that
+    /// area's label. [`crate::run_records`] calls this first, so the command
+    /// line, a notebook and a library caller get the same errors.
+    ///
+    /// # Errors
+    /// [`Error::Argument`] saying which filter is wrong.
+    pub fn check(&self) -> Result<()> {
+        if let (Some(from), Some(to)) = (self.from, self.to) {
+            if from > to {
+                return Err(Error::Argument(format!(
+                    "the period starts ({from}) after it ends ({to})"
+                )));
+            }
+        }
+        if let Some(a) = &self.aor {
+            let known = resolve_aor(&a.code)?;
+            if normalise_label(&known.label) != normalise_label(&a.label) {
+                return Err(Error::Argument(format!(
+                    "area {} is labelled '{}' in the records, not '{}'",
+                    known.code, known.label, a.label
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The area of responsibility a filter selects.

@@ -14,7 +14,7 @@ use super::tables::{record_scope, record_tables};
 use crate::error::{Error, Result};
 use crate::render::figure::Figure;
 use crate::render::format::{fmt_count, fmt_number, fmt_percent};
-use crate::render::output::{write_file, write_results_tables_figures, Written};
+use crate::render::output::{OutputFiles, Written};
 use crate::render::page::render_page;
 use crate::render::table::ShowTable;
 use serde::Serialize;
@@ -54,6 +54,7 @@ pub fn run_records(
 /// [`run_records`] with a chosen engine and a progress counter.
 ///
 /// # Errors
+/// [`Error::Argument`] for filters that fail [`Filters::check`];
 /// [`Error::Input`] naming the file (and line and column where there is one)
 /// for a file that cannot be read as a detainer file.
 pub fn run_records_with(
@@ -63,6 +64,7 @@ pub fn run_records_with(
     population: &PopulationTable,
     options: &RunOptions,
 ) -> Result<RecordResults> {
+    filters.check()?;
     let scan = scan_files(options.engine, files, filters, options.rows_seen.as_ref())?;
     let mut results = summarise(&scan, filters, crosswalk);
     results.context = context(&results, population);
@@ -88,16 +90,12 @@ pub fn write_records_report(r: &RecordResults, out_dir: &Path) -> Result<Written
             )));
         }
     }
-    let mut files = Vec::new();
     let tables = record_tables(r)?;
     let figures = record_figures(r)?;
-    write_results_tables_figures(out_dir, r, &tables, &figures, &mut files)?;
-    let html = render_html(r, &figures, &tables)?;
-    write_file(out_dir, "report.html", html.as_bytes(), &mut files)?;
-    Ok(Written {
-        out_dir: out_dir.to_path_buf(),
-        files,
-    })
+    let mut files = OutputFiles::default();
+    files.add_results_tables_figures(r, &tables, &figures)?;
+    files.add("report.html", render_html(r, &figures, &tables)?);
+    files.write(out_dir)
 }
 
 /// What the records page shows; `page.html` lays it out.

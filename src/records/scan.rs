@@ -49,6 +49,11 @@ pub fn scan_files(
     }
     let mut accepted = Accepted::from_filters(filters);
     loop {
+        // Each pass reads every row again: the count starts over, so a
+        // progress bar shows this pass, not the sum of passes.
+        if let Some(seen) = rows_seen {
+            seen.store(0, std::sync::atomic::Ordering::Relaxed);
+        }
         let combinations = count_combinations(engine, files, filters, &accepted, rows_seen)?;
         let mut added = false;
         for c in &combinations {

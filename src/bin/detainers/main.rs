@@ -23,13 +23,6 @@ use std::time::Duration;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn records(a: RecordsArgs) -> detainers::Result<()> {
-    if let (Some(from), Some(to)) = (a.from, a.to) {
-        if from > to {
-            return Err(detainers::Error::Argument(format!(
-                "--from {from} is after --to {to}"
-            )));
-        }
-    }
     let filters = Filters {
         aor: a
             .aor
@@ -190,13 +183,26 @@ fn read_local_files_in_chunks() {
     }
 }
 
+/// Exit codes a script can rely on, decided here and nowhere else: 0 when
+/// the run succeeded; 1 for bad input or a failed run (a file that cannot be
+/// read, a row that breaks the contract, an output that cannot be written);
+/// 2 for bad usage: arguments clap refuses (it exits with 2 itself) and values
+/// the library refuses as arguments (an unknown area, a period that ends
+/// before it starts, an honored share outside 0 to 1).
+fn exit_code(e: &detainers::Error) -> ExitCode {
+    match e {
+        detainers::Error::Argument(_) => ExitCode::from(2),
+        _ => ExitCode::from(1),
+    }
+}
+
 fn main() -> ExitCode {
     read_local_files_in_chunks();
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(2)
+            exit_code(&e)
         }
     }
 }

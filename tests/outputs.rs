@@ -1,0 +1,62 @@
+//! Outputs are written as a whole: a run that fails leaves the previous
+//! output as it was, and no temporary file survives a run.
+
+mod common;
+
+use detainers::{analyse, check_claims, load_dataset, write_report};
+use std::path::{Path, PathBuf};
+
+fn partial_files(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(partial_files(&path));
+        } else if path.to_string_lossy().ends_with(".partial") {
+            found.push(path);
+        }
+    }
+    found
+}
+
+fn report(out: &Path, honored_share: f64) -> detainers::Result<detainers::Written> {
+    let dataset = load_dataset(common::boston()).unwrap();
+    let analysis = analyse(&dataset, honored_share).unwrap();
+    let claims = check_claims(&dataset, &analysis).unwrap();
+    write_report(&dataset, &analysis, &claims, out)
+}
+
+#[test]
+fn a_run_that_fails_leaves_the_previous_output_as_it_was() {
+    let out = tempfile::tempdir().unwrap();
+    report(out.path(), 0.5).unwrap();
+    let results = common::read(&out.path().join("results.json"));
+    let page = common::read(&out.path().join("report.html"));
+    // The figures folder becomes a file: the next run cannot write its charts.
+    std::fs::remove_dir_all(out.path().join("figures")).unwrap();
+    std::fs::write(out.path().join("figures"), "in the way").unwrap();
+    let err = report(out.path(), 0.7).unwrap_err().to_string();
+    assert!(err.contains("figures"), "{err}");
+    assert_eq!(common::read(&out.path().join("results.json")), results);
+    assert_eq!(common::read(&out.path().join("report.html")), page);
+    assert!(
+        !common::read(&out.path().join("tables/custody_sensitivity.csv")).is_empty(),
+        "the previous tables stay"
+    );
+    assert_eq!(partial_files(out.path()), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn a_run_leaves_no_temporary_file_and_removes_those_of_a_killed_run() {
+    let out = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(out.path().join("tables")).unwrap();
+    // Left by a run that was killed: a process id that does not exist.
+    let leftover = out.path().join("tables/.status.csv.4194301.partial");
+    std::fs::write(&leftover, "half").unwrap();
+    let written = report(out.path(), 0.5).unwrap();
+    assert!(written.files.iter().any(|f| f == Path::new("results.json")));
+    assert_eq!(partial_files(out.path()), Vec::<PathBuf>::new());
+    let results: serde_json::Value =
+        serde_json::from_str(&common::read(&out.path().join("results.json"))).unwrap();
+    assert_eq!(results["custody"]["in_custody"], 218.0);
+}
