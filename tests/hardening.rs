@@ -267,3 +267,208 @@ fn dataset_errors_name_the_physical_line() {
         "{err}"
     );
 }
+
+/// Every tag of an HTML page: (lower-case name, attributes as written).
+fn tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let mut out = Vec::new();
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(start) = html[i..].find('<').map(|p| p + i) {
+        let mut j = start + 1;
+        let mut quote: Option<u8> = None;
+        while j < bytes.len() {
+            match (quote, bytes[j]) {
+                (None, b'"' | b'\'') => quote = Some(bytes[j]),
+                (Some(q), c) if c == q => quote = None,
+                (None, b'>') => break,
+                _ => {}
+            }
+            j += 1;
+        }
+        let inner = &html[start + 1..j.min(html.len())];
+        let inner = inner.trim_start_matches('/').trim_end_matches('/');
+        let name: String = inner
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '!' || *c == ':')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let mut attrs = Vec::new();
+        let mut rest = &inner[name.len().min(inner.len())..];
+        while let Some(eq) = rest.find('=') {
+            let key = rest[..eq]
+                .trim()
+                .rsplit(' ')
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            let after = rest[eq + 1..].trim_start();
+            let (value, tail) = match after.chars().next() {
+                Some(q @ ('"' | '\'')) => {
+                    let end = after[1..].find(q).map_or(after.len(), |e| e + 1);
+                    (&after[1..end], &after[(end + 1).min(after.len())..])
+                }
+                _ => {
+                    let end = after.find(char::is_whitespace).unwrap_or(after.len());
+                    (&after[..end], &after[end..])
+                }
+            };
+            attrs.push((key, value.to_string()));
+            rest = tail;
+        }
+        out.push((name, attrs));
+        i = j + 1;
+    }
+    out
+}
+
+/// No element or attribute that runs code, and links only to http(s).
+fn assert_no_active_content(html: &str, page: &str) {
+    for (name, attrs) in tags(html) {
+        assert!(
+            !matches!(
+                name.as_str(),
+                "script" | "iframe" | "object" | "embed" | "base" | "form"
+            ),
+            "{page}: a <{name}> element"
+        );
+        for (key, value) in attrs {
+            assert!(!key.starts_with("on"), "{page}: <{name} {key}=...>");
+            if matches!(
+                key.as_str(),
+                "href" | "src" | "xlink:href" | "action" | "formaction"
+            ) {
+                let v = value.trim().to_ascii_lowercase();
+                assert!(
+                    v.starts_with("http://") || v.starts_with("https://") || v.starts_with('#'),
+                    "{page}: <{name} {key}=\"{value}\">"
+                );
+            }
+        }
+    }
+    let lower = html.to_ascii_lowercase();
+    assert!(
+        !lower.contains("href=\"javascript") && !lower.contains("href=\"data:"),
+        "{page}: a link that runs code"
+    );
+}
+
+#[test]
+fn hostile_labels_and_addresses_never_become_active_content() {
+    let dir = common::copy_of_boston();
+    let path = dir.path().join("datapackage.json");
+    let mut meta: serde_json::Value = serde_json::from_str(&common::read(&path)).unwrap();
+    meta["title"] = "<script>alert(1)</script> \"quoted\" & 'single'".into();
+    meta["description"] = "<img src=x onerror=alert(1)>".into();
+    meta["assumptions"]["honored_share"]["quote"] = "</blockquote><script>alert(2)</script>".into();
+    meta["sources"] = serde_json::json!([
+        {"title": "<b onmouseover=alert(3)>t</b>", "author": "\"><script>alert(4)</script>",
+         "url": "javascript:alert(document.domain)", "caveat": "<style>body{display:none}</style>"},
+        {"title": "data", "url": "data:text/html,<script>alert(5)</script>"},
+        {"title": "ok", "url": "https://example.org/?a=\"b\"&c=<d>"},
+        {"title": "spaced", "url": "  JAVASCRIPT:alert(6)"}
+    ]);
+    std::fs::write(&path, meta.to_string()).unwrap();
+    let status = dir.path().join("status.csv");
+    let text = common::read(&status).replacen(
+        "Final Order of Removal",
+        "\"Final <script>alert(7)</script> \"\"q\"\" 'a'\"",
+        1,
+    );
+    std::fs::write(&status, text).unwrap();
+    // The claims and cases name the original groups; this test is about the page.
+    std::fs::remove_file(dir.path().join("claims.csv")).unwrap();
+    std::fs::remove_file(dir.path().join("cases.csv")).unwrap();
+    let dataset = detainers::load_dataset(dir.path()).unwrap();
+    let analysis = detainers::analyse(&dataset, 0.5).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    detainers::write_report(&dataset, &analysis, &[], out.path()).unwrap();
+    let html = common::read(&out.path().join("report.html"));
+    assert_no_active_content(&html, "report.html");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the title shows as text"
+    );
+    assert!(
+        html.contains("javascript:alert(document.domain)"),
+        "a refused address shows as text"
+    );
+    assert!(
+        html.contains("<a href=\"https://example.org/?a=&quot;b&quot;&amp;c=&lt;d&gt;\">"),
+        "http(s) stays a link"
+    );
+    for svg in std::fs::read_dir(out.path().join("figures"))
+        .unwrap()
+        .flatten()
+    {
+        if svg.path().extension().is_some_and(|e| e == "svg") {
+            assert_no_active_content(
+                &common::read(&svg.path()),
+                &svg.path().display().to_string(),
+            );
+        }
+    }
+}
+
+#[test]
+fn hostile_labels_in_record_files_never_become_active_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hostile.csv");
+    let hostile = b"\"<script>alert(1)</script>\"";
+    let mut bytes = HEADER.as_bytes().to_vec();
+    for i in 1..=3u32 {
+        bytes.push(b'\n');
+        let mut r = row(i, b"NA", b"Boston Area of Responsibility");
+        // The case category, a used column shown in tables and charts.
+        let at = r
+            .windows(17)
+            .position(|w| w == b"\"[2A] Deportable\"")
+            .unwrap();
+        r.splice(at..at + 17, hostile.iter().copied());
+        bytes.extend_from_slice(&r);
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let r = common::run_engine(ScanEngine::Blocks, &[path], &Filters::default()).unwrap();
+    assert_eq!(
+        r.by_case_category[0].case_category.as_deref(),
+        Some("<script>alert(1)</script>")
+    );
+    let out = tempfile::tempdir().unwrap();
+    detainers::write_records_report(&r, out.path()).unwrap();
+    let html = common::read(&out.path().join("report.html"));
+    assert_no_active_content(&html, "records report.html");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+}
+
+#[test]
+fn crosswalk_and_population_errors_name_the_physical_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let crosswalk = dir.path().join("crosswalk.csv");
+    std::fs::write(
+        &crosswalk,
+        "rule,field,match,value,group,note\r\n1,case_category,contains,Final,Final Order of Removal,\"two\r\nlines\"\r\nx,case_category,contains,Y,Final Order of Removal,\r\n",
+    )
+    .unwrap();
+    let e = detainers::StatusCrosswalk::from_file(&crosswalk)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with(&format!("{}:4: column 'rule'", crosswalk.display())),
+        "{e}"
+    );
+    let population = dir.path().join("population.csv");
+    std::fs::write(
+        &population,
+        "aor|noncitizen_pop|year\r\nBOS|1000|2019\r\nSPM|-3|2019\r\n",
+    )
+    .unwrap();
+    let e = detainers::PopulationTable::from_file(&population)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with(&format!(
+            "{}:3: column 'noncitizen_pop'",
+            population.display()
+        )),
+        "{e}"
+    );
+}
