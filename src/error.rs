@@ -59,6 +59,30 @@ impl Error {
     }
 }
 
+/// Longest text of a message shown; a value quoted from a file can be
+/// anything, a 200,000-character field included.
+const MESSAGE_CHARS: usize = 400;
+
+/// A message on one line: control characters (a newline inside a quoted
+/// value) shown escaped, and a very long message cut.
+fn one_line(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(MESSAGE_CHARS + 32));
+    for (count, c) in message.chars().enumerate() {
+        if count == MESSAGE_CHARS {
+            let rest = message.chars().count() - MESSAGE_CHARS;
+            out.push_str(&format!("... ({rest} more characters)"));
+            break;
+        }
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&c.escape_default().to_string()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -73,13 +97,13 @@ impl fmt::Display for Error {
                     write!(f, ":{line}")?;
                 }
                 if let Some(column) = column {
-                    write!(f, ": column '{column}'")?;
+                    write!(f, ": column '{}'", one_line(column))?;
                 }
-                write!(f, ": {message}")
+                write!(f, ": {}", one_line(message))
             }
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
-            Error::Argument(message) => write!(f, "invalid argument: {message}"),
-            Error::Output(message) => write!(f, "output: {message}"),
+            Error::Argument(message) => write!(f, "invalid argument: {}", one_line(message)),
+            Error::Output(message) => write!(f, "output: {}", one_line(message)),
         }
     }
 }
@@ -109,5 +133,20 @@ mod tests {
         assert_eq!(e.to_string(), "d/status.csv:4: column 'hits': bad");
         let e = Error::input(Path::new("d/status.csv"), None, None, "empty file");
         assert_eq!(e.to_string(), "d/status.csv: empty file");
+    }
+
+    #[test]
+    fn a_message_stays_on_one_line_and_short() {
+        let e = Error::input(
+            Path::new("x.csv"),
+            Some(3),
+            None,
+            "'70\nPresent\r' is not a number",
+        );
+        assert_eq!(e.to_string(), "x.csv:3: '70\\nPresent\\r' is not a number");
+        let long = "a".repeat(5_000);
+        let shown = Error::Argument(long).to_string();
+        assert!(shown.ends_with("... (4600 more characters)"), "{shown}");
+        assert!(shown.len() < 500);
     }
 }

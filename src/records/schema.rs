@@ -86,6 +86,15 @@ pub fn read_header(path: &Path) -> Result<Vec<String>> {
     let end = head.iter().position(|&b| b == b'\n').unwrap_or(head.len());
     let line = &head[..end];
     let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+    let without_cr = line.strip_suffix(b"\r").unwrap_or(line);
+    if let Some((_, what)) = crate::records::engines::blocks::first_malformed(without_cr) {
+        return Err(Error::input(
+            path,
+            Some(1),
+            None,
+            format!("malformed CSV header: {what}"),
+        ));
+    }
     let text = std::str::from_utf8(line)
         .map_err(|_| Error::input(path, Some(1), None, "the header is not valid UTF-8"))?;
     let mut reader = csv::ReaderBuilder::new()

@@ -330,6 +330,9 @@ pub(crate) fn count_files(
     rows_seen: Option<Arc<AtomicU64>>,
     diagnose: impl Fn() -> Result<()>,
 ) -> Result<Vec<Combination>> {
+    // polars accepts some malformed quoting the block engine refuses (and
+    // reads it differently): the files' quoting is checked first.
+    super::blocks::check_quoting(files)?;
     let query = aggregation_query(files, filters, accepted, rows_seen)?;
     match query
         .collect_with_engine(Engine::Streaming)

@@ -21,6 +21,7 @@
 //!   with the file.
 
 mod cut;
+mod quoting;
 
 pub use cut::BLOCK_BYTES;
 
@@ -32,6 +33,7 @@ use crate::records::reasons::Exclusion;
 use crate::records::schema::{read_header, USED_COLUMNS};
 use chrono::{Datelike, NaiveDate};
 use cut::{count_byte, read_blocks, Block};
+pub(crate) use quoting::first_malformed;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -188,6 +190,11 @@ fn work(
             },
             Err(_) => return Ok(counts),
         };
+        if let Some((offset, what)) = first_malformed(&block.bytes) {
+            let at = block.first_line + physical_line(&block.bytes, offset as u64) - 1;
+            let message = format!("malformed CSV: {what}");
+            return Err((at, Error::input(path, Some(at), None, message)));
+        }
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -382,6 +389,39 @@ fn decode(key: &[u8], rows: u64) -> Combination {
         duplicate,
         rows,
     }
+}
+
+/// Check the quoting of every row of `files`, reading them in blocks as the
+/// block engine does, so that the polars engine refuses what this engine
+/// refuses, at the same line.
+///
+/// # Errors
+/// [`Error::Input`] naming the file and line of the first malformed quote.
+pub(crate) fn check_quoting(files: &[impl AsRef<Path>]) -> Result<()> {
+    for path in files {
+        let path = path.as_ref();
+        let (_unused, recycled) = channel::<Vec<u8>>();
+        let mut found: Option<Error> = None;
+        read_blocks(path, &recycled, |block| {
+            match first_malformed(&block.bytes) {
+                Some((offset, what)) => {
+                    let at = block.first_line + physical_line(&block.bytes, offset as u64) - 1;
+                    found = Some(Error::input(
+                        path,
+                        Some(at),
+                        None,
+                        format!("malformed CSV: {what}"),
+                    ));
+                    false
+                }
+                None => true,
+            }
+        })?;
+        if let Some(e) = found {
+            return Err(e);
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
