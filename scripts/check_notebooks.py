@@ -5,8 +5,8 @@ For each notebooks/NN-*.ipynb, in order:
   1. execute it with nbclient on the `rust` kernel (explicit timeouts);
   2. fail on any error output and on any stderr text: evcxr reports panics
      and errors returned by `?` only there (nbclient would carry on);
-  3. compare every key-numbers output (application/json, kind
-     "detainers.key_numbers" or "detainers.record_key_numbers") with
+  3. compare every key-numbers output (application/vnd.detainers.key-numbers+json,
+     kind "detainers.key_numbers" or "detainers.record_key_numbers") with
      results.json written by the detainers binary for the same dataset and
      honored share, or the same detainer files and filters;
      and check that every chart carries a valid PNG beside its SVG (JupyterLab
@@ -54,7 +54,10 @@ VARIANTS = {
 }
 # PNG bytes depend on the fonts installed, so the PNG is checked for being a
 # PNG (check_png_fallback), and the SVG it is drawn from is compared exactly.
-COMPARED_MIME = ("text/plain", "text/html", "image/svg+xml", "application/json")
+# The key numbers' JSON, under a vendor type that JupyterLab does not render
+# (it shows application/json as a tree in preference to the sentence).
+KEY_MIME = "application/vnd.detainers.key-numbers+json"
+COMPARED_MIME = ("text/plain", "text/html", "image/svg+xml", KEY_MIME)
 PNG_BASE64_MAGIC = "iVBORw0KGgo"
 
 
@@ -136,7 +139,7 @@ def key_number_outputs(nb, kind="detainers.key_numbers"):
     for i, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []):
             data = out.get("data", {})
-            value = data.get("application/json")
+            value = data.get(KEY_MIME)
             if isinstance(value, dict) and value.get("kind") == kind:
                 yield i, cell, value
 
@@ -255,6 +258,29 @@ def compare_with_committed(fresh, committed) -> None:
                 f"code cell {i} ({src_a.splitlines()[0][:60] if src_a else ''}) outputs differ from the "
                 "committed ones; if the change is deliberate, run scripts/refresh-notebooks"
             )
+
+
+def number_outputs_as_inputs(nb) -> None:
+    """Give each result the execution count of its cell. evcxr numbers a
+    cell's result one above the cell, so JupyterLab showed [1]: beside the
+    input and [2]: beside its output."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            for out in cell.get("outputs", []):
+                if "execution_count" in out:
+                    out["execution_count"] = cell.execution_count
+
+
+def check_prompts(nb) -> None:
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            if "execution_count" in out and out["execution_count"] != cell.execution_count:
+                raise NotebookFailure(
+                    f"{cell_label(i, cell)}: output numbered [{out['execution_count']}] beside input "
+                    f"[{cell.execution_count}]; run scripts/refresh-notebooks"
+                )
 
 
 def clear_outputs(nb):
@@ -393,6 +419,7 @@ def main() -> int:
             continue
         def check_committed(path=path, committed=committed) -> int:
             fresh = execute(clear_outputs(committed))
+            number_outputs_as_inputs(fresh)
             nbformat.write(fresh, OUT / path.name)
             body, _ = HTMLExporter().from_notebook_node(fresh)
             (OUT / path.with_suffix(".html").name).write_text(body, encoding="utf-8")
@@ -403,6 +430,7 @@ def main() -> int:
             if args.refresh:
                 nbformat.write(fresh, path)
             else:
+                check_prompts(committed)
                 compare_with_committed(fresh, committed)
             return checked
 

@@ -94,7 +94,7 @@ pub use records::figures::{
     figure_status_groups, record_figures,
 };
 pub use records::filters::{parse_day, AorFilter, Filters};
-pub use records::generate::{generate_file, generate_records, parse_bytes, Size};
+pub use records::generate::{generate_file, generate_records, parse_bytes, GeneratedFile, Size};
 pub use records::key_numbers::{record_key_numbers, RecordKeyNumbers};
 pub use records::population::{PopulationRow, PopulationTable};
 pub use records::progress::estimate_rows;
@@ -118,7 +118,7 @@ pub use render::figure::{
 };
 pub use render::format::{fmt_count, fmt_number, fmt_p_clause, fmt_p_value, fmt_percent};
 pub use render::html::{escape_html, http_url};
-pub use render::notebook::ShowAsText;
+pub use render::notebook::{ShowAsText, Text};
 pub use render::output::{frame_to_csv, Written};
 pub use render::table::{format_value, ColumnFormat, ShowTable};
 

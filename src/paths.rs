@@ -31,3 +31,12 @@ pub fn shared_real_data() -> PathBuf {
                 .join("real")
         })
 }
+
+/// A path as shown to people: relative to the repository root when it is
+/// inside it (so it reads the same in every clone), else as given.
+pub(crate) fn shown(path: &std::path::Path) -> String {
+    match path.strip_prefix(repo_root()) {
+        Ok(rel) => rel.display().to_string(),
+        Err(_) => path.display().to_string(),
+    }
+}

@@ -92,8 +92,9 @@ fn engines_agree_on_generated_files_larger_than_a_block() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a.csv");
     let b = dir.path().join("b.csv");
-    let (rows_a, bytes_a) = generate_file(&a, Size::Bytes(3 * BLOCK_BYTES as u64), 11).unwrap();
-    let (rows_b, _) = generate_file(&b, Size::Rows(5_000), 12).unwrap();
+    let ga = generate_file(&a, Size::Bytes(3 * BLOCK_BYTES as u64), 11).unwrap();
+    let (rows_a, bytes_a) = (ga.rows, ga.bytes);
+    let rows_b = generate_file(&b, Size::Rows(5_000), 12).unwrap().rows;
     assert!(bytes_a > 2 * BLOCK_BYTES as u64);
     for f in filter_sets() {
         let r = agree(&[a.clone(), b.clone()], &f).unwrap();

@@ -8,8 +8,8 @@ use super::analysis::{case_in_window, Analysis};
 use super::model::Dataset;
 use crate::error::Result;
 use crate::render::draw::{
-    category_label, category_points, label_area_width, row_bottom, title_style, with_footer,
-    KeyedAxis,
+    category_label, category_points, house_style, label_area_width, row_bottom, text_style,
+    title_style, with_footer, KeyedAxis,
 };
 use crate::render::figure::{out, BLUE, GREEN, GREY, ORANGE, SKY, VERMILLION};
 use crate::render::format::{fmt_number, fmt_percent};
@@ -30,12 +30,13 @@ pub fn draw_hits_by_status<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(&area)
         .caption(
             format!(
-                "Hits and detainers by immigration status (people), {} to {}",
+                "Hits and detainers by immigration status, {} to {}",
                 a.period.start, a.period.end
             ),
             title_style(),
         )
         .margin(12)
+        .margin_right(30)
         .x_label_area_size(36)
         .y_label_area_size(label_area_width(&labels))
         .build_cartesian_2d(
@@ -45,8 +46,7 @@ pub fn draw_hits_by_status<DB: DrawingBackend>(
         .map_err(out)?;
     let fmt_y = |y: &f64| category_label(&labels, *y);
     let fmt_people = |x: &f64| fmt_number(x.round());
-    chart
-        .configure_mesh()
+    house_style(&mut chart.configure_mesh())
         .disable_y_mesh()
         .y_label_formatter(&fmt_y)
         .x_label_formatter(&fmt_people)
@@ -81,18 +81,19 @@ pub fn draw_hits_by_status<DB: DrawingBackend>(
                 Text::new(
                     g.hits.to_string(),
                     (g.hits as f64 + max * 0.01, y + 0.82),
-                    ("sans-serif", 12).into_font(),
+                    text_style(),
                 ),
                 Text::new(
                     g.detainers.to_string(),
                     (g.detainers as f64 + max * 0.01, y + 0.42),
-                    ("sans-serif", 12).into_font(),
+                    text_style(),
                 ),
             ]
         }))
         .map_err(out)?;
     chart
         .configure_series_labels()
+        .label_font(text_style())
         .position(SeriesLabelPosition::LowerRight)
         .background_style(WHITE.mix(0.9))
         .border_style(GREY)
@@ -117,12 +118,13 @@ pub fn draw_rate_by_status<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(&area)
         .caption(
             format!(
-                "Detainer rate by status (% of hits, 95% interval), {} to {}",
+                "Detainer rate by status, 95% interval, {} to {}",
                 a.period.start, a.period.end
             ),
             title_style(),
         )
         .margin(12)
+        .margin_right(30)
         .x_label_area_size(36)
         .y_label_area_size(label_area_width(&labels))
         .build_cartesian_2d(
@@ -132,8 +134,7 @@ pub fn draw_rate_by_status<DB: DrawingBackend>(
         .map_err(out)?;
     let fmt_y = |y: &f64| category_label(&labels, *y);
     let fmt_x = |x: &f64| fmt_percent(*x, 0);
-    chart
-        .configure_mesh()
+    house_style(&mut chart.configure_mesh())
         .disable_y_mesh()
         .y_label_formatter(&fmt_y)
         .x_label_formatter(&fmt_x)
@@ -175,12 +176,13 @@ pub fn draw_rate_by_status<DB: DrawingBackend>(
             Some(Text::new(
                 fmt_percent(g.rate?, 0),
                 (g.ci_high? + 0.01, row_y(i) + 0.15),
-                ("sans-serif", 12).into_font(),
+                text_style(),
             ))
         }))
         .map_err(out)?;
     chart
         .configure_series_labels()
+        .label_font(text_style())
         .position(SeriesLabelPosition::LowerLeft)
         .background_style(WHITE.mix(0.9))
         .border_style(GREY)
@@ -208,6 +210,7 @@ pub fn draw_dispositions<DB: DrawingBackend>(
             title_style(),
         )
         .margin(12)
+        .margin_right(30)
         .x_label_area_size(36)
         .y_label_area_size(label_area_width(&labels))
         .build_cartesian_2d(
@@ -217,8 +220,7 @@ pub fn draw_dispositions<DB: DrawingBackend>(
         .map_err(out)?;
     let fmt_y = |y: &f64| category_label(&labels, *y);
     let fmt_people = |x: &f64| fmt_number(x.round());
-    chart
-        .configure_mesh()
+    house_style(&mut chart.configure_mesh())
         .disable_y_mesh()
         .y_label_formatter(&fmt_y)
         .x_label_formatter(&fmt_people)
@@ -240,7 +242,7 @@ pub fn draw_dispositions<DB: DrawingBackend>(
             Text::new(
                 format!("{} ({})", d.count, fmt_percent(d.share, 1)),
                 (d.count as f64 + max * 0.01, row_y(i) + 0.58),
-                ("sans-serif", 13).into_font(),
+                text_style(),
             )
         }))
         .map_err(out)?;
@@ -257,19 +259,19 @@ pub fn draw_custody_sensitivity<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(&area)
         .caption(
             format!(
-                "Estimated share of hits taken into ICE custody (%), by share of detainers honored, {} to {}",
+                "Custody share of hits by share of detainers honored, {} to {}",
                 a.period.start, a.period.end
             ),
-            ("sans-serif", 16).into_font(),
+            title_style(),
         )
         .margin(12)
+        .margin_right(30)
         .x_label_area_size(40)
         .y_label_area_size(56)
         .build_cartesian_2d(0f64..1f64, 0f64..1f64)
         .map_err(out)?;
     let pct = |v: &f64| fmt_percent(*v, 0);
-    chart
-        .configure_mesh()
+    house_style(&mut chart.configure_mesh())
         .x_label_formatter(&pct)
         .y_label_formatter(&pct)
         .x_desc("share of detainers honored (p)")
@@ -305,7 +307,7 @@ pub fn draw_custody_sensitivity<DB: DrawingBackend>(
                     fmt_percent(c.share, 1)
                 ),
                 (c.honored_share + 0.02, c.share - 0.06),
-                ("sans-serif", 13).into_font(),
+                text_style(),
             )
             .into_dyn(),
         ])
@@ -314,6 +316,7 @@ pub fn draw_custody_sensitivity<DB: DrawingBackend>(
         .legend(|(x, y)| Circle::new((x + 7, y), 5, VERMILLION.filled()));
     chart
         .configure_series_labels()
+        .label_font(text_style())
         .position(SeriesLabelPosition::UpperLeft)
         .background_style(WHITE.mix(0.9))
         .border_style(GREY)
@@ -367,12 +370,13 @@ pub fn draw_case_timeline<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(&area)
         .caption(
             format!(
-                "Case examples by month (one row per person) against the study period {} to {}",
+                "Case examples by month against the study period, {} to {}",
                 a.period.start, a.period.end
             ),
-            ("sans-serif", 16).into_font(),
+            title_style(),
         )
         .margin(12)
+        .margin_right(30)
         .x_label_area_size(36)
         .y_label_area_size(label_area_width(&labels))
         .build_cartesian_2d(
@@ -386,8 +390,7 @@ pub fn draw_case_timeline<DB: DrawingBackend>(
             .unwrap_or_default()
     };
     let fmt_y = |y: &f64| category_label(&labels, *y);
-    chart
-        .configure_mesh()
+    house_style(&mut chart.configure_mesh())
         .disable_y_mesh()
         .x_label_formatter(&fmt_x)
         .y_label_formatter(&fmt_y)
@@ -419,6 +422,7 @@ pub fn draw_case_timeline<DB: DrawingBackend>(
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLUE.stroke_width(6)));
     chart
         .configure_series_labels()
+        .label_font(text_style())
         .position(SeriesLabelPosition::LowerLeft)
         .background_style(WHITE.mix(0.9))
         .border_style(GREY)

@@ -4,7 +4,7 @@
 use super::analysis::Analysis;
 use super::model::Dataset;
 use crate::render::format::{fmt_count, fmt_number, fmt_percent};
-use crate::render::notebook::json_and_sentence;
+use crate::render::notebook::key_numbers_display;
 use serde::Serialize;
 
 /// The headline numbers a notebook shows, tagged with their dataset.
@@ -67,15 +67,40 @@ impl KeyNumbers {
         )
     }
 
-    /// Show as JSON (for checks and tools) and as a sentence (for people).
+    /// The numbers as (label, value) rows for people.
+    fn rows(&self) -> Vec<(&'static str, String)> {
+        let mut rows = vec![
+            ("hits", fmt_count(self.hits)),
+            ("detainers", fmt_count(self.detainers)),
+            ("detainer rate", fmt_percent(self.detainer_rate, 1)),
+            ("honored share (assumed)", fmt_number(self.honored_share)),
+            ("in custody (estimate)", fmt_number(self.in_custody)),
+            ("custody share", fmt_percent(self.custody_share, 1)),
+            ("not in custody", fmt_number(self.not_in_custody)),
+        ];
+        if let (Some(chi2), Some(df)) = (self.chi2, self.df) {
+            rows.push((
+                "chi-square (status x detainer)",
+                format!("{} ({df} df)", fmt_number(chi2)),
+            ));
+        }
+        rows
+    }
+
+    /// Show as JSON (for checks and tools) and as a sentence with a small
+    /// table (for people).
     pub fn evcxr_display(&self) {
-        print!("{}", json_and_sentence(self, &self.sentence()));
+        print!(
+            "{}",
+            key_numbers_display(self, &self.sentence(), &self.rows())
+        );
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::notebook::KEY_NUMBERS_MIME;
 
     #[test]
     fn key_numbers_read_as_a_sentence() {
@@ -90,21 +115,29 @@ mod tests {
     }
 
     #[test]
-    fn display_is_one_json_block_then_the_sentence() {
+    fn display_is_json_for_tools_then_html_and_the_sentence_for_people() {
         let d = crate::load_dataset(crate::paths::dataset_dir("boston-2018")).unwrap();
         let a = crate::analyse(&d, 0.5).unwrap();
         let k = key_numbers(&d, &a);
-        let shown = json_and_sentence(&k, &k.sentence());
+        let shown = key_numbers_display(&k, &k.sentence(), &k.rows());
         let lines: Vec<&str> = shown.lines().collect();
-        assert_eq!(lines.len(), 6);
-        assert_eq!(lines[0], "EVCXR_BEGIN_CONTENT application/json");
+        assert_eq!(lines.len(), 9);
+        assert_eq!(lines[0], format!("EVCXR_BEGIN_CONTENT {KEY_NUMBERS_MIME}"));
         let json: serde_json::Value = serde_json::from_str(lines[1]).unwrap();
         assert_eq!(json["kind"], "detainers.key_numbers");
         assert_eq!(json["hits"], 456);
         assert_eq!(json["detainers"], 216);
-        assert_eq!(lines[2], "EVCXR_END_CONTENT");
-        assert_eq!(lines[3], "EVCXR_BEGIN_CONTENT text/plain");
-        assert_eq!(lines[4], k.sentence());
-        assert_eq!(lines[5], "EVCXR_END_CONTENT");
+        assert_eq!(lines[3], "EVCXR_BEGIN_CONTENT text/html");
+        assert!(lines[4].contains(&format!(
+            "<p style=\"margin:0 0 .4em 0\">{}</p>",
+            k.sentence()
+        )));
+        assert!(lines[4].contains(">218<"), "{}", lines[4]);
+        assert_eq!(lines[6], "EVCXR_BEGIN_CONTENT text/plain");
+        assert_eq!(lines[7], k.sentence());
+        assert!(
+            !shown.contains("application/json"),
+            "JupyterLab would show a JSON tree"
+        );
     }
 }

@@ -87,7 +87,7 @@ pub fn figure_monthly_declined_share(r: &RecordResults) -> Result<Figure> {
         record_scope(r)
     );
     let caption = format!(
-        "Share of detainers declined by the law-enforcement agency, {}",
+        "Share declined by the law-enforcement agency, {}",
         short_scope(r)
     );
     let months: Vec<String> = r.by_month.iter().map(|m| m.month.clone()).collect();

@@ -7,7 +7,7 @@
 use super::crosswalk::aor_table;
 use crate::error::{Error, Result};
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The release's columns, in order; the first (the R row index) is unnamed.
 pub const COLUMNS: [&str; 65] = [
@@ -322,10 +322,38 @@ pub fn generate_records<W: Write>(w: W, size: Size, seed: u64) -> std::io::Resul
     Ok((rows, w.bytes))
 }
 
+/// A synthetic record file as written by [`generate_file`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// Where it was written.
+    pub path: PathBuf,
+    /// Data rows.
+    pub rows: u64,
+    /// Bytes.
+    pub bytes: u64,
+}
+
+impl GeneratedFile {
+    /// Show in a notebook as one line: rows, size and where.
+    pub fn evcxr_display(&self) {
+        println!(
+            "EVCXR_BEGIN_CONTENT text/plain\n{} rows ({} bytes) written to {}\nEVCXR_END_CONTENT",
+            crate::render::format::fmt_count(self.rows),
+            crate::render::format::fmt_count(self.bytes),
+            crate::paths::shown(&self.path)
+        );
+    }
+}
+
 /// [`generate_records`] into a new file.
-pub fn generate_file(path: &Path, size: Size, seed: u64) -> Result<(u64, u64)> {
+pub fn generate_file(path: &Path, size: Size, seed: u64) -> Result<GeneratedFile> {
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
-    generate_records(file, size, seed).map_err(|e| Error::io(path, e))
+    let (rows, bytes) = generate_records(file, size, seed).map_err(|e| Error::io(path, e))?;
+    Ok(GeneratedFile {
+        path: path.to_path_buf(),
+        rows,
+        bytes,
+    })
 }
 
 /// Parse a size such as `1G`, `250M`, `64k` or a plain number of bytes.

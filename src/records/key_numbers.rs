@@ -4,7 +4,7 @@
 
 use super::summary::RecordResults;
 use crate::render::format::{fmt_count, fmt_percent};
-use crate::render::notebook::json_and_sentence;
+use crate::render::notebook::key_numbers_display;
 use serde::Serialize;
 
 /// The headline numbers of a record-level run, with the files and filters
@@ -35,23 +35,17 @@ pub struct RecordKeyNumbers {
     pub declined_share: Option<f64>,
 }
 
-/// A path inside (or beside) the repository, relative to its root, so key
-/// numbers read the same in every clone; other paths are kept as given.
-fn repo_relative(path: &str) -> String {
-    let root = crate::paths::repo_root();
-    match std::path::Path::new(path).strip_prefix(&root) {
-        Ok(rel) => rel.display().to_string(),
-        Err(_) => path.to_string(),
-    }
-}
-
 /// Collect the key numbers of a record-level run. Paths are relative to the
 /// repository root when they are inside it.
 pub fn record_key_numbers(r: &RecordResults) -> RecordKeyNumbers {
     let f = &r.filters;
     RecordKeyNumbers {
         kind: "detainers.record_key_numbers",
-        files: r.files.iter().map(|f| repo_relative(&f.path)).collect(),
+        files: r
+            .files
+            .iter()
+            .map(|f| crate::paths::shown(std::path::Path::new(&f.path)))
+            .collect(),
         aor: f.aor.as_ref().map(|a| a.code.clone()),
         state: f.state.clone(),
         from: f.from.map(|d| d.to_string()),
@@ -81,6 +75,16 @@ impl RecordKeyNumbers {
 
     /// Show as JSON (for checks and tools) and as a sentence (for people).
     pub fn evcxr_display(&self) {
-        print!("{}", json_and_sentence(self, &self.sentence()));
+        let rows = vec![
+            ("rows read", fmt_count(self.rows_read)),
+            ("rows used", fmt_count(self.rows_used)),
+            ("declined by LEA", fmt_count(self.declined_by_lea)),
+            (
+                "declined share",
+                self.declined_share
+                    .map_or_else(|| "\u{2014}".to_string(), |s| fmt_percent(s, 1)),
+            ),
+        ];
+        print!("{}", key_numbers_display(self, &self.sentence(), &rows));
     }
 }

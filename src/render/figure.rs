@@ -76,13 +76,14 @@ impl Figure {
         svg_to_png(&self.svg)
     }
 
-    /// The SVG wrapped in a `<figure>` with an escaped caption, for HTML pages.
+    /// The SVG wrapped in a `<figure>`, for HTML pages, with a caption that
+    /// names the CSV file of the data drawn.
     pub fn to_html(&self) -> String {
+        // The chart carries its own title; the caption says where its data are.
         format!(
-            "<figure id=\"fig-{}\">{}<figcaption>{}</figcaption></figure>\n",
-            self.name,
+            "<figure id=\"fig-{name}\" style=\"margin:1em 0;max-width:100%\">{}<figcaption>The data drawn: figures/{name}.csv</figcaption></figure>\n",
             self.svg,
-            escape_html(&self.title)
+            name = escape_html(self.name),
         )
     }
 }

@@ -1,16 +1,65 @@
 //! Showing values in a notebook (evcxr): key numbers as JSON for tools with a
-//! sentence for people, and a `Debug` display for any other value.
+//! sentence and a small table for people, text without quotes, and a `Debug`
+//! display for any other value.
 
+use super::html::escape_html;
 use serde::Serialize;
 
-/// The evcxr display of a key-numbers value: its JSON (read by
-/// scripts/check_notebooks.py) and one sentence as plain text.
-pub(crate) fn json_and_sentence<T: Serialize>(value: &T, sentence: &str) -> String {
+/// The media type of the key numbers' JSON in a notebook. A vendor type on
+/// purpose: JupyterLab shows `application/json` as a collapsible tree in
+/// preference to everything else, which hid the sentence; a type it does not
+/// know is kept in the notebook for tools (scripts/check_notebooks.py reads
+/// it) and not shown.
+pub(crate) const KEY_NUMBERS_MIME: &str = "application/vnd.detainers.key-numbers+json";
+
+/// The evcxr display of a key-numbers value: its JSON for tools, and for
+/// people the sentence with a small table of the numbers (HTML, inline
+/// styles) and the sentence alone as plain text.
+pub(crate) fn key_numbers_display<T: Serialize>(
+    value: &T,
+    sentence: &str,
+    rows: &[(&str, String)],
+) -> String {
     let json = serde_json::to_string(value).unwrap_or_else(|_| "{}".into());
+    let mut html = format!(
+        "<div class=\"key-numbers\"><p style=\"margin:0 0 .4em 0\">{}</p>\
+         <table style=\"border-collapse:collapse\"><tbody>",
+        escape_html(sentence)
+    );
+    for (label, value) in rows {
+        html.push_str(&format!(
+            "<tr><th scope=\"row\" style=\"text-align:left;font-weight:normal;color:#555;padding:.1em .8em .1em 0\">{}</th>\
+             <td style=\"text-align:right;font-variant-numeric:tabular-nums;padding:.1em 0\">{}</td></tr>",
+            escape_html(label),
+            escape_html(value)
+        ));
+    }
+    html.push_str("</tbody></table></div>");
     format!(
-        "EVCXR_BEGIN_CONTENT application/json\n{json}\nEVCXR_END_CONTENT\n\
+        "EVCXR_BEGIN_CONTENT {KEY_NUMBERS_MIME}\n{json}\nEVCXR_END_CONTENT\n\
+         EVCXR_BEGIN_CONTENT text/html\n{html}\nEVCXR_END_CONTENT\n\
          EVCXR_BEGIN_CONTENT text/plain\n{sentence}\nEVCXR_END_CONTENT\n"
     )
+}
+
+/// Plain text shown as it is (no `Debug` quotes around a sentence).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text(pub String);
+
+impl Text {
+    /// Show the text as the cell's plain-text output.
+    pub fn evcxr_display(&self) {
+        println!(
+            "EVCXR_BEGIN_CONTENT text/plain\n{}\nEVCXR_END_CONTENT",
+            self.0
+        );
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// Shows any value without a display of its own as its `Debug` text.

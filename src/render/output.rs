@@ -19,6 +19,17 @@ pub struct Written {
     pub files: Vec<PathBuf>,
 }
 
+impl Written {
+    /// Show in a notebook as one line: how many files, and where.
+    pub fn evcxr_display(&self) {
+        println!(
+            "EVCXR_BEGIN_CONTENT text/plain\nwrote {} files to {}\nEVCXR_END_CONTENT",
+            self.files.len(),
+            crate::paths::shown(&self.out_dir)
+        );
+    }
+}
+
 /// The marker that commits an output folder: it is written last.
 const RESULTS: &str = "results.json";
 

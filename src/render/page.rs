@@ -14,18 +14,22 @@ use serde::Serialize;
 
 const BASE: &str = include_str!("templates/base.html");
 
-pub(crate) const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
-h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ddd}
-table.data{border-collapse:collapse;margin:1em 0;font-size:.9em}
-table.data caption{text-align:left;font-weight:600;padding:.3em 0}
-table.data th,table.data td{border:1px solid #ccc;padding:.25em .5em;vertical-align:top}
-table.data td.num{text-align:right;font-variant-numeric:tabular-nums}
-figure{margin:1em 0}figure svg{max-width:100%;height:auto}figcaption{font-size:.85em;color:#555}
-.verdict{font-weight:600;white-space:nowrap}
+pub(crate) const CSS: &str = "*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+h1{font-size:1.6em;overflow-wrap:anywhere}h2{margin-top:2em;border-bottom:1px solid #ddd}
+p,li,td,th,blockquote,figcaption{overflow-wrap:break-word}
+table.data{border-collapse:collapse;margin:1em 0;font-size:.9em;max-width:100%}
+table.data th,table.data td{padding:.25em .5em;vertical-align:top}
+table.ledger{width:100%}
+table.ledger td:first-child{width:40%}
+figure{margin:1em 0;max-width:100%}figure svg{display:block;max-width:100%;height:auto}figcaption{font-size:.85em;color:#555}
+.verdict{font-weight:600;min-width:8.5em}
 .v-exact,.v-rounds_correctly,.v-supported{color:#006d4f}.v-approximately,.v-depends_on_assumption{color:#8a5a00}
 .v-not_supported{color:#b03a00}.v-not_checkable{color:#555}
 blockquote{margin:.2em 0;padding-left:.8em;border-left:3px solid #ccc;color:#333}
-ul.key li{margin:.3em 0}.note{color:#555;font-size:.9em}";
+ul.key li{margin:.3em 0}.note{color:#555;font-size:.9em}
+@media (max-width:600px){body{margin:1em auto;padding:0 .6em;font-size:15px}h1{font-size:1.3em}
+table.ledger,table.ledger tbody,table.ledger tr,table.ledger td{display:block;width:auto!important}table.ledger thead{display:none}table.ledger tr{border-bottom:1px solid #ddd;padding:.5em 0}}";
 
 /// Render the page template `source` (named `name`, ending in `.html`) with
 /// `context`; the template extends `base.html`, which receives `title` from

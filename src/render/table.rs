@@ -4,6 +4,20 @@
 
 use super::format::{fmt_count, fmt_number, fmt_p_value, fmt_percent};
 use super::html::escape_html;
+
+/// The caption's look, as an inline style (see [`ShowTable::to_html`]).
+const CAPTION_STYLE: &str = "text-align:left;font-weight:600;margin:0 0 .3em 0";
+
+/// A cell's alignment and padding: numbers to the right in tabular figures,
+/// text to the left, both at the top of their row.
+fn cell_style(numeric: bool, header: bool) -> &'static str {
+    match (numeric, header) {
+        (true, false) => "text-align:right;font-variant-numeric:tabular-nums;vertical-align:top;padding:.25em .6em;border-bottom:1px solid #e3e3e3",
+        (true, true) => "text-align:right;vertical-align:bottom;padding:.25em .6em;border-bottom:1px solid #999",
+        (false, false) => "text-align:left;vertical-align:top;padding:.25em .6em;border-bottom:1px solid #e3e3e3",
+        (false, true) => "text-align:left;vertical-align:bottom;padding:.25em .6em;border-bottom:1px solid #999",
+    }
+}
 use polars::prelude::{AnyValue, DataFrame};
 
 /// How a column is shown to people (the data stay as they are).
@@ -68,27 +82,46 @@ impl ShowTable {
     /// show as an em dash.
     pub fn to_html(&self) -> String {
         let df = &self.frame;
-        let mut html = String::from("<table class=\"data\">\n");
-        html.push_str(&format!(
-            "<caption>{}</caption>\n<thead><tr>",
+        let numeric: Vec<bool> = df
+            .columns()
+            .iter()
+            .map(|c| c.dtype().is_primitive_numeric())
+            .collect();
+        // Alignment and layout are inline styles: JupyterLab strips <style>
+        // elements from a notebook it does not trust and right-aligns every
+        // cell of its own accord; inline styles survive both. The caption is
+        // a paragraph above the table, so a narrow table does not squeeze it
+        // into a centred column; the wrapper scrolls a wide table sideways
+        // instead of letting it run past the page.
+        let mut html = format!(
+            "<div class=\"data-table\" style=\"max-width:100%;overflow-x:auto;margin:1em 0\">\n\
+             <p class=\"caption\" style=\"{CAPTION_STYLE}\">{}</p>\n\
+             <table class=\"data\" style=\"border-collapse:collapse\">\n<thead><tr>",
             escape_html(&self.caption)
-        ));
-        for name in df.get_column_names() {
-            html.push_str(&format!("<th>{}</th>", escape_html(name)));
+        );
+        for (name, &num) in df.get_column_names().iter().zip(&numeric) {
+            html.push_str(&format!(
+                "<th style=\"{}\">{}</th>",
+                cell_style(num, true),
+                escape_html(name)
+            ));
         }
         html.push_str("</tr></thead>\n<tbody>\n");
         for i in 0..df.height() {
             html.push_str("<tr>");
-            for column in df.columns() {
+            for (column, &num) in df.columns().iter().zip(&numeric) {
                 let value = column.get(i).unwrap_or(AnyValue::Null);
-                let numeric = value.is_primitive_numeric();
                 let text = format_value(&value, self.format_of(column.name()));
-                let class = if numeric { " class=\"num\"" } else { "" };
-                html.push_str(&format!("<td{class}>{}</td>", escape_html(&text)));
+                let class = if num { " class=\"num\"" } else { "" };
+                html.push_str(&format!(
+                    "<td{class} style=\"{}\">{}</td>",
+                    cell_style(num, false),
+                    escape_html(&text)
+                ));
             }
             html.push_str("</tr>\n");
         }
-        html.push_str("</tbody>\n</table>\n");
+        html.push_str("</tbody>\n</table>\n</div>\n");
         html
     }
 

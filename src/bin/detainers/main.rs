@@ -121,9 +121,11 @@ fn generate(a: GenerateArgs) -> detainers::Result<()> {
         (None, Some(s)) => Size::Bytes(parse_bytes(&s)?),
         (None, None) => Size::Rows(10_000),
     };
-    let (rows, bytes) = generate_file(&a.out, size, a.seed)?;
+    let g = generate_file(&a.out, size, a.seed)?;
     eprintln!(
-        "wrote {rows} rows ({bytes} bytes, seed {}) to {}",
+        "wrote {} rows ({} bytes, seed {}) to {}",
+        g.rows,
+        g.bytes,
         a.seed,
         a.out.display()
     );
