@@ -23,7 +23,7 @@ chart to be drawn again.
 
 For each page of out/site/ (scripts/export_site.py writes it), at 1280 and
 390 px wide: nothing wider than the page's column (tables may scroll inside
-their own box), every chart visible, its text at least 12 px and inside the chart, no figure
+their own box), every chart visible, its text inside the chart (and at least 12 px at 1280), no figure
 caption repeating its chart's title, links only to http(s) or inside the
 folder, no request for anything outside the folder, no console error; and a
 screenshot of each.
@@ -152,7 +152,10 @@ CHECK_NOTEBOOK = """(panel) => {
     .filter(t => !t.closest('.key-numbers'));
   for (const t of tables) {
     for (const cell of t.querySelectorAll('td, th')) {
-      const numeric = cell.classList.contains('num');
+      // Numeric by what the cell says (not by the class that also sets its style).
+      const text = cell.textContent.trim();
+      if (/^[\u2014-]?$/.test(text)) continue;  // a placeholder sits in text and number columns alike
+      const numeric = /^[-+\u2212]?[\d.,]+%?$|^< ?[\d.]+$/.test(text);
       const align = getComputedStyle(cell).textAlign;
       if (cell.tagName === 'TD' && align !== (numeric ? 'right' : 'left') && !(align === 'start' && !numeric)) {
         problems.push(`a ${numeric ? 'number' : 'text'} cell is aligned ${align}: "${cell.textContent.slice(0, 40)}"`);
@@ -234,6 +237,7 @@ def run_as_a_reader(page) -> list[str]:
             break
     if chart_cell is None:
         return ["no chart cell to run"]
+    committed = cells.nth(chart_cell).locator(".jp-OutputArea-output img").first.element_handle()
     for index in range(chart_cell + 1):
         cell = cells.nth(index)
         cell.locator(".jp-InputArea-editor").click()
@@ -252,11 +256,15 @@ def run_as_a_reader(page) -> list[str]:
         bad = cell.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
         if bad.count():
             return [f"cell {index} failed on the kernel: {bad.first.inner_text()[:300]}"]
-    img = cells.nth(chart_cell).locator(".jp-OutputArea-output img")
     try:
-        page.wait_for_function("(el) => el.complete && el.naturalWidth >= 600", arg=img.first.element_handle(), timeout=30_000)
+        # The committed chart must be gone, replaced by one the kernel drew.
+        page.wait_for_function(
+            """([old, cell]) => {
+              const img = cell.querySelector('.jp-OutputArea-output img');
+              return !old.isConnected && img && img.complete && img.naturalWidth >= 600;
+            }""", arg=[committed, cells.nth(chart_cell).element_handle()], timeout=30_000)
     except Exception:
-        return ["the re-run chart cell shows no chart"]
+        return ["the re-run chart cell shows no new chart"]
     return []
 
 
@@ -290,39 +298,57 @@ CHECK_PAGE = """() => {
       }
     }
     const caption = fig.querySelector('figcaption')?.textContent.trim();
-    const title = [...svg.querySelectorAll('text')].map(t => t.textContent.trim()).find(s => s.length > 20);
+    const size = t => parseFloat(t.getAttribute('font-size') || getComputedStyle(t).fontSize);
+    const texts = [...svg.querySelectorAll('text')];
+    const title = texts.length ? texts.reduce((a, b) => size(b) > size(a) ? b : a).textContent.trim() : null;
     if (caption && title && caption === title) problems.push(`a figure caption repeats its chart's title: ${caption.slice(0, 50)}`);
   }
+  const local = [];
   for (const a of document.querySelectorAll('a[href]')) {
-    const href = a.getAttribute('href');
-    if (/^[a-z][a-z0-9+.-]*:/i.test(href) && !/^https?:/i.test(href)) problems.push(`a link to ${href.slice(0, 40)}`);
+    const url = new URL(a.getAttribute('href'), location.href);
+    if (url.protocol === 'file:') { if (!url.hash || url.pathname !== location.pathname) local.push(decodeURIComponent(url.pathname)); }
+    else if (!['http:', 'https:'].includes(url.protocol)) problems.push(`a link to ${url.href.slice(0, 40)}`);
   }
-  return problems;
+  return {problems, local};
 }"""
 
 
 def check_site(browser, site: Path, shots: Path) -> list[tuple[str, str | None]]:
     results = []
     pages = [site / "index.html", *sorted(site.glob("*/report.html")), *sorted((site / "notebooks").glob("*.html"))]
+    root = site.resolve()
     for page_path in pages:
         label = str(page_path.relative_to(site))
         problems = []
         for width in (1280, 390):
-            page = browser.new_page(viewport={"width": width, "height": 900})
+            # At 390 px, a phone: the page's viewport tag is honoured.
+            context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 600)
+            page = context.new_page()
             errors, outside = [], []
             page.on("console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda ex, e=errors: e.append(str(ex)))
-            page.on("request", lambda r, o=outside: o.append(r.url) if not r.url.startswith(f"file://{site}") and not r.url.startswith("data:") else None)
-            page.goto(page_path.as_uri())
-            page.wait_for_load_state("load")
-            problems += [f"{width} px: {p}" for p in page.evaluate(CHECK_PAGE)]
-            if outside:
-                problems.append(f"{width} px: requests outside the folder: {outside[:3]}")
-            if errors:
-                problems.append(f"{width} px: console errors: {errors[:3]}")
-            name = label.replace("/", "_").removesuffix(".html")
-            page.screenshot(path=str(shots / f"site-{name}-{width}.png"), full_page=True)
-            page.close()
+            page.on("request", lambda r, o=outside: o.append(r.url) if not r.url.startswith(root.as_uri()) and not r.url.startswith("data:") else None)
+            try:
+                page.goto(page_path.as_uri())
+                page.wait_for_load_state("load")
+                found = page.evaluate(CHECK_PAGE)
+                problems += [f"{width} px: {p}" for p in found["problems"]]
+                for target in found["local"]:
+                    path = Path(target).resolve()
+                    if not path.is_relative_to(root):
+                        problems.append(f"{width} px: a link leaves the folder: {target}")
+                    elif not path.exists():
+                        problems.append(f"{width} px: a link to a missing file: {path.relative_to(root)}")
+                if outside:
+                    problems.append(f"{width} px: requests outside the folder: {outside[:3]}")
+                if errors:
+                    problems.append(f"{width} px: console errors: {errors[:3]}")
+                name = label.replace("/", "_").removesuffix(".html")
+                page.screenshot(path=str(shots / f"site-{name}-{width}.png"), full_page=True)
+            except Exception as e:  # one page's failure is reported, the others still run
+                problems.append(f"{width} px: {type(e).__name__}: {str(e).splitlines()[0][:200]}")
+            finally:
+                context.close()
         results.append((label, "; ".join(problems[:6]) if problems else None))
     return results
 

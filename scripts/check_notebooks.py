@@ -266,6 +266,9 @@ def number_outputs_as_inputs(nb) -> None:
     input and [2]: beside its output."""
     for cell in nb.cells:
         if cell.cell_type == "code":
+            # nbclient's timestamps change on every run and say nothing a
+            # reader needs: dropped, so a refresh's diff is the outputs only.
+            cell.metadata.pop("execution", None)
             for out in cell.get("outputs", []):
                 if "execution_count" in out:
                     out["execution_count"] = cell.execution_count

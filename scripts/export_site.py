@@ -41,9 +41,14 @@ EXTERNAL_SCRIPT = re.compile(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</scri
 CDN_MODULE = re.compile(r'<script type="module">(?:(?!</script>).)*?https?://(?:(?!</script>).)*?</script>', re.S)
 
 
+MARKER = ".detainers-site"
+VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+
+
 def binary() -> Path:
     """The debug build, brought up to date (a no-op after `cargo build`)."""
-    subprocess.run(["cargo", "build", "--quiet"], cwd=ROOT, check=True)
+    if subprocess.run(["cargo", "build", "--quiet"], cwd=ROOT).returncode != 0:
+        sys.exit("cargo build failed (its errors are above); no site written")
     return ROOT / "target" / "debug" / "detainers"
 
 
@@ -58,6 +63,12 @@ def notebook_page(path: Path) -> str:
     body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
     body = EXTERNAL_SCRIPT.sub("", body)
     body = CDN_MODULE.sub("", body)
+    left = re.findall(r'<(?:script|link)\b[^>]*(?:src|href)="https?://[^"]*"', body)
+    if left:
+        sys.exit(f"{path.name}: nbconvert's page still loads {left[0]!r} from outside the folder; "
+                 "update the patterns in scripts/export_site.py")
+    if "name=\"viewport\"" not in body:
+        body = body.replace("<head>", "<head>\n" + VIEWPORT, 1)
     return body
 
 
@@ -100,17 +111,23 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=ROOT / "out" / "site")
     args = parser.parse_args()
-    out = args.out.resolve()
+    final = args.out.resolve()
+    if final.exists() and any(final.iterdir()) and not (final / MARKER).exists():
+        sys.exit(f"{final} exists and was not written by this script; choose another --out")
+    # Built beside its final place and swapped in at the end, so a failed
+    # step leaves the previous site as it was.
+    out = final.with_name(f".{final.name}.partial")
     if out.exists():
         shutil.rmtree(out)
     (out / "notebooks").mkdir(parents=True)
+    (out / MARKER).write_text("written by scripts/export_site.py\n")
     detainers = binary()
     run(detainers, "report", "--out", out / "report")
     records = '<li class="note">The record-level page needs ../shared/data/real beside the repository.</li>'
     if SAMPLE.exists():
         run(detainers, "records", SAMPLE, "--aor", "SPM", "--out", out / "records", "--quiet")
         records = ('<li><a href="records/report.html">ICE detainer records</a>: the real St. Paul sample '
-                   "(22 detainers) through the same analysis.</li>")
+                   "(published detainers of one jail) through the same analysis.</li>")
     items = []
     for path in sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb")):
         page = out / "notebooks" / path.with_suffix(".html").name
@@ -119,7 +136,16 @@ def main() -> int:
     (out / "index.html").write_text(
         INDEX.format(records=records, notebooks="\n".join(items)), encoding="utf-8"
     )
-    print(f"site written to {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+    if final.exists():
+        old = final.with_name(f".{final.name}.old")
+        if old.exists():
+            shutil.rmtree(old)
+        final.rename(old)
+        out.rename(final)
+        shutil.rmtree(old)
+    else:
+        out.rename(final)
+    print(f"site written to {final.relative_to(ROOT) if final.is_relative_to(ROOT) else final}")
     return 0
 
 

@@ -52,6 +52,9 @@ where
         .axis_desc_style(text_style())
 }
 
+/// At most this many lines of source under a chart; more end in an ellipsis.
+const MAX_FOOTER_LINES: usize = 3;
+
 /// Split off a footer with the source line, wrapped at word boundaries so
 /// that a long citation is never cut at the chart's edge; returns the area
 /// above it.
@@ -61,7 +64,13 @@ pub(crate) fn with_footer<DB: DrawingBackend>(
 ) -> Result<DrawingArea<DB, Shift>> {
     root.fill(&WHITE).map_err(out)?;
     let (width, height) = root.dim_in_pixel();
-    let lines = wrap(source, chars_per_line(width, NOTE_PX));
+    let mut lines = wrap(source, chars_per_line(width, NOTE_PX));
+    if lines.len() > MAX_FOOTER_LINES {
+        lines.truncate(MAX_FOOTER_LINES);
+        if let Some(last) = lines.last_mut() {
+            last.push_str(" \u{2026}");
+        }
+    }
     let line_px = NOTE_PX + 2;
     let footer_px = 10 + line_px * lines.len() as u32;
     let (main, footer) = root.split_vertically(height.saturating_sub(footer_px));
@@ -82,19 +91,25 @@ fn chars_per_line(width: u32, font_px: u32) -> usize {
     ((f64::from(width.saturating_sub(20)) / glyph) as usize).max(20)
 }
 
-/// Break `text` into lines of at most `max` characters at spaces (a word
-/// longer than a line gets a line of its own).
+/// Break `text` into lines of at most `max` characters at spaces; a word
+/// longer than a line (a URL, say) is cut into pieces of `max` characters.
 pub(crate) fn wrap(text: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > max {
-            lines.push(std::mem::take(&mut line));
+        let chars: Vec<char> = word.chars().collect();
+        for piece in chars.chunks(max) {
+            let piece: String = piece.iter().collect();
+            let len = line.chars().count();
+            if len > 0 && len + 1 + piece.chars().count() > max {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(&piece);
         }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
     }
     if !line.is_empty() || lines.is_empty() {
         lines.push(line);
@@ -330,7 +345,7 @@ mod tests {
         assert_eq!(wrap("", 20), [""]);
         assert_eq!(
             wrap("averyveryverylongword x", 5),
-            ["averyveryverylongword", "x"]
+            ["avery", "veryv", "erylo", "ngwor", "d x"]
         );
     }
 
