@@ -96,6 +96,10 @@ pub use records::figures::{
 pub use records::filters::{parse_day, AorFilter, Filters};
 pub use records::generate::{generate_file, generate_records, parse_bytes, GeneratedFile, Size};
 pub use records::key_numbers::{record_key_numbers, RecordKeyNumbers};
+pub use records::outcomes::{
+    classify_outcomes, Denominator, LiftOutcome, LiftOutcomes, OutcomeClass, Outcomes, Share,
+    LIFT_OUTCOMES_PATH,
+};
 pub use records::population::{PopulationRow, PopulationTable};
 pub use records::progress::estimate_rows;
 pub use records::reasons::Exclusion;
@@ -107,8 +111,8 @@ pub use records::summary::{
     ReasonCount, RecordResults,
 };
 pub use records::tables::{
-    case_category_table, context_table, lift_reason_table, month_table, record_scope,
-    record_tables, status_group_table, summary_table, MISSING,
+    case_category_table, context_table, lift_reason_table, month_table, outcome_table,
+    record_scope, record_tables, status_group_table, summary_table, MISSING,
 };
 
 // Rendering, below both.
@@ -130,13 +134,13 @@ pub mod prelude {
         figure_case_timeline, figure_custody_sensitivity, figure_dispositions,
         figure_hits_by_status, figure_lift_reasons, figure_monthly_declined_share,
         figure_monthly_detainers, figure_rate_by_status, figure_status_groups, generate_file,
-        independence_table, key_numbers, lift_reason_table, load_dataset, month_table, output_dir,
-        parse_day, precision_table, record_figures, record_key_numbers, record_tables, repo_root,
-        resolve_aor, run_records, select_claims, sensitivity_table, status_group_table,
-        status_table, summary_table, verdict_counts_table, write_records_report, write_report,
-        Analysis, ClaimCheck, Dataset, Error, Figure, Filters, KeyNumbers, PopulationTable,
-        RecordKeyNumbers, RecordResults, Result, ShowAsText, ShowTable, Size, StatusCrosswalk,
-        Verdict, Written, CONFIDENCE,
+        independence_table, key_numbers, lift_reason_table, load_dataset, month_table,
+        outcome_table, output_dir, parse_day, precision_table, record_figures, record_key_numbers,
+        record_tables, repo_root, resolve_aor, run_records, select_claims, sensitivity_table,
+        status_group_table, status_table, summary_table, verdict_counts_table,
+        write_records_report, write_report, Analysis, ClaimCheck, Dataset, Error, Figure, Filters,
+        KeyNumbers, PopulationTable, RecordKeyNumbers, RecordResults, Result, ShowAsText,
+        ShowTable, Size, StatusCrosswalk, Verdict, Written, CONFIDENCE,
     };
     pub use std::path::PathBuf;
 }

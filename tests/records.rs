@@ -68,6 +68,25 @@ fn real_sample_reads_22_rows_all_declined() {
     assert_eq!(r.by_month.len(), 1);
     assert_eq!(r.by_month[0].month, "2026-02");
     assert_eq!(r.by_month[0].detainers, 22);
+    // The 22 declined are counted under `declined` by the outcome crosswalk.
+    let o = &r.outcomes;
+    assert_eq!(
+        (
+            o.declined,
+            o.custody,
+            o.other_resolved,
+            o.unclassified,
+            o.open
+        ),
+        (22, 0, 0, 0, 0)
+    );
+    for d in &o.denominators {
+        assert_eq!((d.declined.count, d.declined.of), (22, 22), "{}", d.name);
+        assert_eq!(d.declined.share, Some(1.0));
+    }
+    // The file holds declined detainers only (its name says so), so the
+    // honored share measured from it is 0 of 22: a selection, not a rate.
+    assert_eq!((o.honored_share.count, o.honored_share.of), (0, 22));
     // Counted independently from the CSV: 8 x [11], 6 x [2A], 2 x missing,
     // 2 x [8A], and one each of [3], [8B], [8C], [16].
     let cat = |name: Option<&str>| {
@@ -208,6 +227,30 @@ fn generated_files_read_as_one_and_agree_with_an_independent_count() {
             && r.rows_excluded["duplicate_likely"] + 5 >= dup
     );
     assert_eq!(r.declined_by_lea.count, declined);
+    // Every used row has one outcome class; the generator's two made-up
+    // reasons are listed as unclassified, not dropped.
+    let o = &r.outcomes;
+    assert_eq!(o.declined, declined);
+    assert_eq!(
+        o.declined + o.custody + o.other_resolved + o.unclassified + o.open,
+        r.rows_used
+    );
+    let unknown: Vec<_> = o
+        .unclassified_reasons
+        .iter()
+        .filter_map(|x| x.reason.as_deref())
+        .collect();
+    assert!(
+        unknown.len() == 2
+            && unknown.contains(&"Other")
+            && unknown.contains(&"Detainer Lifted by ICE"),
+        "{unknown:?}"
+    );
+    assert_eq!(
+        o.unclassified_reasons.iter().map(|x| x.count).sum::<u64>(),
+        o.unclassified
+    );
+    assert_eq!(o.honored_share.of, o.custody + o.declined);
     assert_eq!(r.rows_used + r.rows_excluded.values().sum::<u64>(), 5_000);
     assert_eq!(
         r.by_month.iter().map(|m| m.detainers).sum::<u64>(),

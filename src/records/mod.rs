@@ -4,7 +4,8 @@
 //! ```text
 //! record files ──scan (engines: blocks | polars)──▶ counted combinations
 //!   (schema, filters, reasons)                      (counts)
-//!                                                      │ summarise (crosswalk)
+//!                                                      │ summarise (crosswalks:
+//!                                                      │   status groups, lift outcomes)
 //!                                                      ▼
 //!                   RecordResults ◀── population context ──▶ tables, figures ──▶ out/records/
 //! ```
@@ -22,6 +23,7 @@ pub(crate) mod figures;
 pub(crate) mod filters;
 pub(crate) mod generate;
 pub(crate) mod key_numbers;
+pub(crate) mod outcomes;
 pub(crate) mod population;
 pub(crate) mod progress;
 pub(crate) mod reasons;

@@ -146,6 +146,29 @@ fn render_html(
             fmt_percent(share, 1),
         ));
     }
+    let o = &r.outcomes;
+    if let Some(share) = o.honored_share.share {
+        let ci = o
+            .honored_share
+            .interval
+            .map(|i| {
+                format!(
+                    " (95% interval {} to {})",
+                    fmt_percent(i.low, 1),
+                    fmt_percent(i.high, 1)
+                )
+            })
+            .unwrap_or_default();
+        key_figures.push(format!(
+            "Honored share among detainers resolved either way, custody / (custody + declined): {} of {} ({}){ci}. Outcome classes from {}; {} detainers have no lift reason yet and {} have one the crosswalk does not list.",
+            fmt_count(o.honored_share.count),
+            fmt_count(o.honored_share.of),
+            fmt_percent(share, 1),
+            o.crosswalk,
+            fmt_count(o.open),
+            fmt_count(o.unclassified),
+        ));
+    }
     if let Some(c) = &r.context {
         key_figures.push(format!(
             "{} detainers per 100,000 noncitizen residents over {} days ({} per year). {}",

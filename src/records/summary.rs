@@ -7,6 +7,7 @@ use super::crosswalk::{
     normalise_label, StatusCrosswalk, StatusFields, ARTICLE_GROUPS, NOT_MAPPED,
 };
 use super::filters::Filters;
+use super::outcomes::{classify_outcomes, LiftOutcomes, Outcomes};
 use super::reasons::Exclusion;
 use super::scan::Scan;
 use super::schema::{FileInfo, DECLINED_BY_LEA};
@@ -115,6 +116,10 @@ pub struct RecordResults {
     pub lift_reasons: Vec<ReasonCount>,
     /// Detainers declined by the law-enforcement agency.
     pub declined_by_lea: Declined,
+    /// Outcomes by lift reason (`data/crosswalk/lift_outcomes.csv`), the
+    /// declined and custody shares over two denominators, and the honored
+    /// share among resolved detainers.
+    pub outcomes: Outcomes,
     /// Detainers per 100,000 noncitizen residents, when one area is selected.
     pub context: Option<PopulationContext>,
 }
@@ -237,6 +242,7 @@ pub fn summarise(scan: &Scan, filters: &Filters, crosswalk: &StatusCrosswalk) ->
     }
     let share = (rows_used > 0).then(|| declined as f64 / rows_used as f64);
     let share_interval = wilson_interval(declined, rows_used, CONFIDENCE);
+    let outcomes = classify_outcomes(&lift_reasons, &LiftOutcomes::bundled());
     RecordResults {
         files: scan.files.clone(),
         filters: filters.clone(),
@@ -253,6 +259,7 @@ pub fn summarise(scan: &Scan, filters: &Filters, crosswalk: &StatusCrosswalk) ->
             share,
             share_interval,
         },
+        outcomes,
         context: None,
     }
 }

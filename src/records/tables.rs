@@ -1,5 +1,6 @@
 //! The record-level tables, and the captions that say what they cover.
 
+use super::outcomes::Share;
 use super::summary::{record_period, RecordResults};
 use crate::error::Result;
 use crate::render::format::fmt_count;
@@ -171,6 +172,51 @@ pub fn context_table(r: &RecordResults) -> Result<ShowTable> {
     Ok(ShowTable::new(df, caption))
 }
 
+/// Outcome classes of the detainers used (through
+/// `data/crosswalk/lift_outcomes.csv`), the declined and custody shares over
+/// each denominator, and the honored share among resolved detainers, each
+/// with its 95% Wilson interval.
+pub fn outcome_table(r: &RecordResults) -> Result<ShowTable> {
+    let o = &r.outcomes;
+    let all = r.rows_used;
+    let mut measure: Vec<String> = Vec::new();
+    let mut shares: Vec<Share> = Vec::new();
+    for (name, count) in [
+        ("declined", o.declined),
+        ("custody", o.custody),
+        ("other resolved", o.other_resolved),
+        ("unclassified lift reason", o.unclassified),
+        ("open (no lift reason)", o.open),
+    ] {
+        measure.push(format!("{name} / every detainer used"));
+        shares.push(Share::new(count, all));
+    }
+    for d in o.denominators.iter().skip(1) {
+        measure.push(format!("declined / {}", d.description));
+        shares.push(d.declined.clone());
+        measure.push(format!("custody / {}", d.description));
+        shares.push(d.custody.clone());
+    }
+    measure.push("honored: custody / (custody + declined)".to_string());
+    shares.push(o.honored_share.clone());
+    let df = df!(
+        "measure" => measure,
+        "detainers" => shares.iter().map(|s| s.count).collect::<Vec<_>>(),
+        "of" => shares.iter().map(|s| s.of).collect::<Vec<_>>(),
+        "share" => shares.iter().map(|s| s.share).collect::<Vec<_>>(),
+        "ci_low" => shares.iter().map(|s| s.interval.map(|i| i.low)).collect::<Vec<_>>(),
+        "ci_high" => shares.iter().map(|s| s.interval.map(|i| i.high)).collect::<Vec<_>>(),
+    )?;
+    Ok(ShowTable::new(
+        df,
+        format!(
+            "Outcomes of detainers by lift reason (classes in {}), with 95% Wilson intervals; {}",
+            o.crosswalk,
+            record_scope(r)
+        ),
+    ))
+}
+
 /// Every table, by file stem.
 pub fn record_tables(r: &RecordResults) -> Result<Vec<(&'static str, ShowTable)>> {
     Ok(vec![
@@ -179,6 +225,7 @@ pub fn record_tables(r: &RecordResults) -> Result<Vec<(&'static str, ShowTable)>
         ("case_categories", case_category_table(r)?),
         ("months", month_table(r)?),
         ("lift_reasons", lift_reason_table(r)?),
+        ("outcomes", outcome_table(r)?),
         ("context", context_table(r)?),
     ])
 }

@@ -1,0 +1,318 @@
+//! What happened to the detainers, as far as the records say: each lift
+//! reason mapped to an outcome class by a crosswalk kept as data
+//! (`data/crosswalk/lift_outcomes.csv`), the declined and custody shares over
+//! two denominators, and the honored share measured among resolved detainers.
+//!
+//! Takes the lift-reason counts of [`super::summary`]; gives [`Outcomes`].
+//! A reason the crosswalk does not know is counted and listed as
+//! `unclassified`, never dropped; a detainer with no lift reason is `open`.
+
+use super::crosswalk::normalise_label;
+use super::summary::ReasonCount;
+use crate::csv_table::{decode_utf8, parse_csv_text};
+use crate::error::{Error, Result};
+use crate::stats::{wilson_interval, Interval, CONFIDENCE};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+const BUNDLED: &str = include_str!("../../data/crosswalk/lift_outcomes.csv");
+
+/// Where the bundled outcome crosswalk lives in the repository.
+pub const LIFT_OUTCOMES_PATH: &str = "data/crosswalk/lift_outcomes.csv";
+
+/// The outcome class of a lift reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeClass {
+    /// Read as a refusal by the jail or prison.
+    Declined,
+    /// Read as ICE taking custody.
+    Custody,
+    /// Resolved in some other way (released, lifted, closed, superseded).
+    OtherResolved,
+}
+
+impl OutcomeClass {
+    fn parse(text: &str) -> Option<Self> {
+        match text {
+            "declined" => Some(Self::Declined),
+            "custody" => Some(Self::Custody),
+            "other_resolved" => Some(Self::OtherResolved),
+            _ => None,
+        }
+    }
+}
+
+/// One row of the outcome crosswalk.
+#[derive(Debug, Clone)]
+pub struct LiftOutcome {
+    /// The lift reason as ICE writes it (whitespace normalised).
+    pub reason: String,
+    /// Its outcome class.
+    pub outcome: OutcomeClass,
+}
+
+/// The lift-reason to outcome crosswalk.
+#[derive(Debug, Clone)]
+pub struct LiftOutcomes {
+    rows: Vec<LiftOutcome>,
+}
+
+impl LiftOutcomes {
+    /// The bundled crosswalk ([`LIFT_OUTCOMES_PATH`]).
+    pub fn bundled() -> Self {
+        Self::parse(Path::new(LIFT_OUTCOMES_PATH), BUNDLED)
+            .expect("the bundled outcome crosswalk is checked by the test suite")
+    }
+
+    /// Read a crosswalk file in the same format.
+    pub fn from_file(path: &Path) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let text = decode_utf8(path, &bytes)?;
+        Self::parse(path, &text)
+    }
+
+    fn parse(path: &Path, text: &str) -> Result<Self> {
+        let table = parse_csv_text(path, text, &["reason", "outcome", "note", "source"], &[])?;
+        let mut rows: Vec<LiftOutcome> = Vec::with_capacity(table.rows.len());
+        for row in &table.rows {
+            let reason = normalise_label(table.text(row, "reason"));
+            if reason.is_empty() {
+                return Err(table.error(row, "reason", "is empty"));
+            }
+            if rows.iter().any(|r| r.reason.eq_ignore_ascii_case(&reason)) {
+                return Err(table.error(row, "reason", format!("'{reason}' is listed twice")));
+            }
+            let outcome = OutcomeClass::parse(table.text(row, "outcome")).ok_or_else(|| {
+                table.error(
+                    row,
+                    "outcome",
+                    "expected declined, custody or other_resolved (a missing reason is open by rule)",
+                )
+            })?;
+            for column in ["note", "source"] {
+                if table.text(row, column).trim().is_empty() {
+                    return Err(table.error(row, column, "is empty: every mapping needs one"));
+                }
+            }
+            rows.push(LiftOutcome { reason, outcome });
+        }
+        Ok(Self { rows })
+    }
+
+    /// The class of a lift reason, compared after normalising whitespace and
+    /// ignoring case; `None` when the crosswalk does not list it.
+    pub fn class(&self, reason: &str) -> Option<OutcomeClass> {
+        let reason = normalise_label(reason);
+        self.rows
+            .iter()
+            .find(|r| r.reason.eq_ignore_ascii_case(&reason))
+            .map(|r| r.outcome)
+    }
+}
+
+/// A share with its count, denominator and 95% Wilson interval.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Share {
+    /// The numerator.
+    pub count: u64,
+    /// The denominator.
+    pub of: u64,
+    /// `count / of`; `null` when `of` is 0.
+    pub share: Option<f64>,
+    /// 95% Wilson interval, treating detainers as independent.
+    pub interval: Option<Interval>,
+}
+
+impl Share {
+    /// `count` of `of`, with its share and 95% Wilson interval.
+    pub fn new(count: u64, of: u64) -> Self {
+        Share {
+            count,
+            of,
+            share: (of > 0).then(|| count as f64 / of as f64),
+            interval: wilson_interval(count, of, CONFIDENCE),
+        }
+    }
+}
+
+/// The declined and custody shares over one denominator.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Denominator {
+    /// `all_used` or `with_lift_reason`.
+    pub name: String,
+    /// What the denominator counts, in words.
+    pub description: String,
+    /// Declined detainers over this denominator.
+    pub declined: Share,
+    /// Custody outcomes over this denominator.
+    pub custody: Share,
+}
+
+/// Outcomes of the detainers used.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Outcomes {
+    /// The crosswalk used.
+    pub crosswalk: String,
+    /// Detainers whose lift reason is read as a refusal.
+    pub declined: u64,
+    /// Detainers whose lift reason is read as ICE taking custody.
+    pub custody: u64,
+    /// Detainers resolved some other way.
+    pub other_resolved: u64,
+    /// Detainers with a lift reason the crosswalk does not list.
+    pub unclassified: u64,
+    /// Detainers with no lift reason yet (still open, or not updated by ICE).
+    pub open: u64,
+    /// The unlisted lift reasons and their counts, most first.
+    pub unclassified_reasons: Vec<ReasonCount>,
+    /// The shares over every detainer used, then over those with a lift reason.
+    pub denominators: Vec<Denominator>,
+    /// `custody / (custody + declined)`: the share of detainers honored among
+    /// those the records resolve either way.
+    pub honored_share: Share,
+}
+
+/// Classify the lift-reason counts.
+pub fn classify_outcomes(lift_reasons: &[ReasonCount], crosswalk: &LiftOutcomes) -> Outcomes {
+    let (mut declined, mut custody, mut other, mut unclassified, mut open) = (0, 0, 0, 0, 0);
+    let mut unknown = Vec::new();
+    for r in lift_reasons {
+        match r
+            .reason
+            .as_deref()
+            .map(|text| (text, crosswalk.class(text)))
+        {
+            None => open += r.count,
+            Some((_, Some(OutcomeClass::Declined))) => declined += r.count,
+            Some((_, Some(OutcomeClass::Custody))) => custody += r.count,
+            Some((_, Some(OutcomeClass::OtherResolved))) => other += r.count,
+            Some((_, None)) => {
+                unclassified += r.count;
+                unknown.push(r.clone());
+            }
+        }
+    }
+    unknown.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason)));
+    let with_reason = declined + custody + other + unclassified;
+    let all = with_reason + open;
+    let denominator = |name: &str, description: &str, of: u64| Denominator {
+        name: name.to_string(),
+        description: description.to_string(),
+        declined: Share::new(declined, of),
+        custody: Share::new(custody, of),
+    };
+    Outcomes {
+        crosswalk: LIFT_OUTCOMES_PATH.to_string(),
+        declined,
+        custody,
+        other_resolved: other,
+        unclassified,
+        open,
+        unclassified_reasons: unknown,
+        denominators: vec![
+            denominator("all_used", "every detainer used, open ones included", all),
+            denominator(
+                "with_lift_reason",
+                "detainers with a lift reason (open ones left out, as in NPR's analysis)",
+                with_reason,
+            ),
+        ],
+        honored_share: Share::new(custody, custody + declined),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(reason: Option<&str>, count: u64) -> ReasonCount {
+        ReasonCount {
+            reason: reason.map(String::from),
+            count,
+        }
+    }
+
+    #[test]
+    fn the_bundled_crosswalk_reads_and_classifies() {
+        let c = LiftOutcomes::bundled();
+        assert_eq!(
+            c.class("Detainer Declined by LEA"),
+            Some(OutcomeClass::Declined)
+        );
+        assert_eq!(
+            c.class("booked  into detention"),
+            Some(OutcomeClass::Custody)
+        );
+        assert_eq!(
+            c.class("No longer in State, Local, or Federal Custody"),
+            Some(OutcomeClass::OtherResolved)
+        );
+        assert_eq!(c.class("Detainer Lifted by ICE"), None);
+    }
+
+    #[test]
+    fn counts_shares_and_the_honored_share() {
+        let reasons = [
+            count(None, 400),
+            count(Some("Booked into Detention"), 250),
+            count(Some("Detainer Declined by LEA"), 150),
+            count(Some("Early Release"), 120),
+            count(Some("Something new"), 30),
+            count(Some("Another"), 50),
+        ];
+        let o = classify_outcomes(&reasons, &LiftOutcomes::bundled());
+        assert_eq!(
+            (
+                o.declined,
+                o.custody,
+                o.other_resolved,
+                o.unclassified,
+                o.open
+            ),
+            (150, 250, 120, 80, 400)
+        );
+        assert_eq!(
+            o.unclassified_reasons,
+            [count(Some("Another"), 50), count(Some("Something new"), 30)]
+        );
+        assert_eq!(o.denominators[0].declined.of, 1000);
+        assert_eq!(o.denominators[0].declined.share, Some(0.15));
+        assert_eq!(o.denominators[1].declined.of, 600);
+        assert_eq!(o.denominators[1].declined.share, Some(0.25));
+        assert_eq!(o.denominators[1].custody.share, Some(250.0 / 600.0));
+        assert_eq!(o.honored_share.of, 400);
+        assert_eq!(o.honored_share.share, Some(0.625));
+        let i = o.honored_share.interval.unwrap();
+        assert!(i.low < 0.625 && 0.625 < i.high);
+        assert!((i.low - 0.5765).abs() < 1e-3 && (i.high - 0.6711).abs() < 1e-3);
+    }
+
+    #[test]
+    fn nothing_resolved_gives_no_share() {
+        let o = classify_outcomes(&[count(None, 5)], &LiftOutcomes::bundled());
+        assert_eq!(o.open, 5);
+        assert_eq!(o.honored_share.share, None);
+        assert_eq!(o.honored_share.interval, None);
+        assert_eq!(o.denominators[1].declined.of, 0);
+    }
+
+    #[test]
+    fn a_bad_crosswalk_row_names_its_line_and_column() {
+        let text = "reason,outcome,note,source\nBooked into Detention,custody,n,s\nX,honored,n,s\n";
+        let e = LiftOutcomes::parse(Path::new("x.csv"), text)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("x.csv:3") && e.contains("outcome"), "{e}");
+        let text = "reason,outcome,note,source\nA,custody,n,s\na,declined,n,s\n";
+        let e = LiftOutcomes::parse(Path::new("x.csv"), text)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("x.csv:3") && e.contains("twice"), "{e}");
+        let text = "reason,outcome,note,source\nA,custody,,s\n";
+        let e = LiftOutcomes::parse(Path::new("x.csv"), text)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("x.csv:2") && e.contains("note"), "{e}");
+    }
+}
