@@ -2,7 +2,7 @@
 """Execute every notebook through the Jupyter kernel protocol and check it.
 
 For each notebooks/NN-*.ipynb, in order:
-  1. execute it with nbclient on the `rust` kernel (explicit timeouts);
+  1. execute it with nbclient on the `detainers` kernel (explicit timeouts);
   2. fail on any error output and on any stderr text: evcxr reports panics
      and errors returned by `?` only there (nbclient would carry on);
   3. compare every key-numbers output (application/vnd.detainers.key-numbers+json,

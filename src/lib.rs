@@ -32,6 +32,7 @@
 #![warn(missing_docs)]
 
 mod article;
+mod compare;
 mod csv_table;
 mod error;
 mod paths;
@@ -115,6 +116,9 @@ pub use records::tables::{
     record_scope, record_tables, status_group_table, summary_table, MISSING,
 };
 
+// Where the two pipelines meet.
+pub use compare::{compare_with_article, comparison_table, ArticleComparison};
+
 // Rendering, below both.
 pub use render::draw::{draw_bars, draw_monthly, KeyedAxis};
 pub use render::figure::{
@@ -130,17 +134,17 @@ pub use render::table::{format_value, ColumnFormat, ShowTable};
 pub mod prelude {
     pub use crate::{
         all_figures, analyse, build_results, case_category_table, cases_table, check_claims,
-        claims_table, context_table, custody_estimate, dataset_dir, dispositions_table,
-        figure_case_timeline, figure_custody_sensitivity, figure_dispositions,
-        figure_hits_by_status, figure_lift_reasons, figure_monthly_declined_share,
-        figure_monthly_detainers, figure_rate_by_status, figure_status_groups, generate_file,
-        independence_table, key_numbers, lift_reason_table, load_dataset, month_table,
-        outcome_table, output_dir, parse_day, precision_table, record_figures, record_key_numbers,
-        record_tables, repo_root, resolve_aor, run_records, select_claims, sensitivity_table,
-        status_group_table, status_table, summary_table, verdict_counts_table,
-        write_records_report, write_report, Analysis, ClaimCheck, Dataset, Error, Figure, Filters,
-        KeyNumbers, PopulationTable, RecordKeyNumbers, RecordResults, Result, ShowAsText,
-        ShowTable, Size, StatusCrosswalk, Verdict, Written, CONFIDENCE,
+        claims_table, compare_with_article, comparison_table, context_table, custody_estimate,
+        dataset_dir, dispositions_table, figure_case_timeline, figure_custody_sensitivity,
+        figure_dispositions, figure_hits_by_status, figure_lift_reasons,
+        figure_monthly_declined_share, figure_monthly_detainers, figure_rate_by_status,
+        figure_status_groups, generate_file, independence_table, key_numbers, lift_reason_table,
+        load_dataset, month_table, outcome_table, output_dir, parse_day, precision_table,
+        record_figures, record_key_numbers, record_tables, repo_root, resolve_aor, run_records,
+        select_claims, sensitivity_table, status_group_table, status_table, summary_table,
+        verdict_counts_table, write_records_report, write_report, Analysis, ClaimCheck, Dataset,
+        Error, Figure, Filters, KeyNumbers, PopulationTable, RecordKeyNumbers, RecordResults,
+        Result, ShowAsText, ShowTable, Size, StatusCrosswalk, Verdict, Written, CONFIDENCE,
     };
     pub use std::path::PathBuf;
 }

@@ -122,6 +122,79 @@ fn real_sample_reads_22_rows_all_declined() {
 }
 
 #[test]
+fn outcomes_and_the_article_at_the_measured_share_on_the_hand_checked_fixture() {
+    let r = run(
+        &[common::fixture("records/mini.csv")],
+        &boston_spring_2018(),
+    )
+    .unwrap();
+    // Used: declined on 03-19, 04-15 (doubled space) and 05-30, booked into
+    // detention on 03-31, no lift reason on 04-02.
+    let o = &r.outcomes;
+    assert_eq!(
+        (
+            o.declined,
+            o.custody,
+            o.other_resolved,
+            o.unclassified,
+            o.open
+        ),
+        (3, 1, 0, 0, 1)
+    );
+    assert_eq!(
+        (o.denominators[0].declined.of, o.denominators[1].declined.of),
+        (5, 4)
+    );
+    assert_eq!(o.denominators[1].declined.share, Some(0.75));
+    assert_eq!((o.honored_share.count, o.honored_share.of), (1, 4));
+    assert_eq!(o.honored_share.share, Some(0.25));
+
+    let dataset = detainers::load_dataset(detainers::dataset_dir("boston-2018")).unwrap();
+    let article = detainers::analyse(&dataset, 0.5).unwrap();
+    let c = detainers::compare_with_article(&article, &r);
+    assert!(c.covers_article_period, "{}", c.note);
+    assert_eq!(
+        c.records_area.as_deref(),
+        Some("Boston Area of Responsibility")
+    );
+    assert_eq!(c.assumed_honored_share, 0.5);
+    assert!((c.custody_share_assumed - 218.0 / 456.0).abs() < 1e-12);
+    // (110 CAP referrals + 0.25 x 216 detainers) / 456 hits = 164 / 456.
+    assert!((c.custody_share_measured.unwrap() - 164.0 / 456.0).abs() < 1e-12);
+    let i = c.custody_share_measured_interval.unwrap();
+    assert!(i.low < 164.0 / 456.0 && 164.0 / 456.0 < i.high);
+    assert!(i.low >= 110.0 / 456.0 && i.high <= 326.0 / 456.0);
+    assert!(!c.note.contains("do not cover"), "{}", c.note);
+}
+
+#[test]
+fn the_comparison_says_when_the_records_are_from_another_period_and_area() {
+    let Some(sample) = common::real_detainer_sample() else {
+        return;
+    };
+    let r = run(&[sample], &Filters::default()).unwrap();
+    let dataset = detainers::load_dataset(detainers::dataset_dir("boston-2018")).unwrap();
+    let article = detainers::analyse(&dataset, 0.5).unwrap();
+    let c = detainers::compare_with_article(&article, &r);
+    assert!(!c.covers_article_period);
+    assert!(
+        c.note
+            .contains("do not cover the article's period (2018-03-19 to 2018-05-30)")
+            && c.note.contains("not filtered to one area"),
+        "{}",
+        c.note
+    );
+    // All 22 are declined, so p = 0 and the estimate is the CAP share alone.
+    assert_eq!(c.measured_honored_share, Some(0.0));
+    assert!((c.custody_share_measured.unwrap() - 110.0 / 456.0).abs() < 1e-12);
+    let html = detainers::comparison_table(&c).unwrap().to_html();
+    assert!(
+        html.contains("measured from the records") && html.contains("24.1%"),
+        "{html}"
+    );
+}
+
+#[test]
 fn hand_checked_fixture_counts_every_row_once() {
     let r = run(
         &[common::fixture("records/mini.csv")],

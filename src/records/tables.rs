@@ -214,7 +214,8 @@ pub fn outcome_table(r: &RecordResults) -> Result<ShowTable> {
             o.crosswalk,
             record_scope(r)
         ),
-    ))
+    )
+    .with_percent(&["share", "ci_low", "ci_high"]))
 }
 
 /// Every table, by file stem.
