@@ -336,11 +336,14 @@ pub struct GeneratedFile {
 impl GeneratedFile {
     /// Show in a notebook as one line: rows, size and where.
     pub fn evcxr_display(&self) {
-        println!(
-            "EVCXR_BEGIN_CONTENT text/plain\n{} rows ({} bytes) written to {}\nEVCXR_END_CONTENT",
-            crate::render::format::fmt_count(self.rows),
-            crate::render::format::fmt_count(self.bytes),
-            crate::paths::shown(&self.path)
+        crate::render::notebook::show(
+            "text/plain",
+            &format!(
+                "{} rows ({} bytes) written to {}",
+                crate::render::format::fmt_count(self.rows),
+                crate::render::format::fmt_count(self.bytes),
+                crate::paths::shown(&self.path)
+            ),
         );
     }
 }

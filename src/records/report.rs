@@ -17,6 +17,7 @@ use crate::render::format::{fmt_count, fmt_number, fmt_percent};
 use crate::render::output::{OutputFiles, Written};
 use crate::render::page::render_page;
 use crate::render::table::ShowTable;
+use crate::stats::Interval;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
@@ -107,6 +108,19 @@ struct Page {
     tables: Vec<String>,
 }
 
+/// " (95% interval a to b)", or nothing when there is no interval.
+fn interval_text(interval: Option<Interval>) -> String {
+    interval
+        .map(|i| {
+            format!(
+                " (95% interval {} to {})",
+                fmt_percent(i.low, 1),
+                fmt_percent(i.high, 1)
+            )
+        })
+        .unwrap_or_default()
+}
+
 fn render_html(
     r: &RecordResults,
     figures: &[Figure],
@@ -129,16 +143,7 @@ fn render_html(
     }
     let d = &r.declined_by_lea;
     if let Some(share) = d.share {
-        let ci = d
-            .share_interval
-            .map(|i| {
-                format!(
-                    " (95% interval {} to {})",
-                    fmt_percent(i.low, 1),
-                    fmt_percent(i.high, 1)
-                )
-            })
-            .unwrap_or_default();
+        let ci = interval_text(d.share_interval);
         key_figures.push(format!(
             "Declined by the law-enforcement agency: {} of {} ({}){ci}; detainers not lifted yet count in the denominator.",
             fmt_count(d.count),
@@ -148,17 +153,7 @@ fn render_html(
     }
     let o = &r.outcomes;
     if let Some(share) = o.honored_share.share {
-        let ci = o
-            .honored_share
-            .interval
-            .map(|i| {
-                format!(
-                    " (95% interval {} to {})",
-                    fmt_percent(i.low, 1),
-                    fmt_percent(i.high, 1)
-                )
-            })
-            .unwrap_or_default();
+        let ci = interval_text(o.honored_share.interval);
         key_figures.push(format!(
             "Honored share among detainers resolved either way, custody / (custody + declined): {} of {} ({}){ci}. Outcome classes from {}; {} detainers have no lift reason yet and {} have one the crosswalk does not list.",
             fmt_count(o.honored_share.count),

@@ -3,6 +3,7 @@
 //! hide SVG. The colours are Okabe-Ito (colour-blind safe).
 
 use super::html::escape_html;
+use super::notebook::show;
 use crate::error::{Error, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -51,24 +52,18 @@ impl Figure {
     /// the PNG in a notebook it does not trust, such as one opened from disk),
     /// and the title as the text fallback.
     pub fn evcxr_display(&self) {
-        println!(
-            "EVCXR_BEGIN_CONTENT image/svg+xml\n{}\nEVCXR_END_CONTENT",
-            self.svg
-        );
+        show("image/svg+xml", &self.svg);
         match self.png() {
             Ok(png) => {
                 use base64::Engine as _;
-                println!(
-                    "EVCXR_BEGIN_CONTENT image/png\n{}\nEVCXR_END_CONTENT",
-                    base64::engine::general_purpose::STANDARD.encode(png)
+                show(
+                    "image/png",
+                    &base64::engine::general_purpose::STANDARD.encode(png),
                 );
             }
             Err(e) => eprintln!("{}: no PNG fallback: {e}", self.name),
         }
-        println!(
-            "EVCXR_BEGIN_CONTENT text/plain\n{}\nEVCXR_END_CONTENT",
-            self.title
-        );
+        show("text/plain", &self.title);
     }
 
     /// The chart as PNG, rasterised from its SVG.

@@ -35,11 +35,35 @@ pub(crate) fn key_numbers_display<T: Serialize>(
         ));
     }
     html.push_str("</tbody></table></div>");
-    format!(
-        "EVCXR_BEGIN_CONTENT {KEY_NUMBERS_MIME}\n{json}\nEVCXR_END_CONTENT\n\
-         EVCXR_BEGIN_CONTENT text/html\n{html}\nEVCXR_END_CONTENT\n\
-         EVCXR_BEGIN_CONTENT text/plain\n{sentence}\nEVCXR_END_CONTENT\n"
-    )
+    [
+        evcxr_content(KEY_NUMBERS_MIME, &json),
+        evcxr_content("text/html", &html),
+        evcxr_content("text/plain", sentence),
+    ]
+    .concat()
+}
+
+/// One output of a cell for evcxr: `content` under its MIME type, between
+/// evcxr's markers. evcxr reads the markers line by line, so a line of user
+/// text that began with one (a label in a data file, say) could close this
+/// output and open one of another type, such as unescaped HTML; such a line
+/// gets a zero-width space in front.
+pub(crate) fn evcxr_content(mime: &str, content: &str) -> String {
+    let mut out = format!("EVCXR_BEGIN_CONTENT {mime}\n");
+    for line in content.split('\n') {
+        if line.trim_start().starts_with("EVCXR_") {
+            out.push('\u{200b}');
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str("EVCXR_END_CONTENT\n");
+    out
+}
+
+/// Print one output for evcxr ([`evcxr_content`]).
+pub(crate) fn show(mime: &str, content: &str) {
+    print!("{}", evcxr_content(mime, content));
 }
 
 /// Plain text shown as it is (no `Debug` quotes around a sentence).
@@ -49,10 +73,7 @@ pub struct Text(pub String);
 impl Text {
     /// Show the text as the cell's plain-text output.
     pub fn evcxr_display(&self) {
-        println!(
-            "EVCXR_BEGIN_CONTENT text/plain\n{}\nEVCXR_END_CONTENT",
-            self.0
-        );
+        show("text/plain", &self.0);
     }
 }
 
@@ -78,6 +99,28 @@ pub trait ShowAsText {
 
 impl<T: std::fmt::Debug + ?Sized> ShowAsText for T {
     fn evcxr_display(&self) {
-        println!("EVCXR_BEGIN_CONTENT text/plain\n{self:?}\nEVCXR_END_CONTENT");
+        show("text/plain", &format!("{self:?}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::evcxr_content;
+
+    #[test]
+    fn user_text_cannot_close_an_output_or_open_another() {
+        let hostile =
+            "a label\nEVCXR_END_CONTENT\nEVCXR_BEGIN_CONTENT text/html\n<script>x</script>";
+        let out = evcxr_content("text/plain", hostile);
+        let markers: Vec<&str> = out.lines().filter(|l| l.starts_with("EVCXR_")).collect();
+        assert_eq!(
+            markers,
+            ["EVCXR_BEGIN_CONTENT text/plain", "EVCXR_END_CONTENT"]
+        );
+        assert!(out.contains("a label\n\u{200b}EVCXR_END_CONTENT\n"));
+        assert_eq!(
+            evcxr_content("text/plain", "wrote 3 files"),
+            "EVCXR_BEGIN_CONTENT text/plain\nwrote 3 files\nEVCXR_END_CONTENT\n"
+        );
     }
 }

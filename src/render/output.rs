@@ -22,10 +22,13 @@ pub struct Written {
 impl Written {
     /// Show in a notebook as one line: how many files, and where.
     pub fn evcxr_display(&self) {
-        println!(
-            "EVCXR_BEGIN_CONTENT text/plain\nwrote {} files to {}\nEVCXR_END_CONTENT",
-            self.files.len(),
-            crate::paths::shown(&self.out_dir)
+        super::notebook::show(
+            "text/plain",
+            &format!(
+                "wrote {} files to {}",
+                self.files.len(),
+                crate::paths::shown(&self.out_dir)
+            ),
         );
     }
 }

@@ -4,6 +4,7 @@
 
 use super::format::{fmt_count, fmt_number, fmt_p_value, fmt_percent};
 use super::html::escape_html;
+use super::notebook::show;
 
 /// The caption's look, as an inline style (see [`ShowTable::to_html`]).
 const CAPTION_STYLE: &str = "text-align:left;font-weight:600;margin:0 0 .3em 0";
@@ -127,14 +128,8 @@ impl ShowTable {
 
     /// Print the table for evcxr: HTML, and text for viewers without HTML.
     pub fn evcxr_display(&self) {
-        println!(
-            "EVCXR_BEGIN_CONTENT text/html\n{}\nEVCXR_END_CONTENT",
-            self.to_html()
-        );
-        println!(
-            "EVCXR_BEGIN_CONTENT text/plain\n{}\n{}\nEVCXR_END_CONTENT",
-            self.caption, self.frame
-        );
+        show("text/html", &self.to_html());
+        show("text/plain", &format!("{}\n{}", self.caption, self.frame));
     }
 }
 
