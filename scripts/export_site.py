@@ -127,7 +127,8 @@ def main() -> int:
     if SAMPLE.exists():
         run(detainers, "records", SAMPLE, "--aor", "SPM", "--out", out / "records", "--quiet")
         records = ('<li><a href="records/report.html">ICE detainer records</a>: the real St. Paul sample '
-                   "(published detainers of one jail) through the same analysis.</li>")
+                   "through the same analysis. It was published as a list of declined detainers, so its shares "
+                   "describe that selection, not a jail's practice.</li>")
     items = []
     for path in sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb")):
         page = out / "notebooks" / path.with_suffix(".html").name
