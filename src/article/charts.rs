@@ -8,8 +8,8 @@ use super::analysis::{case_in_window, Analysis};
 use super::model::Dataset;
 use crate::error::Result;
 use crate::render::draw::{
-    category_label, category_points, house_style, label_area_width, row_bottom, text_style,
-    title_style, with_footer, KeyedAxis,
+    bar_chart, category_label, category_points, house_style, label_area_width, row_bottom,
+    text_style, title_style, with_footer, KeyedAxis,
 };
 use crate::render::figure::{out, BLUE, GREEN, GREY, ORANGE, SKY, VERMILLION};
 use crate::render::format::{fmt_number, fmt_percent};
@@ -27,32 +27,11 @@ pub fn draw_hits_by_status<DB: DrawingBackend>(
     let labels: Vec<String> = a.by_status.iter().map(|g| g.status.clone()).collect();
     let n = labels.len();
     let max = a.by_status.iter().map(|g| g.hits).max().unwrap_or(1) as f64;
-    let mut chart = ChartBuilder::on(&area)
-        .caption(
-            format!(
-                "Hits and detainers by immigration status, {} to {}",
-                a.period.start, a.period.end
-            ),
-            title_style(),
-        )
-        .margin(12)
-        .margin_right(30)
-        .x_label_area_size(36)
-        .y_label_area_size(label_area_width(&labels))
-        .build_cartesian_2d(
-            0f64..max * 1.15,
-            KeyedAxis::new(0f64..n as f64, category_points(n)),
-        )
-        .map_err(out)?;
-    let fmt_y = |y: &f64| category_label(&labels, *y);
-    let fmt_people = |x: &f64| fmt_number(x.round());
-    house_style(&mut chart.configure_mesh())
-        .disable_y_mesh()
-        .y_label_formatter(&fmt_y)
-        .x_label_formatter(&fmt_people)
-        .x_desc("people")
-        .draw()
-        .map_err(out)?;
+    let title = format!(
+        "Hits and detainers by immigration status, {} to {}",
+        a.period.start, a.period.end
+    );
+    let mut chart = bar_chart(&area, &title, &labels, max * 1.15, "people")?;
     // Row i is drawn top to bottom so the table order reads downwards.
     let row_y = |i: usize| row_bottom(n, i);
     chart
@@ -201,32 +180,11 @@ pub fn draw_dispositions<DB: DrawingBackend>(
     let labels: Vec<String> = a.dispositions.iter().map(|d| d.label.clone()).collect();
     let n = labels.len();
     let max = a.dispositions.iter().map(|d| d.count).max().unwrap_or(1) as f64;
-    let mut chart = ChartBuilder::on(&area)
-        .caption(
-            format!(
-                "ICE's response to {} hits (people), {} to {}",
-                a.totals.hits, a.period.start, a.period.end
-            ),
-            title_style(),
-        )
-        .margin(12)
-        .margin_right(30)
-        .x_label_area_size(36)
-        .y_label_area_size(label_area_width(&labels))
-        .build_cartesian_2d(
-            0f64..max * 1.2,
-            KeyedAxis::new(0f64..n as f64, category_points(n)),
-        )
-        .map_err(out)?;
-    let fmt_y = |y: &f64| category_label(&labels, *y);
-    let fmt_people = |x: &f64| fmt_number(x.round());
-    house_style(&mut chart.configure_mesh())
-        .disable_y_mesh()
-        .y_label_formatter(&fmt_y)
-        .x_label_formatter(&fmt_people)
-        .x_desc("people")
-        .draw()
-        .map_err(out)?;
+    let title = format!(
+        "ICE's response to {} hits (people), {} to {}",
+        a.totals.hits, a.period.start, a.period.end
+    );
+    let mut chart = bar_chart(&area, &title, &labels, max * 1.2, "people")?;
     let colours = [ORANGE, VERMILLION, GREEN];
     let row_y = |i: usize| row_bottom(n, i);
     chart

@@ -7,6 +7,7 @@ use super::format::{fmt_count, fmt_number, fmt_percent};
 use crate::error::Result;
 use plotters::chart::MeshStyle;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -184,6 +185,42 @@ pub(crate) fn category_label(labels: &[String], y: f64) -> String {
     labels[n - 1 - band as usize].clone()
 }
 
+/// The frame of a horizontal bar chart, one row per label from top to bottom:
+/// the title, the house margins, the labels on the y axis, counts in `unit`
+/// on the x axis from 0 to `x_max`, and the house mesh, drawn. The caller
+/// draws the bars (row `i` spans `row_bottom(labels.len(), i)` plus 0 to 1)
+/// and their labels.
+pub(crate) fn bar_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    labels: &[String],
+    x_max: f64,
+    unit: &str,
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, KeyedAxis>>> {
+    let n = labels.len().max(1);
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, title_style())
+        .margin(12)
+        .margin_right(30)
+        .x_label_area_size(36)
+        .y_label_area_size(label_area_width(labels))
+        .build_cartesian_2d(
+            0f64..x_max,
+            KeyedAxis::new(0f64..n as f64, category_points(n)),
+        )
+        .map_err(out)?;
+    let fmt_y = |y: &f64| category_label(labels, *y);
+    let fmt_x = |x: &f64| fmt_number(x.round());
+    house_style(&mut chart.configure_mesh())
+        .disable_y_mesh()
+        .y_label_formatter(&fmt_y)
+        .x_label_formatter(&fmt_x)
+        .x_desc(unit)
+        .draw()
+        .map_err(out)?;
+    Ok(chart)
+}
+
 /// Horizontal bars, one per labelled value, top to bottom in the given order;
 /// each bar carries its count and its share of the total.
 pub fn draw_bars<DB: DrawingBackend>(
@@ -198,26 +235,7 @@ pub fn draw_bars<DB: DrawingBackend>(
     let n = labels.len().max(1);
     let total: u64 = rows.iter().map(|r| r.1).sum();
     let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1) as f64;
-    let mut chart = ChartBuilder::on(&area)
-        .caption(title, title_style())
-        .margin(12)
-        .margin_right(30)
-        .x_label_area_size(36)
-        .y_label_area_size(label_area_width(&labels))
-        .build_cartesian_2d(
-            0f64..max * 1.25,
-            KeyedAxis::new(0f64..n as f64, category_points(n)),
-        )
-        .map_err(out)?;
-    let fmt_y = |y: &f64| category_label(&labels, *y);
-    let fmt_x = |x: &f64| fmt_number(x.round());
-    house_style(&mut chart.configure_mesh())
-        .disable_y_mesh()
-        .y_label_formatter(&fmt_y)
-        .x_label_formatter(&fmt_x)
-        .x_desc(unit)
-        .draw()
-        .map_err(out)?;
+    let mut chart = bar_chart(&area, title, &labels, max * 1.25, unit)?;
     chart
         .draw_series(rows.iter().enumerate().map(|(i, r)| {
             let y = row_bottom(n, i);
