@@ -9,8 +9,8 @@
 
 use super::crosswalk::normalise_label;
 use super::summary::ReasonCount;
-use crate::csv_table::{decode_utf8, parse_csv_text};
-use crate::error::{Error, Result};
+use crate::csv_table::parse_csv_text;
+use crate::error::Result;
 use crate::stats::{wilson_interval, Interval, CONFIDENCE};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -63,13 +63,6 @@ impl LiftOutcomes {
     pub fn bundled() -> Self {
         Self::parse(Path::new(LIFT_OUTCOMES_PATH), BUNDLED)
             .expect("the bundled outcome crosswalk is checked by the test suite")
-    }
-
-    /// Read a crosswalk file in the same format.
-    pub fn from_file(path: &Path) -> Result<Self> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let text = decode_utf8(path, &bytes)?;
-        Self::parse(path, &text)
     }
 
     fn parse(path: &Path, text: &str) -> Result<Self> {
