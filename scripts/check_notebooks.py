@@ -150,8 +150,8 @@ def record_results_for(k: dict, n: int) -> dict:
     for flag in ("aor", "state", "from", "to"):
         if k.get(flag) is not None:
             cmd += [f"--{flag}", str(k[flag])]
-    if k.get("include_duplicates"):
-        cmd.append("--include-duplicates")
+    if k.get("duplicates"):
+        cmd += ["--duplicates", k["duplicates"]]
     # Relative paths in key numbers are relative to the repository root.
     run = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if run.returncode != 0:

@@ -84,10 +84,12 @@ pub use article::tables::{
 
 // ICE's records.
 pub use records::counts::Combination;
+pub use records::counts::Pending;
 pub use records::crosswalk::{
     aor_table, normalise_label, resolve_aor, Aor, StatusCrosswalk, StatusFields, ARTICLE_GROUPS,
     NOT_MAPPED,
 };
+pub use records::duplicates::{resolve_duplicates, DuplicateCounts, Duplicates, PolicyRows};
 pub use records::engines::blocks::BLOCK_BYTES;
 pub use records::engines::ScanEngine;
 pub use records::figures::{
@@ -98,8 +100,8 @@ pub use records::filters::{parse_day, AorFilter, Filters};
 pub use records::generate::{generate_file, generate_records, parse_bytes, GeneratedFile, Size};
 pub use records::key_numbers::{record_key_numbers, RecordKeyNumbers};
 pub use records::outcomes::{
-    classify_outcomes, Denominator, LiftOutcome, LiftOutcomes, OutcomeClass, Outcomes, Share,
-    LIFT_OUTCOMES_PATH,
+    classify_outcomes, Denominator, FollowUp, FollowUpOptions, LiftOutcome, LiftOutcomes,
+    OutcomeClass, Outcomes, Share, FOLLOW_UP_DAYS, LIFT_OUTCOMES_PATH,
 };
 pub use records::population::{PopulationRow, PopulationTable};
 pub use records::progress::estimate_rows;
@@ -112,8 +114,8 @@ pub use records::summary::{
     ReasonCount, RecordResults,
 };
 pub use records::tables::{
-    case_category_table, context_table, lift_reason_table, month_table, outcome_table,
-    record_scope, record_tables, status_group_table, summary_table, MISSING,
+    case_category_table, context_table, duplicates_table, lift_reason_table, month_table,
+    outcome_table, record_scope, record_tables, status_group_table, summary_table, MISSING,
 };
 
 // Where the two pipelines meet.
@@ -135,16 +137,17 @@ pub mod prelude {
     pub use crate::{
         all_figures, analyse, build_results, case_category_table, cases_table, check_claims,
         claims_table, compare_with_article, comparison_table, context_table, custody_estimate,
-        dataset_dir, dispositions_table, figure_case_timeline, figure_custody_sensitivity,
-        figure_dispositions, figure_hits_by_status, figure_lift_reasons,
-        figure_monthly_declined_share, figure_monthly_detainers, figure_rate_by_status,
-        figure_status_groups, generate_file, independence_table, key_numbers, lift_reason_table,
-        load_dataset, month_table, outcome_table, output_dir, parse_day, precision_table,
-        record_figures, record_key_numbers, record_tables, repo_root, resolve_aor, run_records,
-        select_claims, sensitivity_table, status_group_table, status_table, summary_table,
-        verdict_counts_table, write_records_report, write_report, Analysis, ClaimCheck, Dataset,
-        Error, Figure, Filters, KeyNumbers, PopulationTable, RecordKeyNumbers, RecordResults,
-        Result, ShowAsText, ShowTable, Size, StatusCrosswalk, Verdict, Written, CONFIDENCE,
+        dataset_dir, dispositions_table, duplicates_table, figure_case_timeline,
+        figure_custody_sensitivity, figure_dispositions, figure_hits_by_status,
+        figure_lift_reasons, figure_monthly_declined_share, figure_monthly_detainers,
+        figure_rate_by_status, figure_status_groups, generate_file, independence_table,
+        key_numbers, lift_reason_table, load_dataset, month_table, outcome_table, output_dir,
+        parse_day, precision_table, record_figures, record_key_numbers, record_tables, repo_root,
+        resolve_aor, run_records, select_claims, sensitivity_table, status_group_table,
+        status_table, summary_table, verdict_counts_table, write_records_report, write_report,
+        Analysis, ClaimCheck, Dataset, Duplicates, Error, Figure, Filters, FollowUpOptions,
+        KeyNumbers, PopulationTable, RecordKeyNumbers, RecordResults, Result, RunOptions,
+        ShowAsText, ShowTable, Size, StatusCrosswalk, Verdict, Written, CONFIDENCE,
     };
     pub use std::path::PathBuf;
 }

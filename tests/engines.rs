@@ -50,7 +50,11 @@ fn filter_sets() -> Vec<Filters> {
         Filters {
             aor: bos,
             state: Some("massachusetts".into()),
-            include_duplicates: true,
+            duplicates: detainers::Duplicates::Include,
+            ..Filters::default()
+        },
+        Filters {
+            duplicates: detainers::Duplicates::KeepFirst,
             ..Filters::default()
         },
     ]
@@ -71,8 +75,8 @@ fn engines_agree_on_every_fixture() {
             read_ok += u32::from(agree(std::slice::from_ref(path), &f).is_some());
         }
     }
-    // mini, ragged, short and header-only read; the other four are refused.
-    assert_eq!(read_ok, 4 * 3);
+    // mini, pairs, ragged, short and header-only read; the other four are refused.
+    assert_eq!(read_ok, 5 * filter_sets().len() as u32);
 }
 
 #[test]
@@ -107,7 +111,7 @@ fn engines_agree_on_generated_files_larger_than_a_block() {
 /// CRLF line ends, blank lines, a byte-order mark and no newline after the
 /// last row.
 fn awkward_file(path: &Path, rows: usize) {
-    let mut text = String::from("\u{feff}\"\",\"detainer_prepare_date\",\"facility_state\",\"facility_aor\",\"note\",\"case_category\",\"entry_status\",\"final_order_yes_no\",\"illegal_reentry_yes_no\",\"detainer_lift_reason\",\"duplicate_likely\",\"row_original\"\r\n");
+    let mut text = String::from("\u{feff}\"\",\"detainer_prepare_date\",\"facility_state\",\"facility_aor\",\"note\",\"case_category\",\"entry_status\",\"final_order_yes_no\",\"illegal_reentry_yes_no\",\"detainer_lift_reason\",\"duplicate_likely\",\"unique_identifier\",\"row_original\"\r\n");
     let areas = [
         "Boston Area of Responsibility",
         "Boston  Area of Responsibility",
@@ -140,11 +144,14 @@ fn awkward_file(path: &Path, rows: usize) {
         }
         let _ = write!(
             text,
-            "\"{i}\",{date},\"MASSACHUSETTS\",\"{}\",{note},\"[2A] Deportable\",NA,\"{}\",NA,{},{},{last}\r\n",
+            "\"{i}\",{date},\"MASSACHUSETTS\",\"{}\",{note},\"[2A] Deportable\",NA,\"{}\",NA,{},{},\"p{}\",{last}\r\n",
             areas[i % 3],
             if i % 2 == 0 { "YES" } else { "NO" },
             reasons[i % 3],
             if i % 31 == 0 { "TRUE" } else { "FALSE" },
+            // Rows 2604 (= 31 x 84) apart share a person and a date, and both
+            // are flagged when the first is.
+            i % 2604,
         );
     }
     let text = text.trim_end_matches("\r\n");
@@ -169,6 +176,26 @@ fn engines_agree_on_quoted_newlines_crlf_and_a_bom() {
     assert_eq!(r.rows_excluded["short_row"], short + blank);
     assert!(r.rows_excluded["missing_date"] > 0);
     assert!(r.rows_excluded["unparseable_date"] > 0);
+    // Flagged rows with a good date and a full row, and their distinct
+    // (person, date) groups, counted here from the rules that wrote the file.
+    let flagged: Vec<usize> = (0..rows)
+        .filter(|i| i % 31 == 0 && i % 97 != 0 && i % 29 > 1)
+        .collect();
+    let groups: std::collections::BTreeSet<(usize, usize, usize)> =
+        flagged.iter().map(|i| (i % 2604, i % 12, i % 28)).collect();
+    assert!(groups.len() < flagged.len(), "the file has flagged pairs");
+    let keep_first = Filters {
+        duplicates: detainers::Duplicates::KeepFirst,
+        ..Filters::default()
+    };
+    let k = agree(std::slice::from_ref(&path), &keep_first).unwrap();
+    assert_eq!(k.duplicates.flagged_rows, flagged.len() as u64);
+    assert_eq!(k.duplicates.flagged_groups, Some(groups.len() as u64));
+    assert_eq!(k.rows_used, r.rows_used + groups.len() as u64);
+    assert_eq!(
+        k.rows_excluded["duplicate_likely"],
+        (flagged.len() - groups.len()) as u64
+    );
 }
 
 #[test]

@@ -41,7 +41,7 @@ fn boston_spring_2018() -> Filters {
         state: None,
         from: Some(day("2018-03-19")),
         to: Some(day("2018-05-30")),
-        include_duplicates: false,
+        duplicates: detainers::Duplicates::Exclude,
     }
 }
 
@@ -50,7 +50,7 @@ fn real_sample_reads_22_rows_all_declined() {
     let Some(sample) = common::real_detainer_sample() else {
         return;
     };
-    let r = run(&[sample], &Filters::default()).unwrap();
+    let r = run(std::slice::from_ref(&sample), &Filters::default()).unwrap();
     assert_eq!(r.rows_read, 22);
     assert_eq!(r.rows_used, 22);
     assert!(
@@ -80,10 +80,36 @@ fn real_sample_reads_22_rows_all_declined() {
         ),
         (22, 0, 0, 0, 0)
     );
-    for d in &o.denominators {
+    for d in &o.denominators[..2] {
         assert_eq!((d.declined.count, d.declined.of), (22, 22), "{}", d.name);
         assert_eq!(d.declined.share, Some(1.0));
     }
+    // Its dates run from 2026-02-02 to 2026-02-11, so with the cut date at the
+    // latest of them no detainer has 180 days of follow-up; with 5 days, the
+    // one prepared on 2026-02-02 has.
+    assert_eq!(o.follow_up.as_of, Some(day("2026-02-11")));
+    assert_eq!(o.follow_up.last_prepare_date, Some(day("2025-08-15")));
+    let followed = &o.denominators[2];
+    assert_eq!(followed.name, "followed_up");
+    assert_eq!((followed.declined.count, followed.declined.of), (0, 0));
+    assert_eq!(followed.declined.share, None);
+    let five_days = detainers::RunOptions {
+        follow_up: detainers::FollowUpOptions {
+            as_of: None,
+            days: 5,
+        },
+        ..detainers::RunOptions::default()
+    };
+    let r5 = detainers::run_records_with(
+        std::slice::from_ref(&sample),
+        &Filters::default(),
+        &StatusCrosswalk::bundled(),
+        &detainers::PopulationTable::bundled(),
+        &five_days,
+    )
+    .unwrap();
+    let followed = &r5.outcomes.denominators[2];
+    assert_eq!((followed.declined.count, followed.declined.of), (1, 1));
     // The file holds declined detainers only (its name says so), so the
     // honored share measured from it is 0 of 22: a selection, not a rate.
     assert_eq!((o.honored_share.count, o.honored_share.of), (0, 22));
@@ -115,7 +141,7 @@ fn real_sample_reads_22_rows_all_declined() {
         state: Some("Minnesota".into()),
         from: Some(day("2026-02-02")),
         to: Some(day("2026-02-02")),
-        include_duplicates: false,
+        duplicates: detainers::Duplicates::Exclude,
     };
     let r = run(&[common::real_detainer_sample().unwrap()], &one_day).unwrap();
     assert_eq!((r.rows_used, r.rows_excluded["outside_dates"]), (1, 21));
@@ -240,7 +266,7 @@ fn hand_checked_fixture_counts_every_row_once() {
     assert!((c.detainers_per_100k_per_year - c.detainers_per_100k * 365.25 / 73.0).abs() < 1e-12);
 
     let with_dups = Filters {
-        include_duplicates: true,
+        duplicates: detainers::Duplicates::Include,
         ..boston_spring_2018()
     };
     let r = run(&[common::fixture("records/mini.csv")], &with_dups).unwrap();
@@ -393,6 +419,100 @@ fn detainers(args: &[&str]) -> std::process::Output {
 
 fn results(dir: &Path) -> Value {
     serde_json::from_str(&common::read(&dir.join("results.json"))).unwrap()
+}
+
+/// `tests/fixtures/records/pairs.csv`, checked by hand: rows 1, 7 and 8 are
+/// not flagged; rows 2-3 (p2, 2020-02-01: booked, then declined) and 4-6 (p3,
+/// 2020-06-01: open, open, booked) are flagged groups.
+#[test]
+fn duplicates_policies_and_follow_up_from_the_command_line() {
+    let fixture = common::fixture("records/pairs.csv");
+    let run_with = |extra: &[&str]| {
+        let out = tempfile::tempdir().unwrap();
+        let mut args = vec![
+            "records",
+            fixture.to_str().unwrap(),
+            "--quiet",
+            "--out",
+            out.path().to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let o = detainers(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        results(out.path())
+    };
+    let by_policy = serde_json::json!([
+        {"policy": "exclude", "rows_used": 3},
+        {"policy": "keep_first", "rows_used": 5},
+        {"policy": "include", "rows_used": 8}
+    ]);
+    for (policy, used, excluded, declined, custody) in [
+        ("exclude", 3, 5, 2, 0),
+        ("keep-first", 5, 3, 2, 1),
+        ("include", 8, 0, 3, 2),
+    ] {
+        let r = run_with(&["--duplicates", policy]);
+        assert_eq!(r["rows_used"], used, "{policy}");
+        assert_eq!(r["rows_excluded"]["duplicate_likely"], excluded, "{policy}");
+        assert_eq!(r["duplicates"]["flagged_rows"], 5);
+        assert_eq!(r["duplicates"]["flagged_groups"], 2);
+        assert_eq!(r["duplicates"]["rows_used_by_policy"], by_policy);
+        assert_eq!(r["outcomes"]["declined"], declined, "{policy}");
+        assert_eq!(r["outcomes"]["custody"], custody, "{policy}");
+    }
+    // keep-first keeps row 2 (booked) of p2 and row 4 (open) of p3. The cut
+    // date defaults to the latest date read, 2020-12-31; 180 days before it
+    // is 2020-07-04, so rows 1, 2, 4 and 7 have the follow-up.
+    let r = run_with(&["--duplicates", "keep-first"]);
+    assert_eq!(r["filters"]["duplicates"], "keep_first");
+    let f = &r["outcomes"]["follow_up"];
+    assert_eq!(f["as_of"], "2020-12-31");
+    assert_eq!(f["as_of_from"], "the latest prepare date read");
+    assert_eq!(f["last_prepare_date"], "2020-07-04");
+    assert_eq!(f["detainers"], 4);
+    let followed = &r["outcomes"]["denominators"][2];
+    assert_eq!(followed["name"], "followed_up");
+    assert_eq!(followed["declined"]["count"], 2);
+    assert_eq!(followed["custody"]["count"], 1);
+    assert_eq!(followed["declined"]["of"], 4);
+    assert_eq!(r["outcomes"]["honored_share"]["count"], 1);
+    assert_eq!(r["outcomes"]["honored_share"]["of"], 3);
+    // 170 days before 2020-12-01 is 2020-06-14: rows 1, 2 and 4.
+    let r = run_with(&[
+        "--duplicates",
+        "keep-first",
+        "--as-of",
+        "2020-12-01",
+        "--follow-up-days",
+        "170",
+    ]);
+    let f = &r["outcomes"]["follow_up"];
+    assert_eq!(f["as_of_from"], "--as-of");
+    assert_eq!(f["last_prepare_date"], "2020-06-14");
+    assert_eq!(f["detainers"], 3);
+    assert_eq!(r["outcomes"]["denominators"][2]["declined"]["count"], 1);
+    // The old flag still works, as `--duplicates include`.
+    let r = run_with(&["--include-duplicates"]);
+    assert_eq!(r["rows_used"], 8);
+    // keep-first on a file without unique_identifier names file and column.
+    let dir = tempfile::tempdir().unwrap();
+    let no_id = dir.path().join("no-id.csv");
+    let text = common::read(&fixture).replace(",\"unique_identifier\"", ",\"other\"");
+    std::fs::write(&no_id, text).unwrap();
+    let o = detainers(&[
+        "records",
+        no_id.to_str().unwrap(),
+        "--duplicates",
+        "keep-first",
+        "--out",
+        dir.path().join("out").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("no-id.csv:1") && e.contains("unique_identifier"),
+        "{e}"
+    );
 }
 
 #[test]

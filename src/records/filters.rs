@@ -2,6 +2,7 @@
 //! an area or state filter accepts.
 
 use super::crosswalk::{normalise_label, resolve_aor, Aor};
+use super::duplicates::Duplicates;
 use crate::error::{Error, Result};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -17,8 +18,8 @@ pub struct Filters {
     pub from: Option<NaiveDate>,
     /// Last day, inclusive.
     pub to: Option<NaiveDate>,
-    /// Use rows flagged `duplicate_likely` (they are excluded by default).
-    pub include_duplicates: bool,
+    /// What to do with rows flagged `duplicate_likely` (excluded by default).
+    pub duplicates: Duplicates,
 }
 
 impl Filters {

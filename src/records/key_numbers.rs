@@ -23,8 +23,8 @@ pub struct RecordKeyNumbers {
     pub from: Option<String>,
     /// Last day (inclusive).
     pub to: Option<String>,
-    /// Whether likely duplicates were used.
-    pub include_duplicates: bool,
+    /// The duplicates policy: `exclude`, `keep-first` or `include`.
+    pub duplicates: String,
     /// Rows read.
     pub rows_read: u64,
     /// Rows used.
@@ -50,7 +50,7 @@ pub fn record_key_numbers(r: &RecordResults) -> RecordKeyNumbers {
         state: f.state.clone(),
         from: f.from.map(|d| d.to_string()),
         to: f.to.map(|d| d.to_string()),
-        include_duplicates: f.include_duplicates,
+        duplicates: f.duplicates.name().to_string(),
         rows_read: r.rows_read,
         rows_used: r.rows_used,
         declined_by_lea: r.declined_by_lea.count,

@@ -18,6 +18,7 @@
 
 pub(crate) mod counts;
 pub(crate) mod crosswalk;
+pub(crate) mod duplicates;
 pub(crate) mod engines;
 pub(crate) mod figures;
 pub(crate) mod filters;

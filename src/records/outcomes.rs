@@ -12,6 +12,7 @@ use super::summary::ReasonCount;
 use crate::csv_table::parse_csv_text;
 use crate::error::Result;
 use crate::stats::{wilson_interval, Interval, CONFIDENCE};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -132,7 +133,7 @@ impl Share {
 /// The declined and custody shares over one denominator.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Denominator {
-    /// `all_used` or `with_lift_reason`.
+    /// `all_used`, `with_lift_reason` or `followed_up`.
     pub name: String,
     /// What the denominator counts, in words.
     pub description: String,
@@ -140,6 +141,63 @@ pub struct Denominator {
     pub declined: Share,
     /// Custody outcomes over this denominator.
     pub custody: Share,
+}
+
+/// How much follow-up a detainer needs to count in the `followed_up`
+/// denominator: ICE updates records after the fact, so a recent detainer can
+/// look open only because its outcome is not recorded yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUpOptions {
+    /// The data's cut date; `None` takes the latest prepare date read.
+    pub as_of: Option<NaiveDate>,
+    /// Days between the prepare date and the cut date a detainer needs.
+    pub days: u32,
+}
+
+/// The default follow-up: 180 days.
+pub const FOLLOW_UP_DAYS: u32 = 180;
+
+impl Default for FollowUpOptions {
+    fn default() -> Self {
+        FollowUpOptions {
+            as_of: None,
+            days: FOLLOW_UP_DAYS,
+        }
+    }
+}
+
+/// The follow-up applied, as `results.json` records it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FollowUp {
+    /// The cut date; `null` when none was given and no date was read.
+    pub as_of: Option<NaiveDate>,
+    /// Where the cut date comes from: `--as-of`, or the latest prepare date
+    /// read (in any row whose date parses, whether used or not).
+    pub as_of_from: String,
+    /// Days of follow-up required.
+    pub days: u32,
+    /// The last prepare date with that much follow-up (`as_of - days`).
+    pub last_prepare_date: Option<NaiveDate>,
+    /// Detainers used that were prepared on or before `last_prepare_date`.
+    pub detainers: u64,
+}
+
+impl FollowUp {
+    /// The follow-up for `options`, given the latest prepare date read.
+    pub fn new(options: FollowUpOptions, latest_read: Option<NaiveDate>) -> Self {
+        let (as_of, as_of_from) = match options.as_of {
+            Some(d) => (Some(d), "--as-of"),
+            None => (latest_read, "the latest prepare date read"),
+        };
+        FollowUp {
+            as_of,
+            as_of_from: as_of_from.to_string(),
+            days: options.days,
+            last_prepare_date: as_of
+                .and_then(|d| d.checked_sub_days(chrono::Days::new(u64::from(options.days)))),
+            detainers: 0,
+        }
+    }
 }
 
 /// Outcomes of the detainers used.
@@ -159,59 +217,110 @@ pub struct Outcomes {
     pub open: u64,
     /// The unlisted lift reasons and their counts, most first.
     pub unclassified_reasons: Vec<ReasonCount>,
-    /// The shares over every detainer used, then over those with a lift reason.
+    /// The cut date and the follow-up the `followed_up` denominator requires.
+    pub follow_up: FollowUp,
+    /// The shares over every detainer used (`all_used`), over those with a
+    /// lift reason (`with_lift_reason`), and over those with the follow-up
+    /// (`followed_up`, open ones included).
     pub denominators: Vec<Denominator>,
     /// `custody / (custody + declined)`: the share of detainers honored among
     /// those the records resolve either way.
     pub honored_share: Share,
 }
 
-/// Classify the lift-reason counts.
-pub fn classify_outcomes(lift_reasons: &[ReasonCount], crosswalk: &LiftOutcomes) -> Outcomes {
-    let (mut declined, mut custody, mut other, mut unclassified, mut open) = (0, 0, 0, 0, 0);
-    let mut unknown = Vec::new();
-    for r in lift_reasons {
-        match r
-            .reason
-            .as_deref()
-            .map(|text| (text, crosswalk.class(text)))
-        {
-            None => open += r.count,
-            Some((_, Some(OutcomeClass::Declined))) => declined += r.count,
-            Some((_, Some(OutcomeClass::Custody))) => custody += r.count,
-            Some((_, Some(OutcomeClass::OtherResolved))) => other += r.count,
-            Some((_, None)) => {
-                unclassified += r.count;
-                unknown.push(r.clone());
+/// Detainers per outcome class.
+#[derive(Debug, Default)]
+struct Tally {
+    declined: u64,
+    custody: u64,
+    other: u64,
+    unclassified: u64,
+    open: u64,
+    unknown: Vec<ReasonCount>,
+}
+
+impl Tally {
+    fn of(lift_reasons: &[ReasonCount], crosswalk: &LiftOutcomes) -> Self {
+        let mut t = Tally::default();
+        for r in lift_reasons {
+            match r.reason.as_deref().map(|text| crosswalk.class(text)) {
+                None => t.open += r.count,
+                Some(Some(OutcomeClass::Declined)) => t.declined += r.count,
+                Some(Some(OutcomeClass::Custody)) => t.custody += r.count,
+                Some(Some(OutcomeClass::OtherResolved)) => t.other += r.count,
+                Some(None) => {
+                    t.unclassified += r.count;
+                    t.unknown.push(r.clone());
+                }
             }
         }
+        t.unknown
+            .sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason)));
+        t
     }
-    unknown.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason)));
-    let with_reason = declined + custody + other + unclassified;
-    let all = with_reason + open;
-    let denominator = |name: &str, description: &str, of: u64| Denominator {
-        name: name.to_string(),
-        description: description.to_string(),
-        declined: Share::new(declined, of),
-        custody: Share::new(custody, of),
+
+    fn with_reason(&self) -> u64 {
+        self.declined + self.custody + self.other + self.unclassified
+    }
+
+    fn denominator(&self, name: &str, description: String, of: u64) -> Denominator {
+        Denominator {
+            name: name.to_string(),
+            description,
+            declined: Share::new(self.declined, of),
+            custody: Share::new(self.custody, of),
+        }
+    }
+}
+
+/// Classify the lift-reason counts of every detainer used (`lift_reasons`)
+/// and of those with the follow-up (`followed_up`, the detainers prepared on
+/// or before `follow_up.last_prepare_date`).
+pub fn classify_outcomes(
+    lift_reasons: &[ReasonCount],
+    follow_up: FollowUp,
+    followed_up: &[ReasonCount],
+    crosswalk: &LiftOutcomes,
+) -> Outcomes {
+    let all = Tally::of(lift_reasons, crosswalk);
+    let later = Tally::of(followed_up, crosswalk);
+    let with_reason = all.with_reason();
+    let followed = later.with_reason() + later.open;
+    let follow_up = FollowUp {
+        detainers: followed,
+        ..follow_up
+    };
+    let followed_description = match (follow_up.last_prepare_date, follow_up.as_of) {
+        (Some(last), Some(as_of)) => format!(
+            "detainers prepared on or before {last} ({} days before the cut date {as_of}), open ones included",
+            follow_up.days
+        ),
+        _ => "no cut date: no prepare date was read".to_string(),
     };
     Outcomes {
         crosswalk: LIFT_OUTCOMES_PATH.to_string(),
-        declined,
-        custody,
-        other_resolved: other,
-        unclassified,
-        open,
-        unclassified_reasons: unknown,
+        declined: all.declined,
+        custody: all.custody,
+        other_resolved: all.other,
+        unclassified: all.unclassified,
+        open: all.open,
         denominators: vec![
-            denominator("all_used", "every detainer used, open ones included", all),
-            denominator(
+            all.denominator(
+                "all_used",
+                "every detainer used, open ones included".to_string(),
+                with_reason + all.open,
+            ),
+            all.denominator(
                 "with_lift_reason",
-                "detainers with a lift reason (open ones left out, as in NPR's analysis)",
+                "detainers with a lift reason (open ones left out, as in NPR's analysis)"
+                    .to_string(),
                 with_reason,
             ),
+            later.denominator("followed_up", followed_description, followed),
         ],
-        honored_share: Share::new(custody, custody + declined),
+        honored_share: Share::new(all.custody, all.custody + all.declined),
+        unclassified_reasons: all.unknown,
+        follow_up,
     }
 }
 
@@ -254,7 +363,20 @@ mod tests {
             count(Some("Something new"), 30),
             count(Some("Another"), 50),
         ];
-        let o = classify_outcomes(&reasons, &LiftOutcomes::bundled());
+        let as_of = NaiveDate::from_ymd_opt(2020, 12, 31);
+        let follow_up = FollowUp::new(FollowUpOptions::default(), as_of);
+        assert_eq!(
+            follow_up.last_prepare_date,
+            NaiveDate::from_ymd_opt(2020, 7, 4),
+            "180 days before the last day of 2020"
+        );
+        let followed = [
+            count(None, 40),
+            count(Some("Booked into Detention"), 150),
+            count(Some("Detainer Declined by LEA"), 100),
+            count(Some("Another"), 10),
+        ];
+        let o = classify_outcomes(&reasons, follow_up, &followed, &LiftOutcomes::bundled());
         assert_eq!(
             (
                 o.declined,
@@ -274,6 +396,13 @@ mod tests {
         assert_eq!(o.denominators[1].declined.of, 600);
         assert_eq!(o.denominators[1].declined.share, Some(0.25));
         assert_eq!(o.denominators[1].custody.share, Some(250.0 / 600.0));
+        let f = &o.denominators[2];
+        assert_eq!(f.name, "followed_up");
+        assert_eq!((f.declined.count, f.declined.of), (100, 300));
+        assert_eq!((f.custody.count, f.custody.of), (150, 300));
+        assert_eq!(o.follow_up.detainers, 300);
+        assert_eq!(o.follow_up.as_of_from, "the latest prepare date read");
+        assert!(f.description.contains("2020-07-04"), "{}", f.description);
         assert_eq!(o.honored_share.of, 400);
         assert_eq!(o.honored_share.share, Some(0.625));
         let i = o.honored_share.interval.unwrap();
@@ -283,7 +412,18 @@ mod tests {
 
     #[test]
     fn nothing_resolved_gives_no_share() {
-        let o = classify_outcomes(&[count(None, 5)], &LiftOutcomes::bundled());
+        let given = FollowUpOptions {
+            as_of: NaiveDate::from_ymd_opt(2018, 5, 30),
+            days: 30,
+        };
+        let follow_up = FollowUp::new(given, NaiveDate::from_ymd_opt(2026, 1, 1));
+        assert_eq!(follow_up.as_of, given.as_of, "--as-of wins over the data");
+        assert_eq!(
+            follow_up.last_prepare_date,
+            NaiveDate::from_ymd_opt(2018, 4, 30)
+        );
+        let o = classify_outcomes(&[count(None, 5)], follow_up, &[], &LiftOutcomes::bundled());
+        assert_eq!(o.denominators[2].declined.share, None);
         assert_eq!(o.open, 5);
         assert_eq!(o.honored_share.share, None);
         assert_eq!(o.honored_share.interval, None);

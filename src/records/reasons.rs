@@ -19,8 +19,8 @@ pub enum Exclusion {
     OutsideAor,
     /// The facility state is not the chosen one.
     OutsideState,
-    /// The release flags the row as a likely duplicate, and duplicates are
-    /// not used.
+    /// The release flags the row as a likely duplicate, and the duplicates
+    /// policy ([`crate::Duplicates`]) does not use it.
     DuplicateLikely,
 }
 

@@ -7,6 +7,7 @@ use super::crosswalk::StatusCrosswalk;
 use super::engines::ScanEngine;
 use super::figures::record_figures;
 use super::filters::Filters;
+use super::outcomes::FollowUpOptions;
 use super::population::{context, PopulationTable};
 use super::scan::scan_files;
 use super::summary::{summarise, RecordResults};
@@ -30,6 +31,8 @@ pub struct RunOptions {
     pub engine: ScanEngine,
     /// When given, grows as rows are read, so a caller can draw progress.
     pub rows_seen: Option<Arc<AtomicU64>>,
+    /// The cut date and follow-up of the `followed_up` outcome denominator.
+    pub follow_up: FollowUpOptions,
 }
 
 /// Scan `files`, apply `filters`, map groups through `crosswalk` and add
@@ -67,7 +70,7 @@ pub fn run_records_with(
 ) -> Result<RecordResults> {
     filters.check()?;
     let scan = scan_files(options.engine, files, filters, options.rows_seen.as_ref())?;
-    let mut results = summarise(&scan, filters, crosswalk);
+    let mut results = summarise(&scan, filters, crosswalk, options.follow_up);
     results.context = context(&results, population);
     Ok(results)
 }

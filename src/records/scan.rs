@@ -3,10 +3,11 @@
 //! engines. Memory stays bounded however large the files are.
 
 use super::counts::Combination;
+use super::duplicates::{resolve_duplicates, DuplicateCounts, Duplicates};
 use super::engines::{count_combinations, ScanEngine};
 use super::filters::{same_label, Accepted, Filters};
 use super::reasons::Exclusion;
-use super::schema::FileInfo;
+use super::schema::{read_header, FileInfo, ID};
 use crate::error::{Error, Result};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicU64;
@@ -17,8 +18,10 @@ use std::sync::Arc;
 pub struct Scan {
     /// Files read, in order.
     pub files: Vec<FileInfo>,
-    /// Counted combinations of raw labels.
+    /// Counted combinations of raw labels, the duplicates policy applied.
     pub combinations: Vec<Combination>,
+    /// Flagged rows and what each duplicates policy would use.
+    pub duplicates: DuplicateCounts,
 }
 
 /// Count the combinations in `files` with `engine`. When rows were excluded
@@ -40,7 +43,18 @@ pub fn scan_files(
         return Err(Error::Argument("no detainer files given".into()));
     }
     let mut infos = Vec::with_capacity(files.len());
+    let mut ids_known = true;
     for f in files {
+        let has_id = read_header(f)?.iter().any(|n| n == ID);
+        if !has_id && filters.duplicates == Duplicates::KeepFirst {
+            return Err(Error::input(
+                f,
+                Some(1),
+                Some(ID),
+                "--duplicates keep-first needs this column to tell a repeat from its first row",
+            ));
+        }
+        ids_known &= has_id;
         let meta = std::fs::metadata(f).map_err(|e| Error::io(f, e))?;
         infos.push(FileInfo {
             path: f.display().to_string(),
@@ -75,9 +89,12 @@ pub fn scan_files(
             }
         }
         if !added {
+            let (combinations, duplicates) =
+                resolve_duplicates(combinations, filters.duplicates, ids_known)?;
             return Ok(Scan {
                 files: infos,
                 combinations,
+                duplicates,
             });
         }
     }

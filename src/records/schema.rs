@@ -33,6 +33,10 @@ pub const LIFT_REASON: &str = "detainer_lift_reason";
 /// `duplicate_likely`: `TRUE` when the release flags the row as a likely duplicate.
 pub const DUPLICATE: &str = "duplicate_likely";
 
+/// `unique_identifier`: the release's anonymised person. Optional: only the
+/// `keep-first` duplicates policy needs it.
+pub const ID: &str = "unique_identifier";
+
 /// The columns the analysis reads; every file must have them.
 pub const USED_COLUMNS: [&str; 9] = [
     DATE,

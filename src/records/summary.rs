@@ -6,8 +6,9 @@
 use super::crosswalk::{
     normalise_label, StatusCrosswalk, StatusFields, ARTICLE_GROUPS, NOT_MAPPED,
 };
-use super::filters::Filters;
-use super::outcomes::{classify_outcomes, LiftOutcomes, Outcomes};
+use super::duplicates::DuplicateCounts;
+use super::filters::{day_key, Filters};
+use super::outcomes::{classify_outcomes, FollowUp, FollowUpOptions, LiftOutcomes, Outcomes};
 use super::reasons::Exclusion;
 use super::scan::Scan;
 use super::schema::{FileInfo, DECLINED_BY_LEA};
@@ -104,8 +105,11 @@ pub struct RecordResults {
     pub rows_used: u64,
     /// Rows not used, by reason (every reason listed, zero or not).
     pub rows_excluded: BTreeMap<String, u64>,
-    /// Rows flagged `duplicate_likely` that are used (only with `--include-duplicates`).
+    /// Rows flagged `duplicate_likely` that are used (none under `--duplicates exclude`).
     pub duplicates_used: u64,
+    /// Flagged rows that pass every other filter, and the rows each
+    /// duplicates policy would use.
+    pub duplicates: DuplicateCounts,
     /// Detainers per status group, the article's six then `Not mapped`.
     pub by_status_group: Vec<GroupCount>,
     /// Detainers per case category, most first.
@@ -145,8 +149,28 @@ fn next_month(year_month: i32) -> i32 {
     }
 }
 
-/// Build every table from the counted combinations.
-pub fn summarise(scan: &Scan, filters: &Filters, crosswalk: &StatusCrosswalk) -> RecordResults {
+/// The date of a `yyyymmdd` key.
+fn from_day_key(key: i32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(key / 10000, (key / 100 % 100) as u32, (key % 100) as u32)
+}
+
+/// Build every table from the counted combinations; `follow_up` sets the cut
+/// date and the follow-up of the `followed_up` outcome denominator.
+pub fn summarise(
+    scan: &Scan,
+    filters: &Filters,
+    crosswalk: &StatusCrosswalk,
+    follow_up: FollowUpOptions,
+) -> RecordResults {
+    let latest_read = scan
+        .combinations
+        .iter()
+        .filter_map(|c| c.latest_day)
+        .max()
+        .and_then(from_day_key);
+    let follow_up = FollowUp::new(follow_up, latest_read);
+    let last_followed = follow_up.last_prepare_date.map(day_key);
+    let mut followed_reasons: BTreeMap<Option<String>, u64> = BTreeMap::new();
     let mut excluded: BTreeMap<String, u64> = Exclusion::ALL
         .iter()
         .map(|r| (r.key().to_string(), 0))
@@ -194,8 +218,13 @@ pub fn summarise(scan: &Scan, filters: &Filters, crosswalk: &StatusCrosswalk) ->
         if is_declined {
             declined += c.rows;
         }
+        if let (Some(day), Some(last)) = (c.day, last_followed) {
+            if day <= last {
+                *followed_reasons.entry(reason.clone()).or_default() += c.rows;
+            }
+        }
         *reasons.entry(reason).or_default() += c.rows;
-        if let Some(ym) = c.year_month {
+        if let Some(ym) = c.year_month() {
             let m = months.entry(ym).or_default();
             m.0 += c.rows;
             if is_declined {
@@ -242,7 +271,16 @@ pub fn summarise(scan: &Scan, filters: &Filters, crosswalk: &StatusCrosswalk) ->
     }
     let share = (rows_used > 0).then(|| declined as f64 / rows_used as f64);
     let share_interval = wilson_interval(declined, rows_used, CONFIDENCE);
-    let outcomes = classify_outcomes(&lift_reasons, &LiftOutcomes::bundled());
+    let followed: Vec<ReasonCount> = followed_reasons
+        .into_iter()
+        .map(|(reason, count)| ReasonCount { reason, count })
+        .collect();
+    let outcomes = classify_outcomes(
+        &lift_reasons,
+        follow_up,
+        &followed,
+        &LiftOutcomes::bundled(),
+    );
     RecordResults {
         files: scan.files.clone(),
         filters: filters.clone(),
@@ -250,6 +288,7 @@ pub fn summarise(scan: &Scan, filters: &Filters, crosswalk: &StatusCrosswalk) ->
         rows_used,
         rows_excluded: excluded,
         duplicates_used,
+        duplicates: scan.duplicates.clone(),
         by_status_group,
         by_case_category,
         by_month,
@@ -283,7 +322,6 @@ pub fn record_period(results: &RecordResults) -> Option<(NaiveDate, NaiveDate)> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::records::filters::day_key;
 
     #[test]
     fn months_run_across_year_ends() {
@@ -294,6 +332,8 @@ mod tests {
             day_key(NaiveDate::from_ymd_opt(2026, 2, 11).unwrap()),
             20260211
         );
+        assert_eq!(from_day_key(20240229), NaiveDate::from_ymd_opt(2024, 2, 29));
+        assert_eq!(from_day_key(20230229), None);
     }
 
     #[test]

@@ -76,7 +76,10 @@ pub fn summary_table(r: &RecordResults) -> Result<ShowTable> {
         what.push(format!("excluded: {reason}"));
         rows.push(*n);
     }
-    what.push("duplicates used (--include-duplicates)".into());
+    what.push(format!(
+        "flagged duplicates used (--duplicates {})",
+        r.filters.duplicates.name()
+    ));
     rows.push(r.duplicates_used);
     what.push("declined by LEA".into());
     rows.push(r.declined_by_lea.count);
@@ -218,6 +221,30 @@ pub fn outcome_table(r: &RecordResults) -> Result<ShowTable> {
     .with_percent(&["share", "ci_low", "ci_high"]))
 }
 
+/// Rows flagged `duplicate_likely` and the rows each duplicates policy
+/// would use, the one applied marked.
+pub fn duplicates_table(r: &RecordResults) -> Result<ShowTable> {
+    let d = &r.duplicates;
+    let by = &d.rows_used_by_policy;
+    let df = df!(
+        "policy" => by.iter().map(|p| format!("--duplicates {}", p.policy.name())).collect::<Vec<_>>(),
+        "rows used" => by.iter().map(|p| p.rows_used).collect::<Vec<_>>(),
+        "applied" => by.iter().map(|p| if p.policy == d.policy { "yes" } else { "" }).collect::<Vec<_>>(),
+    )?;
+    let groups = d
+        .flagged_groups
+        .map(|g| format!("{} distinct person and prepare date", fmt_count(g)))
+        .unwrap_or_else(|| "persons unknown: a file has no unique_identifier column".to_string());
+    Ok(ShowTable::new(
+        df,
+        format!(
+            "Rows flagged duplicate_likely that pass every other filter: {} ({groups}); rows used under each policy; {}",
+            fmt_count(d.flagged_rows),
+            record_scope(r)
+        ),
+    ))
+}
+
 /// Every table, by file stem.
 pub fn record_tables(r: &RecordResults) -> Result<Vec<(&'static str, ShowTable)>> {
     Ok(vec![
@@ -227,6 +254,7 @@ pub fn record_tables(r: &RecordResults) -> Result<Vec<(&'static str, ShowTable)>
         ("months", month_table(r)?),
         ("lift_reasons", lift_reason_table(r)?),
         ("outcomes", outcome_table(r)?),
+        ("duplicates", duplicates_table(r)?),
         ("context", context_table(r)?),
     ])
 }

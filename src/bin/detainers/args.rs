@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
-use detainers::ScanEngine;
+use detainers::{Duplicates, ScanEngine};
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -77,9 +77,23 @@ pub struct RecordsArgs {
     /// Last day, inclusive (YYYY-MM-DD).
     #[arg(long, value_parser = parse_day)]
     pub to: Option<NaiveDate>,
-    /// Use rows flagged duplicate_likely (excluded by default; counted either way).
-    #[arg(long)]
+    /// Rows flagged duplicate_likely: `exclude` them (the default), use the
+    /// first row of each person and prepare date (`keep-first`), or
+    /// `include` them all. The rows each policy would use are reported
+    /// whichever is chosen.
+    #[arg(long, default_value = "exclude", value_parser = parse_duplicates)]
+    pub duplicates: Duplicates,
+    /// The same as `--duplicates include` (kept for earlier scripts).
+    #[arg(long, conflicts_with = "duplicates", hide = true)]
     pub include_duplicates: bool,
+    /// The data's cut date for the follow-up denominator (YYYY-MM-DD)
+    /// [default: the latest prepare date read].
+    #[arg(long, value_parser = parse_day)]
+    pub as_of: Option<NaiveDate>,
+    /// Days of follow-up before the cut date a detainer needs to count in the
+    /// follow-up denominator.
+    #[arg(long, default_value_t = detainers::FOLLOW_UP_DAYS)]
+    pub follow_up_days: u32,
     /// Output folder [default: out/records].
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -114,6 +128,10 @@ pub struct GenerateArgs {
     /// Seed: the same seed and size give the same file.
     #[arg(long, default_value_t = 2018)]
     pub seed: u64,
+}
+
+fn parse_duplicates(text: &str) -> Result<Duplicates, String> {
+    text.parse().map_err(|e: detainers::Error| e.to_string())
 }
 
 fn parse_engine(text: &str) -> Result<ScanEngine, String> {

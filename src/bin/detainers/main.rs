@@ -10,8 +10,8 @@ use args::{Cli, Command, GenerateArgs, RecordsArgs, ReportArgs};
 use clap::Parser;
 use detainers::{
     analyse, check_claims, estimate_rows, generate_file, load_dataset, output_dir, parse_bytes,
-    resolve_aor, run_records_with, write_records_report, write_report, Filters, PopulationTable,
-    RunOptions, Size, StatusCrosswalk,
+    resolve_aor, run_records_with, write_records_report, write_report, Duplicates, Filters,
+    FollowUpOptions, PopulationTable, RunOptions, Size, StatusCrosswalk,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use std::process::ExitCode;
@@ -33,7 +33,11 @@ fn records(a: RecordsArgs) -> detainers::Result<()> {
         state: a.state,
         from: a.from,
         to: a.to,
-        include_duplicates: a.include_duplicates,
+        duplicates: if a.include_duplicates {
+            Duplicates::Include
+        } else {
+            a.duplicates
+        },
     };
     let crosswalk = match a.crosswalk {
         Some(p) => StatusCrosswalk::from_file(&p)?,
@@ -48,6 +52,10 @@ fn records(a: RecordsArgs) -> detainers::Result<()> {
     let options = RunOptions {
         engine: a.engine,
         rows_seen: Some(rows_seen),
+        follow_up: FollowUpOptions {
+            as_of: a.as_of,
+            days: a.follow_up_days,
+        },
     };
     let results = run_records_with(&a.files, &filters, &crosswalk, &population, &options);
     if let Some((bar, ticker)) = bar {

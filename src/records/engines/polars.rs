@@ -2,12 +2,12 @@
 //! that gives every row its reason and counts rows per reason and labels.
 
 use crate::error::{Error, Result};
-use crate::records::counts::Combination;
+use crate::records::counts::{Combination, Pending};
 use crate::records::filters::{day_key, Accepted, Filters};
 use crate::records::reasons::Exclusion;
 use crate::records::schema::{
-    read_header, AOR, CASE_CATEGORY, DATE, DUPLICATE, ENTRY_STATUS, FINAL_ORDER, ILLEGAL_REENTRY,
-    LIFT_REASON, STATE, USED_COLUMNS,
+    read_header, AOR, CASE_CATEGORY, DATE, DUPLICATE, ENTRY_STATUS, FINAL_ORDER, ID,
+    ILLEGAL_REENTRY, LIFT_REASON, STATE, USED_COLUMNS,
 };
 use polars::prelude::*;
 use std::collections::BTreeMap;
@@ -21,8 +21,9 @@ fn utf8_path(path: &Path) -> Result<&str> {
         .ok_or_else(|| Error::input(path, None, None, "the file name is not valid UTF-8"))
 }
 
-fn lazy_file(path: &Path) -> Result<LazyFrame> {
+fn lazy_file(path: &Path, file_no: u32) -> Result<LazyFrame> {
     let names = read_header(path)?;
+    let has_id = names.iter().any(|n| n == ID);
     let schema: Schema = names
         .iter()
         .map(|n| Field::new(n.as_str().into(), DataType::String))
@@ -31,6 +32,7 @@ fn lazy_file(path: &Path) -> Result<LazyFrame> {
     // a null there means the row ended early (or its last field is empty).
     let nulls = USED_COLUMNS
         .iter()
+        .chain(has_id.then_some(&ID))
         .map(|c| (PlSmallStr::from(*c), PlSmallStr::from("NA")))
         .collect();
     // An absolute path without `..`: polars' chunked reader refuses `..` segments.
@@ -56,7 +58,10 @@ fn lazy_file(path: &Path) -> Result<LazyFrame> {
     };
     let mut columns: Vec<Expr> = USED_COLUMNS.map(col).to_vec();
     columns.push(short.alias(SHORT_ROW));
-    Ok(lf.select(columns))
+    columns.push(if has_id { col(ID) } else { null_string() }.alias(PERSON));
+    columns.push(lit(file_no).alias(FILE_NO));
+    columns.push(col(ROW).cast(DataType::UInt64));
+    Ok(lf.with_row_index(ROW, None).select(columns))
 }
 
 /// Internal column: the parsed date.
@@ -64,6 +69,23 @@ const PARSED_DATE: &str = "_date";
 
 /// Internal column: the date as `yyyymmdd`.
 const DAY: &str = "_day";
+
+/// Internal column: the row's date as `yyyymmdd` unless the row is short;
+/// its maximum per combination is [`Combination::latest_day`].
+const LATEST: &str = "_latest";
+
+/// Internal column: `unique_identifier`, or null when the file has none.
+const PERSON: &str = "_id";
+
+/// Internal column: the file's position in the list given.
+const FILE_NO: &str = "_file";
+
+/// Internal column: the row's index in its file.
+const ROW: &str = "_row";
+
+/// The reason code of a flagged row left for the duplicates policy (see
+/// [`crate::records::counts::Pending`]).
+const PENDING: u8 = 0xFE;
 
 /// Internal column: the row has fewer fields than the header.
 const SHORT_ROW: &str = "_short_row";
@@ -105,7 +127,8 @@ pub fn aggregation_query(
     }
     let frames = files
         .iter()
-        .map(|p| lazy_file(p))
+        .enumerate()
+        .map(|(file_no, p)| lazy_file(p, file_no as u32))
         .collect::<Result<Vec<_>>>()?;
     let lf = if frames.len() == 1 {
         frames.into_iter().next().unwrap_or_default()
@@ -127,10 +150,7 @@ pub fn aggregation_query(
     let date = col(PARSED_DATE);
     let year = date.clone().dt().year();
     let month = date.clone().dt().month().cast(DataType::Int32);
-    let day = year.clone() * lit(10000)
-        + month.clone() * lit(100)
-        + date.clone().dt().day().cast(DataType::Int32);
-    let year_month = year * lit(100) + month;
+    let day = year * lit(10000) + month * lit(100) + date.clone().dt().day().cast(DataType::Int32);
     let mut in_dates = lit(true);
     if let Some(from) = filters.from {
         in_dates = in_dates.and(col(DAY).gt_eq(lit(day_key(from))));
@@ -159,11 +179,9 @@ pub fn aggregation_query(
         );
     }
     let flagged = ["TRUE", "True", "true"].map(String::from);
-    let excluded_duplicate = if filters.include_duplicates {
-        lit(false)
-    } else {
-        equals_any(DUPLICATE, &flagged)
-    };
+    // A flagged row that passes every other filter is left for the
+    // duplicates policy, with its person and its place in the files.
+    let pending_duplicate = equals_any(DUPLICATE, &flagged);
     let reason = when(col(SHORT_ROW))
         .then(lit(Exclusion::ShortRow.code()))
         .when(col(DATE).is_null().or(col(DATE).eq(lit(""))))
@@ -176,10 +194,15 @@ pub fn aggregation_query(
         .then(lit(Exclusion::OutsideAor.code()))
         .when(state_ok.not())
         .then(lit(Exclusion::OutsideState.code()))
-        .when(excluded_duplicate)
-        .then(lit(Exclusion::DuplicateLikely.code()))
+        .when(pending_duplicate)
+        .then(lit(PENDING))
         .otherwise(lit(0u8));
-    let used = || col("reason").eq(lit(0u8));
+    let used = || {
+        col("reason")
+            .eq(lit(0u8))
+            .or(col("reason").eq(lit(PENDING)))
+    };
+    let pending = || col("reason").eq(lit(PENDING));
     let keep = |name: &str| {
         when(used())
             .then(col(name))
@@ -190,17 +213,22 @@ pub fn aggregation_query(
     // the labels counted for used rows.
     let details = &USED_COLUMNS[3..];
     let raw_columns = || {
-        std::iter::once(col(SHORT_ROW))
-            .chain(USED_COLUMNS.iter().map(|&name| col(name)))
+        [SHORT_ROW, PERSON, FILE_NO, ROW]
+            .iter()
+            .chain(USED_COLUMNS.iter())
+            .map(|&name| col(name))
             .collect::<Vec<_>>()
     };
-    let replaced = USED_COLUMNS.iter().fold(lit(false), |acc, &name| {
-        acc.or(col(name)
-            .cast(DataType::Binary)
-            .binary()
-            .contains_literal(lit("\u{FFFD}".as_bytes()))
-            .fill_null(lit(false)))
-    });
+    let replaced = USED_COLUMNS
+        .iter()
+        .chain([&PERSON])
+        .fold(lit(false), |acc, &name| {
+            acc.or(col(name)
+                .cast(DataType::Binary)
+                .binary()
+                .contains_literal(lit("\u{FFFD}".as_bytes()))
+                .fill_null(lit(false)))
+        });
     let mut stage1 = raw_columns();
     stage1.push(parsed);
     stage1.push(replaced.alias(REPLACED));
@@ -208,13 +236,15 @@ pub fn aggregation_query(
     stage2.push(col(REPLACED));
     stage2.push(col(PARSED_DATE));
     stage2.push(day.alias(DAY));
-    stage2.push(year_month.alias("year_month"));
     let mut stage3 = vec![
         reason.alias("reason"),
         col(REPLACED),
-        col("year_month"),
+        col(DAY),
         col(AOR),
         col(STATE),
+        col(PERSON),
+        col(FILE_NO),
+        col(ROW),
     ];
     stage3.extend(details.iter().map(|&name| {
         if name == DUPLICATE {
@@ -227,9 +257,13 @@ pub fn aggregation_query(
         col("reason"),
         col(REPLACED),
         when(used())
-            .then(col("year_month"))
+            .then(col(DAY))
             .otherwise(lit(NULL).cast(DataType::Int32))
-            .alias("year_month"),
+            .alias("day"),
+        when(col("reason").eq(lit(Exclusion::ShortRow.code())))
+            .then(lit(NULL).cast(DataType::Int32))
+            .otherwise(col(DAY))
+            .alias(LATEST),
         when(col("reason").eq(lit(Exclusion::OutsideAor.code())))
             .then(col(AOR))
             .otherwise(null_string())
@@ -240,7 +274,21 @@ pub fn aggregation_query(
             .alias(STATE),
     ];
     stage4.extend(details.iter().map(|&name| keep(name)));
-    let keys: Vec<Expr> = ["reason", REPLACED, "year_month"]
+    stage4.push(
+        when(pending())
+            .then(col(PERSON))
+            .otherwise(null_string())
+            .alias(PERSON),
+    );
+    for (name, kind) in [(FILE_NO, DataType::UInt32), (ROW, DataType::UInt64)] {
+        stage4.push(
+            when(pending())
+                .then(col(name))
+                .otherwise(lit(NULL).cast(kind))
+                .alias(name),
+        );
+    }
+    let keys: Vec<Expr> = ["reason", REPLACED, "day", PERSON, FILE_NO, ROW]
         .iter()
         .chain(&USED_COLUMNS[1..])
         .map(|&name| col(name))
@@ -251,7 +299,7 @@ pub fn aggregation_query(
         .select(stage3)
         .select(stage4)
         .group_by(keys)
-        .agg([len().alias("rows")]))
+        .agg([len().alias("rows"), col(LATEST).max().alias(LATEST)]))
 }
 
 fn scan_error(files: &[PathBuf], e: &PolarsError) -> Error {
@@ -287,11 +335,22 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
         let c = df.column(name)?.cast(&DataType::Int32)?;
         Ok(c.i32()?.iter().collect())
     };
-    let reason: Vec<Option<Exclusion>> = int_column("reason")?
-        .into_iter()
-        .map(|v| Exclusion::from_code(v.unwrap_or(0) as u8))
+    let codes = int_column("reason")?;
+    let person = string_values(df, PERSON)?;
+    let file_no: Vec<Option<u32>> = df
+        .column(FILE_NO)?
+        .cast(&DataType::UInt32)?
+        .u32()?
+        .iter()
         .collect();
-    let year_month = int_column("year_month")?;
+    let row: Vec<Option<u64>> = df
+        .column(ROW)?
+        .cast(&DataType::UInt64)?
+        .u64()?
+        .iter()
+        .collect();
+    let day = int_column("day")?;
+    let latest_day = int_column(LATEST)?;
     let rows_col = df.column("rows")?.cast(&DataType::UInt64)?;
     let rows: Vec<u64> = rows_col.u64()?.iter().map(|v| v.unwrap_or(0)).collect();
     let mut text: BTreeMap<&str, Vec<Option<String>>> = BTreeMap::new();
@@ -301,9 +360,15 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
     let mut take = |name: &str, i: usize| text.get_mut(name).and_then(|v| v[i].take());
     let mut out = Vec::with_capacity(df.height());
     for i in 0..df.height() {
+        let code = codes[i].unwrap_or(0) as u8;
+        let pending = (code == PENDING).then(|| Pending {
+            id: person[i].clone(),
+            order: (file_no[i].unwrap_or(0), row[i].unwrap_or(0), 0),
+        });
         out.push(Combination {
-            reason: reason[i],
-            year_month: year_month[i],
+            reason: Exclusion::from_code(code),
+            day: day[i],
+            latest_day: latest_day[i],
             aor: take(AOR, i),
             state: take(STATE, i),
             case_category: take(CASE_CATEGORY, i),
@@ -313,6 +378,7 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
             lift_reason: take(LIFT_REASON, i),
             duplicate: take(DUPLICATE, i),
             rows: rows[i],
+            pending,
         });
     }
     Ok(out)

@@ -27,11 +27,11 @@ pub use cut::BLOCK_BYTES;
 
 use crate::csv_table::physical_line;
 use crate::error::{Error, Result};
-use crate::records::counts::Combination;
+use crate::records::counts::{Combination, Pending};
 use crate::records::filters::{day_key, Accepted, Filters};
 use crate::records::reasons::Exclusion;
-use crate::records::schema::{read_header, USED_COLUMNS};
-use chrono::{Datelike, NaiveDate};
+use crate::records::schema::{read_header, ID, USED_COLUMNS};
+use chrono::NaiveDate;
 use cut::{count_byte, read_blocks, Block};
 pub(crate) use quoting::first_malformed;
 use std::collections::HashMap;
@@ -40,8 +40,22 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 
-/// Counts per encoded combination (the key layout is in [`Judge::encode`]).
-type Counts = HashMap<Vec<u8>, u64>;
+/// Per encoded combination (the key layout is in [`Judge::encode`]): rows,
+/// and the latest date among them as `yyyymmdd` (0 for none).
+type Counts = HashMap<Vec<u8>, (u64, i32)>;
+
+/// Add `(rows, latest)` into `counts` under `key`.
+fn add(counts: &mut Counts, key: &[u8], rows: u64, latest: i32) {
+    match counts.get_mut(key) {
+        Some((n, l)) => {
+            *n += rows;
+            *l = (*l).max(latest);
+        }
+        None => {
+            counts.insert(key.to_vec(), (rows, latest));
+        }
+    }
+}
 
 /// What a row is judged on: the positions of the used columns in the file.
 struct Layout {
@@ -52,7 +66,15 @@ struct Layout {
     /// The last column is not one of the used ones, so an empty or missing
     /// last field marks a short row (as in the polars engine).
     short_rule: bool,
+    /// Index of `unique_identifier`, when the file has it.
+    id: Option<usize>,
+    /// The file's position in the list given.
+    file_no: u32,
 }
+
+/// The reason byte of a flagged row left for the duplicates policy (see
+/// [`crate::records::counts::Pending`]).
+const PENDING: u8 = 0xFE;
 
 /// The filters as the rows are judged against them.
 struct Judge<'a> {
@@ -60,7 +82,6 @@ struct Judge<'a> {
     to: Option<i32>,
     aor: Option<&'a [String]>,
     state: Option<&'a [String]>,
-    drop_duplicates: bool,
 }
 
 /// Count the combinations in `files`, as the polars engine does.
@@ -75,29 +96,35 @@ pub(crate) fn count_files(
         to: filters.to.map(day_key),
         aor: filters.aor.as_ref().map(|_| accepted.aor.as_slice()),
         state: filters.state.as_ref().map(|_| accepted.state.as_slice()),
-        drop_duplicates: !filters.include_duplicates,
     };
     let mut total = Counts::new();
-    for path in files {
-        for (key, n) in count_file(path.as_ref(), &judge, rows_seen)? {
-            *total.entry(key).or_insert(0) += n;
+    for (file_no, path) in files.iter().enumerate() {
+        for (key, (n, latest)) in count_file(path.as_ref(), file_no as u32, &judge, rows_seen)? {
+            add(&mut total, &key, n, latest);
         }
     }
     let mut out: Vec<Combination> = total
         .into_iter()
-        .map(|(key, rows)| decode(&key, rows))
+        .map(|(key, (rows, latest))| decode(&key, rows, latest))
         .collect();
     out.sort_by(|a, b| b.rows.cmp(&a.rows).then(a.reason.cmp(&b.reason)));
     Ok(out)
 }
 
-fn count_file(path: &Path, judge: &Judge, rows_seen: Option<&AtomicU64>) -> Result<Counts> {
+fn count_file(
+    path: &Path,
+    file_no: u32,
+    judge: &Judge,
+    rows_seen: Option<&AtomicU64>,
+) -> Result<Counts> {
     let names = read_header(path)?;
     let position = |name: &str| names.iter().position(|n| n == name).unwrap_or(0);
     let layout = Layout {
         used: USED_COLUMNS.map(position),
         width: names.len(),
         short_rule: !USED_COLUMNS.contains(&names.last().map(String::as_str).unwrap_or("")),
+        id: names.iter().position(|n| n == ID),
+        file_no,
     };
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let (send, receive) = sync_channel::<Block>(workers * 2);
@@ -141,8 +168,8 @@ fn count_file(path: &Path, judge: &Judge, rows_seen: Option<&AtomicU64>) -> Resu
         for h in handles {
             match h.join() {
                 Ok(Ok(counts)) => {
-                    for (key, n) in counts {
-                        *total.entry(key).or_insert(0) += n;
+                    for (key, (n, latest)) in counts {
+                        add(&mut total, &key, n, latest);
                     }
                 }
                 Ok(Err((line, e))) => {
@@ -218,14 +245,15 @@ fn work(
             }
             rows += 1;
             lines_read += 1 + count_byte(record.as_slice(), b'\n') as u64;
-            if let Err((column, message)) = judge.encode(layout, &record, &mut key) {
-                let at = line(record.position());
-                return Err((at, Error::input(path, Some(at), Some(column), message)));
-            }
-            match counts.get_mut(key.as_slice()) {
-                Some(n) => *n += 1,
-                None => {
-                    counts.insert(key.clone(), 1);
+            let order = (
+                block.first_line,
+                record.position().map_or(0, csv::Position::byte),
+            );
+            match judge.encode(layout, &record, order, &mut key) {
+                Ok(latest) => add(&mut counts, &key, 1, latest),
+                Err((column, message)) => {
+                    let at = line(record.position());
+                    return Err((at, Error::input(path, Some(at), Some(column), message)));
                 }
             }
         }
@@ -235,8 +263,8 @@ fn work(
         let blank = block.lines.saturating_sub(lines_read);
         if blank > 0 {
             let empty = csv::ByteRecord::new();
-            if judge.encode(layout, &empty, &mut key).is_ok() {
-                *counts.entry(key.clone()).or_insert(0) += blank;
+            if let Ok(latest) = judge.encode(layout, &empty, (0, 0), &mut key) {
+                add(&mut counts, &key, blank, latest);
             }
             rows += blank;
         }
@@ -262,17 +290,23 @@ fn value(
 }
 
 impl Judge<'_> {
-    /// Judge one row and write its combination key into `key`.
+    /// Judge one row and write its combination key into `key`. Returns the
+    /// row's date as `yyyymmdd` when it parses and the row is not short, else 0.
     ///
-    /// Key layout: reason (1 byte: [`Exclusion::code`], 0 for a used row), year-month (0 for none, or 1 then 4 bytes
-    /// little-endian), then for each of the eight label columns after the date
-    /// 0 for none, or 1, the length (4 bytes little-endian) and the bytes.
+    /// Key layout: reason (1 byte: [`Exclusion::code`], 0 for a used row,
+    /// [`PENDING`] for a flagged row that passes every other filter), date (0
+    /// for none, or 1 then `yyyymmdd` in 4 bytes little-endian), then for each
+    /// of the eight label columns after the date 0 for none, or 1, the length
+    /// (4 bytes little-endian) and the bytes. A pending row adds its
+    /// `unique_identifier` the same way, then the file's number (4 bytes) and
+    /// `order` (8 + 8 bytes), so each pending row is a combination of its own.
     fn encode(
         &self,
         layout: &Layout,
         record: &csv::ByteRecord,
+        order: (u64, u64),
         key: &mut Vec<u8>,
-    ) -> std::result::Result<(), (&'static str, &'static str)> {
+    ) -> std::result::Result<i32, (&'static str, &'static str)> {
         let mut values: [Option<&str>; 9] = [None; 9];
         for (i, (&index, name)) in layout.used.iter().zip(USED_COLUMNS).enumerate() {
             values[i] = value(record, index).map_err(|m| (name, m))?;
@@ -301,17 +335,20 @@ impl Judge<'_> {
             Some(Exclusion::OutsideAor)
         } else if !accepts(self.state, values[2]) {
             Some(Exclusion::OutsideState)
-        } else if self.drop_duplicates && duplicate {
-            Some(Exclusion::DuplicateLikely)
         } else {
             None
         };
+        let pending = duplicate && reason.is_none();
         key.clear();
-        key.push(reason.map_or(0, Exclusion::code));
+        key.push(if pending {
+            PENDING
+        } else {
+            reason.map_or(0, Exclusion::code)
+        });
         match date.filter(|_| reason.is_none()) {
             Some(d) => {
                 key.push(1);
-                key.extend_from_slice(&(d.year() * 100 + d.month() as i32).to_le_bytes());
+                key.extend_from_slice(&day_key(d).to_le_bytes());
             }
             None => key.push(0),
         }
@@ -321,17 +358,54 @@ impl Judge<'_> {
                 2 => reason == Some(Exclusion::OutsideState),
                 _ => reason.is_none(),
             };
-            match v.filter(|_| kept) {
-                Some(text) => {
-                    key.push(1);
-                    key.extend_from_slice(&(text.len() as u32).to_le_bytes());
-                    key.extend_from_slice(text.as_bytes());
-                }
-                None => key.push(0),
-            }
+            push_text(key, v.filter(|_| kept));
         }
-        Ok(())
+        if pending {
+            let id = match layout.id {
+                Some(index) => value(record, index).map_err(|m| (ID, m))?,
+                None => None,
+            };
+            push_text(key, id);
+            key.extend_from_slice(&layout.file_no.to_le_bytes());
+            key.extend_from_slice(&order.0.to_le_bytes());
+            key.extend_from_slice(&order.1.to_le_bytes());
+        }
+        Ok(date.filter(|_| !short).map_or(0, day_key))
     }
+}
+
+/// Append an optional text to a key: 0 for none, or 1, the length (4 bytes
+/// little-endian) and the bytes.
+fn push_text(key: &mut Vec<u8>, text: Option<&str>) {
+    match text {
+        Some(text) => {
+            key.push(1);
+            key.extend_from_slice(&(text.len() as u32).to_le_bytes());
+            key.extend_from_slice(text.as_bytes());
+        }
+        None => key.push(0),
+    }
+}
+
+/// Read an optional text written by [`push_text`] at `*at`, moving past it.
+fn take_text(key: &[u8], at: &mut usize) -> Option<String> {
+    if key[*at] == 1 {
+        let len = u32::from_le_bytes([key[*at + 1], key[*at + 2], key[*at + 3], key[*at + 4]]);
+        let start = *at + 5;
+        let end = start + len as usize;
+        *at = end;
+        Some(String::from_utf8_lossy(&key[start..end]).into_owned())
+    } else {
+        *at += 1;
+        None
+    }
+}
+
+/// A little-endian `u64` at `at`.
+fn read_u64(key: &[u8], at: usize) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&key[at..at + 8]);
+    u64::from_le_bytes(b)
 }
 
 /// Parse `YYYY-MM-DD` as the polars engine does (`%Y-%m-%d`, exact).
@@ -351,10 +425,11 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
 }
 
 /// Turn an encoded key back into a [`Combination`].
-fn decode(key: &[u8], rows: u64) -> Combination {
-    let reason = Exclusion::from_code(key[0]);
+fn decode(key: &[u8], rows: u64, latest: i32) -> Combination {
+    let pending = key[0] == PENDING;
+    let reason = Exclusion::from_code(key[0]).filter(|_| !pending);
     let mut at = 1;
-    let year_month = if key[at] == 1 {
+    let day = if key[at] == 1 {
         let v = i32::from_le_bytes([key[at + 1], key[at + 2], key[at + 3], key[at + 4]]);
         at += 5;
         Some(v)
@@ -362,23 +437,21 @@ fn decode(key: &[u8], rows: u64) -> Combination {
         at += 1;
         None
     };
-    let mut labels: [Option<String>; 8] = Default::default();
-    for label in &mut labels {
-        if key[at] == 1 {
-            let len = u32::from_le_bytes([key[at + 1], key[at + 2], key[at + 3], key[at + 4]]);
-            let start = at + 5;
-            let end = start + len as usize;
-            *label = Some(String::from_utf8_lossy(&key[start..end]).into_owned());
-            at = end;
-        } else {
-            at += 1;
+    let labels: [Option<String>; 8] = std::array::from_fn(|_| take_text(key, &mut at));
+    let pending = pending.then(|| {
+        let id = take_text(key, &mut at);
+        let file_no = u32::from_le_bytes([key[at], key[at + 1], key[at + 2], key[at + 3]]);
+        Pending {
+            id,
+            order: (file_no, read_u64(key, at + 4), read_u64(key, at + 12)),
         }
-    }
+    });
     let [aor, state, case_category, entry_status, final_order, illegal_reentry, lift_reason, duplicate] =
         labels;
     Combination {
         reason,
-        year_month,
+        day,
+        latest_day: (latest > 0).then_some(latest),
         aor,
         state,
         case_category,
@@ -388,6 +461,7 @@ fn decode(key: &[u8], rows: u64) -> Combination {
         lift_reason,
         duplicate,
         rows,
+        pending,
     }
 }
 
@@ -446,12 +520,13 @@ mod tests {
             to: None,
             aor: None,
             state: None,
-            drop_duplicates: true,
         };
         let layout = Layout {
             used: [0, 1, 2, 3, 4, 5, 6, 7, 8],
             width: 10,
             short_rule: true,
+            id: Some(9),
+            file_no: 2,
         };
         let record = csv::ByteRecord::from(vec![
             "2018-03-19",
@@ -466,10 +541,13 @@ mod tests {
             "9",
         ]);
         let mut key = Vec::new();
-        judge.encode(&layout, &record, &mut key).unwrap();
-        let c = decode(&key, 3);
+        let latest = judge.encode(&layout, &record, (5, 40), &mut key).unwrap();
+        assert_eq!(latest, 20180319);
+        let c = decode(&key, 3, latest);
         assert_eq!(c.reason, None);
-        assert_eq!(c.year_month, Some(201803));
+        assert_eq!(c.day, Some(20180319));
+        assert_eq!(c.year_month(), Some(201803));
+        assert_eq!(c.latest_day, Some(20180319));
         assert_eq!(
             c.aor, None,
             "the area is kept only when it excluded the row"
@@ -479,5 +557,25 @@ mod tests {
         assert_eq!(c.final_order, None, "empty is missing");
         assert_eq!(c.duplicate.as_deref(), Some("FALSE"));
         assert_eq!(c.rows, 3);
+        assert_eq!(c.pending, None, "a row not flagged is used at once");
+        // A flagged row that passes every filter waits for the policy, with
+        // its person and its place in the files.
+        let mut flagged = record.clone();
+        flagged = flagged
+            .iter()
+            .enumerate()
+            .map(|(i, f)| if i == 8 { b"TRUE".as_slice() } else { f })
+            .collect();
+        judge.encode(&layout, &flagged, (5, 40), &mut key).unwrap();
+        let c = decode(&key, 1, latest);
+        assert_eq!(c.reason, None);
+        assert_eq!(c.lift_reason.as_deref(), Some("Declined"));
+        assert_eq!(
+            c.pending,
+            Some(Pending {
+                id: Some("9".into()),
+                order: (2, 5, 40)
+            })
+        );
     }
 }

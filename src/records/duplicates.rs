@@ -1,0 +1,269 @@
+//! Likely duplicates as a choice: the release flags `duplicate_likely` on
+//! every row of a group that shares a person (`unique_identifier`) and a
+//! prepare date, so the first of a pair is flagged as well as its repeat.
+//! Dropping every flagged row removes too much; keeping them all counts a
+//! detainer twice. [`Duplicates`] names the three policies, and
+//! [`resolve_duplicates`] applies the chosen one after the scan and counts
+//! what each policy would use, so a reader sees what the choice changes.
+//!
+//! Both engines leave each flagged row that passes every other filter as a
+//! [`Pending`] combination of its own (there are few), carrying its person,
+//! its date and its place in the files; this module decides them.
+
+use super::counts::Combination;
+use super::reasons::Exclusion;
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+/// What to do with rows flagged `duplicate_likely`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Duplicates {
+    /// Use no flagged row (the Deportation Data Project's own default).
+    #[default]
+    Exclude,
+    /// Use the first flagged row of each person and prepare date, in the
+    /// order of the files as given and of the rows in each file.
+    KeepFirst,
+    /// Use every flagged row.
+    Include,
+}
+
+impl Duplicates {
+    /// Every policy, in the order `results.json` lists them.
+    pub const ALL: [Duplicates; 3] = [
+        Duplicates::Exclude,
+        Duplicates::KeepFirst,
+        Duplicates::Include,
+    ];
+
+    /// The policy as the command line writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Duplicates::Exclude => "exclude",
+            Duplicates::KeepFirst => "keep-first",
+            Duplicates::Include => "include",
+        }
+    }
+}
+
+impl std::str::FromStr for Duplicates {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Duplicates::ALL
+            .into_iter()
+            .find(|d| d.name() == s || d.name().replace('-', "_") == s)
+            .ok_or_else(|| {
+                Error::Argument(format!(
+                    "unknown duplicates policy '{s}'; use exclude, keep-first or include"
+                ))
+            })
+    }
+}
+
+/// Rows used under one policy.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PolicyRows {
+    /// The policy.
+    pub policy: Duplicates,
+    /// Rows the analysis would use; `null` for `keep-first` when a file has
+    /// no `unique_identifier` column.
+    pub rows_used: Option<u64>,
+}
+
+/// What the duplicates policy changes.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct DuplicateCounts {
+    /// The policy applied.
+    pub policy: Duplicates,
+    /// Flagged rows that pass every other filter.
+    pub flagged_rows: u64,
+    /// Distinct person and prepare date among them (a flagged row without a
+    /// person is a group of its own); `null` when a file has no
+    /// `unique_identifier` column.
+    pub flagged_groups: Option<u64>,
+    /// Rows used under each policy, the one applied among them.
+    pub rows_used_by_policy: Vec<PolicyRows>,
+}
+
+/// Decide the pending (flagged) combinations under `policy`: a used row, or a
+/// row excluded as [`Exclusion::DuplicateLikely`] (keeping only its latest
+/// date, as the engines keep for any excluded row). `ids_known` says whether
+/// every file had a `unique_identifier` column.
+///
+/// # Errors
+/// [`Error::Argument`] for `keep-first` when `ids_known` is false.
+pub fn resolve_duplicates(
+    combinations: Vec<Combination>,
+    policy: Duplicates,
+    ids_known: bool,
+) -> Result<(Vec<Combination>, DuplicateCounts)> {
+    if policy == Duplicates::KeepFirst && !ids_known {
+        return Err(Error::Argument(
+            "--duplicates keep-first needs the column unique_identifier, which a file lacks".into(),
+        ));
+    }
+    let (mut pending, mut out): (Vec<Combination>, Vec<Combination>) =
+        combinations.into_iter().partition(|c| c.pending.is_some());
+    let used_before: u64 = out
+        .iter()
+        .filter(|c| c.reason.is_none())
+        .map(|c| c.rows)
+        .sum();
+    let key = |c: &Combination| {
+        let p = c.pending.as_ref().expect("partitioned on pending");
+        (p.id.clone(), c.day, p.order)
+    };
+    pending.sort_by_key(key);
+    let mut flagged = 0;
+    let mut groups = 0;
+    let mut previous: Option<(Option<String>, Option<i32>)> = None;
+    for mut c in pending {
+        let p = c.pending.take().expect("partitioned on pending");
+        flagged += c.rows;
+        let group = (p.id, c.day);
+        // A row without a person cannot be matched: it is a group of its own.
+        let first = group.0.is_none() || previous.as_ref() != Some(&group);
+        if first {
+            groups += 1;
+        }
+        previous = Some(group);
+        let used = match policy {
+            Duplicates::Include => true,
+            Duplicates::KeepFirst => first,
+            Duplicates::Exclude => false,
+        };
+        if used {
+            out.push(c);
+        } else {
+            out.push(Combination {
+                reason: Some(Exclusion::DuplicateLikely),
+                latest_day: c.latest_day,
+                rows: c.rows,
+                ..Combination::default()
+            });
+        }
+    }
+    let groups = ids_known.then_some(groups);
+    let counts = DuplicateCounts {
+        policy,
+        flagged_rows: flagged,
+        flagged_groups: groups,
+        rows_used_by_policy: Duplicates::ALL
+            .iter()
+            .map(|d| PolicyRows {
+                policy: *d,
+                rows_used: match d {
+                    Duplicates::Exclude => Some(used_before),
+                    Duplicates::KeepFirst => groups.map(|g| used_before + g),
+                    Duplicates::Include => Some(used_before + flagged),
+                },
+            })
+            .collect(),
+    };
+    Ok((out, counts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::counts::Pending;
+
+    fn flagged(id: Option<&str>, day: i32, order: u64, reason: &str) -> Combination {
+        Combination {
+            day: Some(day),
+            latest_day: Some(day),
+            lift_reason: Some(reason.to_string()),
+            duplicate: Some("TRUE".into()),
+            rows: 1,
+            pending: Some(Pending {
+                id: id.map(String::from),
+                order: (0, order, 0),
+            }),
+            ..Combination::default()
+        }
+    }
+
+    fn used(rows: u64) -> Combination {
+        Combination {
+            day: Some(20180401),
+            rows,
+            ..Combination::default()
+        }
+    }
+
+    fn rows_used(cs: &[Combination]) -> u64 {
+        cs.iter()
+            .filter(|c| c.reason.is_none())
+            .map(|c| c.rows)
+            .sum()
+    }
+
+    #[test]
+    fn each_policy_uses_what_it_says() {
+        let input = vec![
+            used(10),
+            // A pair, listed repeat first: the earlier row in the file is kept.
+            flagged(Some("a"), 20180401, 9, "second"),
+            flagged(Some("a"), 20180401, 3, "first"),
+            // The same person on another day: another group.
+            flagged(Some("a"), 20180402, 5, "other day"),
+            // No person: a group of its own.
+            flagged(None, 20180401, 7, "no id"),
+            flagged(None, 20180401, 8, "no id"),
+        ];
+        let (out, counts) = resolve_duplicates(input.clone(), Duplicates::KeepFirst, true).unwrap();
+        assert_eq!(rows_used(&out), 14);
+        assert!(out.iter().all(|c| c.pending.is_none()));
+        let kept: Vec<&str> = out
+            .iter()
+            .filter_map(|c| c.lift_reason.as_deref())
+            .collect();
+        assert!(
+            kept.contains(&"first") && !kept.contains(&"second"),
+            "{kept:?}"
+        );
+        assert_eq!(counts.flagged_rows, 5);
+        assert_eq!(counts.flagged_groups, Some(4));
+        let by: Vec<Option<u64>> = counts
+            .rows_used_by_policy
+            .iter()
+            .map(|p| p.rows_used)
+            .collect();
+        assert_eq!(by, [Some(10), Some(14), Some(15)]);
+        let (out, _) = resolve_duplicates(input.clone(), Duplicates::Exclude, true).unwrap();
+        assert_eq!(rows_used(&out), 10);
+        let excluded: u64 = out
+            .iter()
+            .filter(|c| c.reason == Some(Exclusion::DuplicateLikely))
+            .map(|c| c.rows)
+            .sum();
+        assert_eq!(excluded, 5);
+        assert!(out
+            .iter()
+            .filter(|c| c.reason.is_some())
+            .all(|c| c.lift_reason.is_none() && c.day.is_none()));
+        let (out, _) = resolve_duplicates(input.clone(), Duplicates::Include, true).unwrap();
+        assert_eq!(rows_used(&out), 15);
+        let (_, counts) = resolve_duplicates(input.clone(), Duplicates::Include, false).unwrap();
+        assert_eq!(counts.flagged_groups, None);
+        assert!(resolve_duplicates(input, Duplicates::KeepFirst, false).is_err());
+    }
+
+    #[test]
+    fn policies_parse_as_the_command_line_writes_them() {
+        assert_eq!(
+            "keep-first".parse::<Duplicates>().unwrap(),
+            Duplicates::KeepFirst
+        );
+        assert_eq!(
+            "keep_first".parse::<Duplicates>().unwrap(),
+            Duplicates::KeepFirst
+        );
+        assert!("first".parse::<Duplicates>().is_err());
+        assert_eq!(
+            serde_json::to_string(&Duplicates::KeepFirst).unwrap(),
+            "\"keep_first\""
+        );
+    }
+}
