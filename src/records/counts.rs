@@ -11,9 +11,12 @@ use super::reasons::Exclusion;
 pub struct Combination {
     /// Why the rows are not used; `None` when they are.
     pub reason: Option<Exclusion>,
-    /// The date as `yyyymmdd` (`year * 10000 + month * 100 + day`), for
-    /// used rows.
-    pub day: Option<i32>,
+    /// Year and month of the date (`year * 100 + month`), for used rows.
+    pub year_month: Option<i32>,
+    /// Used rows per day of the month, as `(day, rows)` for the days with
+    /// rows, in day order: a count up to any date can be taken after the
+    /// scan without one combination per day.
+    pub days: Vec<(u8, u64)>,
     /// The latest date among these rows as `yyyymmdd`, for rows whose date
     /// parses (a row with fewer fields than the header aside), used or not:
     /// the latest of these over a scan is the data's cut date.
@@ -39,7 +42,7 @@ pub struct Combination {
     /// For a row flagged `duplicate_likely` that passes every other filter:
     /// what [`super::duplicates::resolve_duplicates`] decides it on. Such a
     /// row is a combination of its own and is neither used nor excluded yet.
-    pub pending: Option<Pending>,
+    pub pending: Option<Box<Pending>>,
 }
 
 /// A flagged row waiting for the duplicates policy.
@@ -48,15 +51,10 @@ pub struct Pending {
     /// `unique_identifier`; `None` when missing or when the file has no such
     /// column.
     pub id: Option<String>,
+    /// The prepare date as `yyyymmdd`.
+    pub day: i32,
     /// The row's place in the files: the file's position in the list, then
     /// two numbers that grow with the row's place in the file (each engine
     /// fills them its own way; only their order counts).
     pub order: (u32, u64, u64),
-}
-
-impl Combination {
-    /// Year and month of the date (`year * 100 + month`), for used rows.
-    pub fn year_month(&self) -> Option<i32> {
-        self.day.map(|d| d / 100)
-    }
 }

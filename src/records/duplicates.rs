@@ -103,8 +103,18 @@ pub fn resolve_duplicates(
             "--duplicates keep-first needs the column unique_identifier, which a file lacks".into(),
         ));
     }
-    let (mut pending, mut out): (Vec<Combination>, Vec<Combination>) =
-        combinations.into_iter().partition(|c| c.pending.is_some());
+    // Taken out in place: the other combinations can be many (one per row at
+    // worst), and are not copied.
+    let mut out = combinations;
+    let mut pending = Vec::new();
+    let mut i = 0;
+    while i < out.len() {
+        if out[i].pending.is_some() {
+            pending.push(out.swap_remove(i));
+        } else {
+            i += 1;
+        }
+    }
     let used_before: u64 = out
         .iter()
         .filter(|c| c.reason.is_none())
@@ -112,16 +122,16 @@ pub fn resolve_duplicates(
         .sum();
     let key = |c: &Combination| {
         let p = c.pending.as_ref().expect("partitioned on pending");
-        (p.id.clone(), c.day, p.order)
+        (p.id.clone(), p.day, p.order)
     };
     pending.sort_by_key(key);
     let mut flagged = 0;
     let mut groups = 0;
-    let mut previous: Option<(Option<String>, Option<i32>)> = None;
+    let mut previous: Option<(Option<String>, i32)> = None;
     for mut c in pending {
         let p = c.pending.take().expect("partitioned on pending");
         flagged += c.rows;
-        let group = (p.id, c.day);
+        let group = (p.id, p.day);
         // A row without a person cannot be matched: it is a group of its own.
         let first = group.0.is_none() || previous.as_ref() != Some(&group);
         if first {
@@ -171,22 +181,25 @@ mod tests {
 
     fn flagged(id: Option<&str>, day: i32, order: u64, reason: &str) -> Combination {
         Combination {
-            day: Some(day),
+            year_month: Some(day / 100),
+            days: vec![((day % 100) as u8, 1)],
             latest_day: Some(day),
             lift_reason: Some(reason.to_string()),
             duplicate: Some("TRUE".into()),
             rows: 1,
-            pending: Some(Pending {
+            pending: Some(Box::new(Pending {
                 id: id.map(String::from),
+                day,
                 order: (0, order, 0),
-            }),
+            })),
             ..Combination::default()
         }
     }
 
     fn used(rows: u64) -> Combination {
         Combination {
-            day: Some(20180401),
+            year_month: Some(201804),
+            days: vec![(1, rows)],
             rows,
             ..Combination::default()
         }
@@ -242,7 +255,7 @@ mod tests {
         assert!(out
             .iter()
             .filter(|c| c.reason.is_some())
-            .all(|c| c.lift_reason.is_none() && c.day.is_none()));
+            .all(|c| c.lift_reason.is_none() && c.year_month.is_none()));
         let (out, _) = resolve_duplicates(input.clone(), Duplicates::Include, true).unwrap();
         assert_eq!(rows_used(&out), 15);
         let (_, counts) = resolve_duplicates(input.clone(), Duplicates::Include, false).unwrap();

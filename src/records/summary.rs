@@ -3,6 +3,7 @@
 //! to the article's groups through the crosswalk, and every row read either
 //! used or counted under a reason.
 
+use super::counts::Combination;
 use super::crosswalk::{
     normalise_label, StatusCrosswalk, StatusFields, ARTICLE_GROUPS, NOT_MAPPED,
 };
@@ -170,6 +171,22 @@ pub fn summarise(
         .and_then(from_day_key);
     let follow_up = FollowUp::new(follow_up, latest_read);
     let last_followed = follow_up.last_prepare_date.map(day_key);
+    // Used rows of a combination prepared on or before the last followed-up
+    // day: all of an earlier month, the days up to it of its own month.
+    let followed_rows = |c: &Combination| -> u64 {
+        match (c.year_month, last_followed) {
+            (Some(ym), Some(last)) if ym < last / 100 => c.rows,
+            (Some(ym), Some(last)) if ym == last / 100 => {
+                let last_day = (last % 100) as u8;
+                c.days
+                    .iter()
+                    .filter(|(d, _)| *d <= last_day)
+                    .map(|(_, n)| n)
+                    .sum()
+            }
+            _ => 0,
+        }
+    };
     let mut followed_reasons: BTreeMap<Option<String>, u64> = BTreeMap::new();
     let mut excluded: BTreeMap<String, u64> = Exclusion::ALL
         .iter()
@@ -218,13 +235,12 @@ pub fn summarise(
         if is_declined {
             declined += c.rows;
         }
-        if let (Some(day), Some(last)) = (c.day, last_followed) {
-            if day <= last {
-                *followed_reasons.entry(reason.clone()).or_default() += c.rows;
-            }
+        let followed = followed_rows(c);
+        if followed > 0 {
+            *followed_reasons.entry(reason.clone()).or_default() += followed;
         }
         *reasons.entry(reason).or_default() += c.rows;
-        if let Some(ym) = c.year_month() {
+        if let Some(ym) = c.year_month {
             let m = months.entry(ym).or_default();
             m.0 += c.rows;
             if is_declined {

@@ -74,6 +74,17 @@ const DAY: &str = "_day";
 /// its maximum per combination is [`Combination::latest_day`].
 const LATEST: &str = "_latest";
 
+/// Internal column: the day of the month of a used or pending row.
+const DAY_OF_MONTH: &str = "_day_of_month";
+
+/// Internal key column: the date (`yyyymmdd`) of a pending row.
+const PENDING_DAY: &str = "_pending_day";
+
+/// Output column: used rows of a combination on day `d` of the month.
+fn day_column(d: u32) -> String {
+    format!("_on_{d}")
+}
+
 /// Internal column: `unique_identifier`, or null when the file has none.
 const PERSON: &str = "_id";
 
@@ -150,7 +161,9 @@ pub fn aggregation_query(
     let date = col(PARSED_DATE);
     let year = date.clone().dt().year();
     let month = date.clone().dt().month().cast(DataType::Int32);
-    let day = year * lit(10000) + month * lit(100) + date.clone().dt().day().cast(DataType::Int32);
+    let day_of_month = date.clone().dt().day().cast(DataType::Int32);
+    let day = year.clone() * lit(10000) + month.clone() * lit(100) + day_of_month.clone();
+    let year_month = year * lit(100) + month;
     let mut in_dates = lit(true);
     if let Some(from) = filters.from {
         in_dates = in_dates.and(col(DAY).gt_eq(lit(day_key(from))));
@@ -236,10 +249,14 @@ pub fn aggregation_query(
     stage2.push(col(REPLACED));
     stage2.push(col(PARSED_DATE));
     stage2.push(day.alias(DAY));
+    stage2.push(year_month.alias("year_month"));
+    stage2.push(day_of_month.alias(DAY_OF_MONTH));
     let mut stage3 = vec![
         reason.alias("reason"),
         col(REPLACED),
         col(DAY),
+        col("year_month"),
+        col(DAY_OF_MONTH),
         col(AOR),
         col(STATE),
         col(PERSON),
@@ -257,9 +274,17 @@ pub fn aggregation_query(
         col("reason"),
         col(REPLACED),
         when(used())
+            .then(col("year_month"))
+            .otherwise(lit(NULL).cast(DataType::Int32))
+            .alias("year_month"),
+        when(used())
+            .then(col(DAY_OF_MONTH))
+            .otherwise(lit(NULL).cast(DataType::Int32))
+            .alias(DAY_OF_MONTH),
+        when(pending())
             .then(col(DAY))
             .otherwise(lit(NULL).cast(DataType::Int32))
-            .alias("day"),
+            .alias(PENDING_DAY),
         when(col("reason").eq(lit(Exclusion::ShortRow.code())))
             .then(lit(NULL).cast(DataType::Int32))
             .otherwise(col(DAY))
@@ -288,18 +313,36 @@ pub fn aggregation_query(
                 .alias(name),
         );
     }
-    let keys: Vec<Expr> = ["reason", REPLACED, "day", PERSON, FILE_NO, ROW]
-        .iter()
-        .chain(&USED_COLUMNS[1..])
-        .map(|&name| col(name))
-        .collect();
+    let keys: Vec<Expr> = [
+        "reason",
+        REPLACED,
+        "year_month",
+        PENDING_DAY,
+        PERSON,
+        FILE_NO,
+        ROW,
+    ]
+    .iter()
+    .chain(&USED_COLUMNS[1..])
+    .map(|&name| col(name))
+    .collect();
+    // Rows, the latest date, and used rows per day of the month (so a count
+    // up to any date can be taken after the scan without a group per day).
+    let mut aggregations = vec![len().alias("rows"), col(LATEST).max().alias(LATEST)];
+    aggregations.extend((1..=31).map(|d| {
+        col(DAY_OF_MONTH)
+            .eq(lit(d as i32))
+            .fill_null(lit(false))
+            .sum()
+            .alias(day_column(d))
+    }));
     Ok(lf
         .select(stage1)
         .select(stage2)
         .select(stage3)
         .select(stage4)
         .group_by(keys)
-        .agg([len().alias("rows"), col(LATEST).max().alias(LATEST)]))
+        .agg(aggregations))
 }
 
 fn scan_error(files: &[PathBuf], e: &PolarsError) -> Error {
@@ -349,7 +392,17 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
         .u64()?
         .iter()
         .collect();
-    let day = int_column("day")?;
+    let year_month = int_column("year_month")?;
+    let pending_day = int_column(PENDING_DAY)?;
+    let day_columns = (1..=31)
+        .map(|d| {
+            let c = df.column(&day_column(d))?.cast(&DataType::UInt64)?;
+            Ok(c.u64()?
+                .iter()
+                .map(|v| v.unwrap_or(0))
+                .collect::<Vec<u64>>())
+        })
+        .collect::<Result<Vec<_>>>()?;
     let latest_day = int_column(LATEST)?;
     let rows_col = df.column("rows")?.cast(&DataType::UInt64)?;
     let rows: Vec<u64> = rows_col.u64()?.iter().map(|v| v.unwrap_or(0)).collect();
@@ -361,13 +414,20 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
     let mut out = Vec::with_capacity(df.height());
     for i in 0..df.height() {
         let code = codes[i].unwrap_or(0) as u8;
-        let pending = (code == PENDING).then(|| Pending {
-            id: person[i].clone(),
-            order: (file_no[i].unwrap_or(0), row[i].unwrap_or(0), 0),
+        let pending = (code == PENDING).then(|| {
+            Box::new(Pending {
+                id: person[i].clone(),
+                day: pending_day[i].unwrap_or(0),
+                order: (file_no[i].unwrap_or(0), row[i].unwrap_or(0), 0),
+            })
         });
         out.push(Combination {
             reason: Exclusion::from_code(code),
-            day: day[i],
+            year_month: year_month[i],
+            days: (1..=31u8)
+                .zip(day_columns.iter().map(|c| c[i]))
+                .filter(|(_, n)| *n > 0)
+                .collect(),
             latest_day: latest_day[i],
             aor: take(AOR, i),
             state: take(STATE, i),

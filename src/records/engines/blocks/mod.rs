@@ -31,7 +31,7 @@ use crate::records::counts::{Combination, Pending};
 use crate::records::filters::{day_key, Accepted, Filters};
 use crate::records::reasons::Exclusion;
 use crate::records::schema::{read_header, ID, USED_COLUMNS};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use cut::{count_byte, read_blocks, Block};
 pub(crate) use quoting::first_malformed;
 use std::collections::HashMap;
@@ -40,19 +40,108 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 
-/// Per encoded combination (the key layout is in [`Judge::encode`]): rows,
-/// and the latest date among them as `yyyymmdd` (0 for none).
-type Counts = HashMap<Vec<u8>, (u64, i32)>;
+/// What is counted per encoded combination (the key layout is in
+/// [`Judge::encode`]).
+struct Tally {
+    /// Rows.
+    rows: u64,
+    /// The latest date among them as `yyyymmdd` (0 for none).
+    latest: i32,
+    /// Used rows per day of the month.
+    days: Days,
+}
 
-/// Add `(rows, latest)` into `counts` under `key`.
-fn add(counts: &mut Counts, key: &[u8], rows: u64, latest: i32) {
-    match counts.get_mut(key) {
-        Some((n, l)) => {
-            *n += rows;
-            *l = (*l).max(latest);
+/// Rows per day of the month, kept small: most combinations fall on one day.
+enum Days {
+    /// No used row.
+    None,
+    /// Rows on one day (1-31).
+    One(u8, u64),
+    /// Rows per day (index 0 is the 1st).
+    Many(Box<[u64; 31]>),
+}
+
+impl Days {
+    fn add(&mut self, day: u8, rows: u64) {
+        if day == 0 || day > 31 || rows == 0 {
+            return;
         }
-        None => {
-            counts.insert(key.to_vec(), (rows, latest));
+        match self {
+            Days::None => *self = Days::One(day, rows),
+            Days::One(d, n) if *d == day => *n += rows,
+            Days::One(d, n) => {
+                let mut all = Box::new([0u64; 31]);
+                all[usize::from(*d) - 1] = *n;
+                all[usize::from(day) - 1] = rows;
+                *self = Days::Many(all);
+            }
+            Days::Many(all) => all[usize::from(day) - 1] += rows,
+        }
+    }
+
+    fn merge(&mut self, other: Days) {
+        match other {
+            Days::None => {}
+            Days::One(d, n) => self.add(d, n),
+            Days::Many(all) => {
+                for (i, n) in all.iter().enumerate() {
+                    self.add(i as u8 + 1, *n);
+                }
+            }
+        }
+    }
+
+    /// `(day, rows)` for each day with rows, in day order.
+    fn to_pairs(&self) -> Vec<(u8, u64)> {
+        match self {
+            Days::None => Vec::new(),
+            Days::One(d, n) => vec![(*d, *n)],
+            Days::Many(all) => (1..=31u8)
+                .zip(all.iter().copied())
+                .filter(|(_, n)| *n > 0)
+                .collect(),
+        }
+    }
+}
+
+type Counts = HashMap<Vec<u8>, Tally>;
+
+/// What [`Judge::encode`] saw of a row's date.
+#[derive(Clone, Copy)]
+struct Seen {
+    /// The date as `yyyymmdd` when it parses and the row is not short, else 0.
+    latest: i32,
+    /// The day of the month (1-31) of a used or pending row, else 0.
+    day_of_month: u8,
+}
+
+/// Add `rows` rows seen as `seen` into `counts` under `key`.
+fn add(counts: &mut Counts, key: &[u8], rows: u64, seen: Seen) {
+    let tally = match counts.get_mut(key) {
+        Some(t) => t,
+        None => counts.entry(key.to_vec()).or_insert(Tally {
+            rows: 0,
+            latest: 0,
+            days: Days::None,
+        }),
+    };
+    tally.rows += rows;
+    tally.latest = tally.latest.max(seen.latest);
+    tally.days.add(seen.day_of_month, rows);
+}
+
+/// Merge `from` into `into`.
+fn merge(into: &mut Counts, from: Counts) {
+    for (key, t) in from {
+        match into.get_mut(&key) {
+            Some(total) => {
+                total.rows += t.rows;
+                total.latest = total.latest.max(t.latest);
+                total.days.merge(t.days);
+            }
+            None => {
+                into.insert(key, t);
+            }
         }
     }
 }
@@ -99,13 +188,14 @@ pub(crate) fn count_files(
     };
     let mut total = Counts::new();
     for (file_no, path) in files.iter().enumerate() {
-        for (key, (n, latest)) in count_file(path.as_ref(), file_no as u32, &judge, rows_seen)? {
-            add(&mut total, &key, n, latest);
-        }
+        merge(
+            &mut total,
+            count_file(path.as_ref(), file_no as u32, &judge, rows_seen)?,
+        );
     }
     let mut out: Vec<Combination> = total
         .into_iter()
-        .map(|(key, (rows, latest))| decode(&key, rows, latest))
+        .map(|(key, tally)| decode(&key, &tally))
         .collect();
     out.sort_by(|a, b| b.rows.cmp(&a.rows).then(a.reason.cmp(&b.reason)));
     Ok(out)
@@ -167,11 +257,7 @@ fn count_file(
         let mut first_error: Option<(u64, Error)> = None;
         for h in handles {
             match h.join() {
-                Ok(Ok(counts)) => {
-                    for (key, (n, latest)) in counts {
-                        add(&mut total, &key, n, latest);
-                    }
-                }
+                Ok(Ok(counts)) => merge(&mut total, counts),
                 Ok(Err((line, e))) => {
                     if first_error.as_ref().map_or(true, |(l, _)| line < *l) {
                         first_error = Some((line, e));
@@ -250,7 +336,7 @@ fn work(
                 record.position().map_or(0, csv::Position::byte),
             );
             match judge.encode(layout, &record, order, &mut key) {
-                Ok(latest) => add(&mut counts, &key, 1, latest),
+                Ok(seen) => add(&mut counts, &key, 1, seen),
                 Err((column, message)) => {
                     let at = line(record.position());
                     return Err((at, Error::input(path, Some(at), Some(column), message)));
@@ -263,8 +349,8 @@ fn work(
         let blank = block.lines.saturating_sub(lines_read);
         if blank > 0 {
             let empty = csv::ByteRecord::new();
-            if let Ok(latest) = judge.encode(layout, &empty, (0, 0), &mut key) {
-                add(&mut counts, &key, blank, latest);
+            if let Ok(seen) = judge.encode(layout, &empty, (0, 0), &mut key) {
+                add(&mut counts, &key, blank, seen);
             }
             rows += blank;
         }
@@ -290,23 +376,25 @@ fn value(
 }
 
 impl Judge<'_> {
-    /// Judge one row and write its combination key into `key`. Returns the
-    /// row's date as `yyyymmdd` when it parses and the row is not short, else 0.
+    /// Judge one row and write its combination key into `key`. Returns what
+    /// was seen of its date.
     ///
     /// Key layout: reason (1 byte: [`Exclusion::code`], 0 for a used row,
-    /// [`PENDING`] for a flagged row that passes every other filter), date (0
-    /// for none, or 1 then `yyyymmdd` in 4 bytes little-endian), then for each
+    /// [`PENDING`] for a flagged row that passes every other filter),
+    /// year-month (0 for none, or 1 then `year * 100 + month` in 4 bytes
+    /// little-endian), then for each
     /// of the eight label columns after the date 0 for none, or 1, the length
     /// (4 bytes little-endian) and the bytes. A pending row adds its
-    /// `unique_identifier` the same way, then the file's number (4 bytes) and
-    /// `order` (8 + 8 bytes), so each pending row is a combination of its own.
+    /// `unique_identifier` the same way, then its date (`yyyymmdd`, 4 bytes),
+    /// the file's number (4 bytes) and `order` (8 + 8 bytes), so each pending
+    /// row is a combination of its own.
     fn encode(
         &self,
         layout: &Layout,
         record: &csv::ByteRecord,
         order: (u64, u64),
         key: &mut Vec<u8>,
-    ) -> std::result::Result<i32, (&'static str, &'static str)> {
+    ) -> std::result::Result<Seen, (&'static str, &'static str)> {
         let mut values: [Option<&str>; 9] = [None; 9];
         for (i, (&index, name)) in layout.used.iter().zip(USED_COLUMNS).enumerate() {
             values[i] = value(record, index).map_err(|m| (name, m))?;
@@ -348,7 +436,7 @@ impl Judge<'_> {
         match date.filter(|_| reason.is_none()) {
             Some(d) => {
                 key.push(1);
-                key.extend_from_slice(&day_key(d).to_le_bytes());
+                key.extend_from_slice(&(day_key(d) / 100).to_le_bytes());
             }
             None => key.push(0),
         }
@@ -366,11 +454,17 @@ impl Judge<'_> {
                 None => None,
             };
             push_text(key, id);
+            key.extend_from_slice(&date.map_or(0, day_key).to_le_bytes());
             key.extend_from_slice(&layout.file_no.to_le_bytes());
             key.extend_from_slice(&order.0.to_le_bytes());
             key.extend_from_slice(&order.1.to_le_bytes());
         }
-        Ok(date.filter(|_| !short).map_or(0, day_key))
+        Ok(Seen {
+            latest: date.filter(|_| !short).map_or(0, day_key),
+            day_of_month: date
+                .filter(|_| reason.is_none())
+                .map_or(0, |d| d.day() as u8),
+        })
     }
 }
 
@@ -425,11 +519,11 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
 }
 
 /// Turn an encoded key back into a [`Combination`].
-fn decode(key: &[u8], rows: u64, latest: i32) -> Combination {
+fn decode(key: &[u8], tally: &Tally) -> Combination {
     let pending = key[0] == PENDING;
     let reason = Exclusion::from_code(key[0]).filter(|_| !pending);
     let mut at = 1;
-    let day = if key[at] == 1 {
+    let year_month = if key[at] == 1 {
         let v = i32::from_le_bytes([key[at + 1], key[at + 2], key[at + 3], key[at + 4]]);
         at += 5;
         Some(v)
@@ -440,18 +534,24 @@ fn decode(key: &[u8], rows: u64, latest: i32) -> Combination {
     let labels: [Option<String>; 8] = std::array::from_fn(|_| take_text(key, &mut at));
     let pending = pending.then(|| {
         let id = take_text(key, &mut at);
-        let file_no = u32::from_le_bytes([key[at], key[at + 1], key[at + 2], key[at + 3]]);
-        Pending {
+        let u32_at = |at: usize| [key[at], key[at + 1], key[at + 2], key[at + 3]];
+        Box::new(Pending {
             id,
-            order: (file_no, read_u64(key, at + 4), read_u64(key, at + 12)),
-        }
+            day: i32::from_le_bytes(u32_at(at)),
+            order: (
+                u32::from_le_bytes(u32_at(at + 4)),
+                read_u64(key, at + 8),
+                read_u64(key, at + 16),
+            ),
+        })
     });
     let [aor, state, case_category, entry_status, final_order, illegal_reentry, lift_reason, duplicate] =
         labels;
     Combination {
         reason,
-        day,
-        latest_day: (latest > 0).then_some(latest),
+        year_month,
+        days: tally.days.to_pairs(),
+        latest_day: (tally.latest > 0).then_some(tally.latest),
         aor,
         state,
         case_category,
@@ -460,7 +560,7 @@ fn decode(key: &[u8], rows: u64, latest: i32) -> Combination {
         illegal_reentry,
         lift_reason,
         duplicate,
-        rows,
+        rows: tally.rows,
         pending,
     }
 }
@@ -514,6 +614,20 @@ mod tests {
     }
 
     #[test]
+    fn days_stay_small_and_add_up() {
+        let mut d = Days::None;
+        d.add(0, 5);
+        assert!(matches!(d, Days::None), "day 0 is no day");
+        d.add(3, 2);
+        d.add(3, 1);
+        assert!(matches!(d, Days::One(3, 3)));
+        d.add(31, 4);
+        let mut other = Days::One(1, 7);
+        other.merge(d);
+        assert_eq!(other.to_pairs(), [(1, 7), (3, 3), (31, 4)]);
+    }
+
+    #[test]
     fn keys_round_trip() {
         let judge = Judge {
             from: None,
@@ -541,12 +655,14 @@ mod tests {
             "9",
         ]);
         let mut key = Vec::new();
-        let latest = judge.encode(&layout, &record, (5, 40), &mut key).unwrap();
-        assert_eq!(latest, 20180319);
-        let c = decode(&key, 3, latest);
+        let seen = judge.encode(&layout, &record, (5, 40), &mut key).unwrap();
+        assert_eq!((seen.latest, seen.day_of_month), (20180319, 19));
+        let mut counts = Counts::new();
+        add(&mut counts, &key, 3, seen);
+        let c = decode(&key, &counts[&key]);
         assert_eq!(c.reason, None);
-        assert_eq!(c.day, Some(20180319));
-        assert_eq!(c.year_month(), Some(201803));
+        assert_eq!(c.year_month, Some(201803));
+        assert_eq!(c.days, [(19, 3)], "three rows on the 19th");
         assert_eq!(c.latest_day, Some(20180319));
         assert_eq!(
             c.aor, None,
@@ -566,14 +682,17 @@ mod tests {
             .enumerate()
             .map(|(i, f)| if i == 8 { b"TRUE".as_slice() } else { f })
             .collect();
-        judge.encode(&layout, &flagged, (5, 40), &mut key).unwrap();
-        let c = decode(&key, 1, latest);
+        let seen = judge.encode(&layout, &flagged, (5, 40), &mut key).unwrap();
+        let mut counts = Counts::new();
+        add(&mut counts, &key, 1, seen);
+        let c = decode(&key, &counts[&key]);
         assert_eq!(c.reason, None);
         assert_eq!(c.lift_reason.as_deref(), Some("Declined"));
         assert_eq!(
-            c.pending,
-            Some(Pending {
+            c.pending.as_deref(),
+            Some(&Pending {
                 id: Some("9".into()),
+                day: 20180319,
                 order: (2, 5, 40)
             })
         );
