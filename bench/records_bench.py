@@ -12,6 +12,12 @@ One run measures, on the same file and in the same session:
                  one compiled for x86-64-v3, the CPU level of Python polars' wheel)
   python-polars  the same query in Python polars (lazy scan, streaming engine)
   pandas         the same query in pandas (read_csv in chunks of 1,000,000 rows)
+  rust, --by aor the default build and engine with every area counted beside
+                 the selection (`by_area`), to price the grouping against the
+                 same run without it
+
+With --rust-only, the Python tools are left out (the Rust runs still agree
+with each other).
 
 Each tool runs in its own process, REPEATS times, in rotation; the table gives
 the median wall time and the largest peak resident memory (ru_maxrss of the
@@ -21,7 +27,8 @@ cache. The three aggregations must agree on every count, or the run fails.
 Usage:
   python bench/records_bench.py [--size 1G] [--seed 2018] [--repeats 3]
                                 [--rust-bin "rust (x86-64-v3)=target/v3/release/detainers"]
-Writes bench/results/records-bench.json and prints a Markdown table.
+Writes bench/results/records-bench.json (records-bench-rust.json with
+--rust-only) and prints a Markdown table.
 """
 
 import argparse
@@ -42,6 +49,7 @@ USED = [
 ]
 DECLINED = "detainer declined by lea"
 POLARS_ENGINE = "rust, --engine polars (this crate's reference engine)"
+BY_AOR = "rust, --by aor (every area beside the selection)"
 
 
 def norm(v):
@@ -200,6 +208,7 @@ def main():
     ap.add_argument("--file", type=Path, default=ROOT / "out" / "bench" / "detainers-synthetic.csv")
     ap.add_argument("--rust-bin", action="append", default=[], metavar="LABEL=PATH",
                     help="another build of the detainers binary to time beside target/release")
+    ap.add_argument("--rust-only", action="store_true", help="leave out python-polars and pandas")
     ap.add_argument("--worker", choices=["python-polars", "pandas"], help=argparse.SUPPRESS)
     args = ap.parse_args()
 
@@ -233,10 +242,12 @@ def main():
     for label, path in bins.items():
         tools[label] = rust_cmd(path, label)
     tools[POLARS_ENGINE] = rust_cmd(BIN, POLARS_ENGINE, "--engine", "polars")
-    tools |= {
-        "python-polars": [sys.executable, __file__, "--worker", "python-polars", "--file", args.file],
-        "pandas": [sys.executable, __file__, "--worker", "pandas", "--file", args.file],
-    }
+    tools[BY_AOR] = rust_cmd(BIN, BY_AOR, "--by", "aor")
+    if not args.rust_only:
+        tools |= {
+            "python-polars": [sys.executable, __file__, "--worker", "python-polars", "--file", args.file],
+            "pandas": [sys.executable, __file__, "--worker", "pandas", "--file", args.file],
+        }
     runs = {name: [] for name in tools}
     outputs = {}
     for _ in range(args.repeats):
@@ -251,6 +262,11 @@ def main():
     for label in [*list(bins)[1:], POLARS_ENGINE]:
         if json.loads((rust_out(label) / "results.json").read_text()) != rust:
             sys.exit(f"FAIL: {label} and rust (this crate) disagree")
+    grouped = json.loads((rust_out(BY_AOR) / "results.json").read_text())
+    if not grouped["by_area"]:
+        sys.exit("FAIL: --by aor wrote no by_area")
+    if {**grouped, "by": None, "by_area": []} != rust:
+        sys.exit("FAIL: --by aor changed the main results")
     expected = {
         "rows_read": rust["rows_read"],
         "rows_used": rust["rows_used"],
@@ -259,7 +275,7 @@ def main():
         "months": {m["month"]: [m["detainers"], m["declined_by_lea"]] for m in rust["by_month"] if m["detainers"]},
         "excluded": {k: v for k, v in rust["rows_excluded"].items() if v},
     }
-    for name in ("python-polars", "pandas"):
+    for name in () if args.rust_only else ("python-polars", "pandas"):
         got = json.loads(outputs[name])
         got = {k: got[k] for k in expected}
         if got != expected:
@@ -273,7 +289,8 @@ def main():
         return {"median_s": statistics.median(walls), "runs_s": walls, "peak_rss_mib": max(r for _, r in runs[name])}
 
     table = {name: summary(name) for name in tools}
-    base = table["python-polars"]["median_s"]
+    base = table["python-polars"]["median_s"] if not args.rust_only else table["rust (this crate)"]["median_s"]
+    base_name = "rust (this crate)" if args.rust_only else "python-polars"
     result = {
         "file_bytes": size,
         "rows": rust["rows_read"],
@@ -281,22 +298,26 @@ def main():
         "filters": FILTERS,
         "repeats": args.repeats,
         "cpus": os.cpu_count(),
-        "python_polars_version": __import__("polars").__version__,
-        "pandas_version": __import__("pandas").__version__,
+        "python_polars_version": None if args.rust_only else __import__("polars").__version__,
+        "pandas_version": None if args.rust_only else __import__("pandas").__version__,
         "tools": table,
-        "rust_over_python_polars": {label: table[label]["median_s"] / base for label in [*bins, POLARS_ENGINE]},
+        "baseline": base_name,
+        "over_baseline": {label: table[label]["median_s"] / base for label in table},
+        "by_aor_over_plain": table[BY_AOR]["median_s"] / table["rust (this crate)"]["median_s"],
         "rust_builds": {label: str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
                         for label, path in bins.items()},
         "agreement": "every rust build, python-polars and pandas agree on rows read/used, exclusions, groups, months and declines",
     }
-    out = ROOT / "bench" / "results" / "records-bench.json"
+    name = "records-bench-rust.json" if args.rust_only else "records-bench.json"
+    out = ROOT / "bench" / "results" / name
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"file: {size / 2**30:.2f} GiB, {rust['rows_read']:,} rows; {args.repeats} runs each, median wall time\n")
-    print("| tool | median wall (s) | vs python-polars | peak memory (MiB) |")
+    print(f"| tool | median wall (s) | vs {base_name} | peak memory (MiB) |")
     print("|---|---:|---:|---:|")
     for name, t in table.items():
         print(f"| {name} | {t['median_s']:.2f} | {t['median_s'] / base:.2f}x | {t['peak_rss_mib']:.0f} |")
+    print(f"\n--by aor costs {result['by_aor_over_plain']:.2f}x the same run without it")
     print(f"\nwrote {out.relative_to(ROOT)}")
 
 

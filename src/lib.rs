@@ -83,6 +83,7 @@ pub use article::tables::{
 };
 
 // ICE's records.
+pub use records::areas::{AreaOutcomes, By, GroupBy, MIN_RESOLVED};
 pub use records::counts::Combination;
 pub use records::counts::Pending;
 pub use records::crosswalk::{
@@ -93,7 +94,7 @@ pub use records::duplicates::{resolve_duplicates, DuplicateCounts, Duplicates, P
 pub use records::engines::blocks::BLOCK_BYTES;
 pub use records::engines::ScanEngine;
 pub use records::figures::{
-    figure_lift_reasons, figure_monthly_declined_share, figure_monthly_detainers,
+    figure_by_area, figure_lift_reasons, figure_monthly_declined_share, figure_monthly_detainers,
     figure_status_groups, record_figures,
 };
 pub use records::filters::{parse_day, AorFilter, Filters};
@@ -114,15 +115,16 @@ pub use records::summary::{
     ReasonCount, RecordResults,
 };
 pub use records::tables::{
-    case_category_table, context_table, duplicates_table, lift_reason_table, month_table,
-    outcome_table, record_scope, record_tables, status_group_table, summary_table, MISSING,
+    area_table, case_category_table, context_table, duplicates_table, lift_reason_table,
+    month_table, outcome_table, record_scope, record_tables, status_group_table, summary_table,
+    MISSING,
 };
 
 // Where the two pipelines meet.
 pub use compare::{compare_with_article, comparison_table, ArticleComparison};
 
 // Rendering, below both.
-pub use render::draw::{draw_bars, draw_monthly, KeyedAxis};
+pub use render::draw::{draw_bars, draw_dot_intervals, draw_monthly, DotInterval, KeyedAxis};
 pub use render::figure::{
     render_svg, svg_to_png, Figure, BLUE, GREEN, GREY, ORANGE, SIZE, SKY, VERMILLION,
 };
@@ -135,19 +137,20 @@ pub use render::table::{format_value, ColumnFormat, ShowTable};
 /// Everything a notebook calls, in one `use detainers::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        all_figures, analyse, build_results, case_category_table, cases_table, check_claims,
-        claims_table, compare_with_article, comparison_table, context_table, custody_estimate,
-        dataset_dir, dispositions_table, duplicates_table, figure_case_timeline,
-        figure_custody_sensitivity, figure_dispositions, figure_hits_by_status,
-        figure_lift_reasons, figure_monthly_declined_share, figure_monthly_detainers,
-        figure_rate_by_status, figure_status_groups, generate_file, independence_table,
-        key_numbers, lift_reason_table, load_dataset, month_table, outcome_table, output_dir,
-        parse_day, precision_table, record_figures, record_key_numbers, record_tables, repo_root,
-        resolve_aor, run_records, select_claims, sensitivity_table, status_group_table,
-        status_table, summary_table, verdict_counts_table, write_records_report, write_report,
-        Analysis, ClaimCheck, Dataset, Duplicates, Error, Figure, Filters, FollowUpOptions,
-        KeyNumbers, PopulationTable, RecordKeyNumbers, RecordResults, Result, RunOptions,
-        ShowAsText, ShowTable, Size, StatusCrosswalk, Verdict, Written, CONFIDENCE,
+        all_figures, analyse, area_table, build_results, case_category_table, cases_table,
+        check_claims, claims_table, compare_with_article, comparison_table, context_table,
+        custody_estimate, dataset_dir, dispositions_table, duplicates_table, figure_by_area,
+        figure_case_timeline, figure_custody_sensitivity, figure_dispositions,
+        figure_hits_by_status, figure_lift_reasons, figure_monthly_declined_share,
+        figure_monthly_detainers, figure_rate_by_status, figure_status_groups, generate_file,
+        independence_table, key_numbers, lift_reason_table, load_dataset, month_table,
+        outcome_table, output_dir, parse_day, precision_table, record_figures, record_key_numbers,
+        record_tables, repo_root, resolve_aor, run_records, select_claims, sensitivity_table,
+        status_group_table, status_table, summary_table, verdict_counts_table,
+        write_records_report, write_report, Analysis, ClaimCheck, Dataset, Duplicates, Error,
+        Figure, Filters, FollowUpOptions, KeyNumbers, PopulationTable, RecordKeyNumbers,
+        RecordResults, Result, RunOptions, ShowAsText, ShowTable, Size, StatusCrosswalk, Verdict,
+        Written, CONFIDENCE,
     };
     pub use std::path::PathBuf;
 }

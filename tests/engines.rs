@@ -75,8 +75,9 @@ fn engines_agree_on_every_fixture() {
             read_ok += u32::from(agree(std::slice::from_ref(path), &f).is_some());
         }
     }
-    // mini, pairs, ragged, short and header-only read; the other four are refused.
-    assert_eq!(read_ok, 5 * filter_sets().len() as u32);
+    // areas, mini, pairs, ragged, short and header-only read; the other four
+    // are refused.
+    assert_eq!(read_ok, 6 * filter_sets().len() as u32);
 }
 
 #[test]

@@ -39,6 +39,9 @@ pub struct Combination {
     pub duplicate: Option<String>,
     /// Rows with exactly these values.
     pub rows: u64,
+    /// The `by_area` group (the raw area, state or facility) of a row
+    /// counted there; `None` for a row not counted in `by_area`.
+    pub by: Option<String>,
     /// For a row flagged `duplicate_likely` that passes every other filter:
     /// what [`super::duplicates::resolve_duplicates`] decides it on. Such a
     /// row is a combination of its own and is neither used nor excluded yet.

@@ -11,6 +11,7 @@
 //! its date and its place in the files; this module decides them.
 
 use super::counts::Combination;
+use super::crosswalk::normalise_label;
 use super::reasons::Exclusion;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -86,10 +87,47 @@ pub struct DuplicateCounts {
     pub rows_used_by_policy: Vec<PolicyRows>,
 }
 
-/// Decide the pending (flagged) combinations under `policy`: a used row, or a
-/// row excluded as [`Exclusion::DuplicateLikely`] (keeping only its latest
-/// date, as the engines keep for any excluded row). `ids_known` says whether
-/// every file had a `unique_identifier` column.
+/// Which rows of `pending` are the first of their group, for groups keyed
+/// by `group` (a row whose key is `None` is not in any group and is left
+/// out), in the order of the files. A row without a person cannot be matched:
+/// it is a group of its own.
+fn firsts<K: Ord>(
+    pending: &[Combination],
+    group: impl Fn(&Combination) -> Option<K>,
+) -> Vec<Option<bool>> {
+    let person = |c: &Combination| c.pending.as_ref().and_then(|p| p.id.clone());
+    // (group, person, date, place in the files, index in `pending`)
+    type Place<K> = (K, Option<String>, i32, (u32, u64, u64), usize);
+    let mut order: Vec<Place<K>> = pending
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let p = c.pending.as_ref()?;
+            Some((group(c)?, person(c), p.day, p.order, i))
+        })
+        .collect();
+    order.sort();
+    let mut first = vec![None; pending.len()];
+    for (n, row) in order.iter().enumerate() {
+        let same_as_previous = n > 0 && {
+            let previous = &order[n - 1];
+            row.1.is_some() && previous.0 == row.0 && previous.1 == row.1 && previous.2 == row.2
+        };
+        first[row.4] = Some(!same_as_previous);
+    }
+    first
+}
+
+/// Decide the pending (flagged) combinations under `policy`, and count what
+/// each policy would use. `ids_known` says whether every file had a
+/// `unique_identifier` column.
+///
+/// A pending row that passes every filter is used, or excluded as
+/// [`Exclusion::DuplicateLikely`] (keeping only its latest date, as the
+/// engines keep for any excluded row); its groups are its person and prepare
+/// date. A pending row counted in `by_area` (it has a `by` group) keeps that
+/// group, or loses it, by the same policy within its area, so a grouping
+/// never changes the main results.
 ///
 /// # Errors
 /// [`Error::Argument`] for `keep-first` when `ids_known` is false.
@@ -120,38 +158,44 @@ pub fn resolve_duplicates(
         .filter(|c| c.reason.is_none())
         .map(|c| c.rows)
         .sum();
-    let key = |c: &Combination| {
-        let p = c.pending.as_ref().expect("partitioned on pending");
-        (p.id.clone(), p.day, p.order)
+    let main = firsts(&pending, |c| c.reason.is_none().then_some(()));
+    let by_area = firsts(&pending, |c| c.by.as_deref().map(normalise_label));
+    let keeps = |first: bool| match policy {
+        Duplicates::Include => true,
+        Duplicates::KeepFirst => first,
+        Duplicates::Exclude => false,
     };
-    pending.sort_by_key(key);
-    let mut flagged = 0;
-    let mut groups = 0;
-    let mut previous: Option<(Option<String>, i32)> = None;
-    for mut c in pending {
-        let p = c.pending.take().expect("partitioned on pending");
-        flagged += c.rows;
-        let group = (p.id, p.day);
-        // A row without a person cannot be matched: it is a group of its own.
-        let first = group.0.is_none() || previous.as_ref() != Some(&group);
-        if first {
-            groups += 1;
+    let (mut flagged, mut groups) = (0, 0);
+    for (i, mut c) in pending.into_iter().enumerate() {
+        c.pending = None;
+        if !by_area[i].is_some_and(keeps) {
+            c.by = None;
         }
-        previous = Some(group);
-        let used = match policy {
-            Duplicates::Include => true,
-            Duplicates::KeepFirst => first,
-            Duplicates::Exclude => false,
-        };
-        if used {
-            out.push(c);
-        } else {
-            out.push(Combination {
-                reason: Some(Exclusion::DuplicateLikely),
-                latest_day: c.latest_day,
-                rows: c.rows,
-                ..Combination::default()
-            });
+        match main[i] {
+            None => {
+                // Outside the selection: only its `by_area` group counts.
+                if c.by.is_none() {
+                    c.lift_reason = None;
+                }
+                out.push(c);
+            }
+            Some(first) => {
+                flagged += c.rows;
+                groups += u64::from(first);
+                if keeps(first) {
+                    out.push(c);
+                } else {
+                    let kept_in_area = c.by.is_some();
+                    out.push(Combination {
+                        reason: Some(Exclusion::DuplicateLikely),
+                        latest_day: c.latest_day,
+                        rows: c.rows,
+                        lift_reason: c.lift_reason.filter(|_| kept_in_area),
+                        by: c.by,
+                        ..Combination::default()
+                    });
+                }
+            }
         }
     }
     let groups = ids_known.then_some(groups);

@@ -3,11 +3,11 @@
 
 use super::summary::RecordResults;
 use super::tables::{
-    label, lift_reason_table, month_table, record_scope, short_scope, source_line,
+    area_table, label, lift_reason_table, month_table, record_scope, short_scope, source_line,
     status_group_table,
 };
 use crate::error::Result;
-use crate::render::draw::{draw_bars, draw_monthly};
+use crate::render::draw::{draw_bars, draw_dot_intervals, draw_monthly, DotInterval};
 use crate::render::figure::{render_svg, Figure, SIZE};
 
 /// Detainers by status group.
@@ -111,12 +111,74 @@ pub fn figure_monthly_declined_share(r: &RecordResults) -> Result<Figure> {
     })
 }
 
-/// Every chart, in report order.
+/// The honored share, custody / (custody + declined), of every area with at
+/// least the grouping's minimum of resolved detainers, highest first, each
+/// with its 95% Wilson interval; the selected area in orange.
+///
+/// # Errors
+/// [`crate::Error::Output`] when the results have no grouping.
+pub fn figure_by_area(r: &RecordResults) -> Result<Figure> {
+    let group = r.by.ok_or_else(|| {
+        crate::Error::Output("the results have no grouping (run with --by)".into())
+    })?;
+    let mut rows: Vec<DotInterval> = r
+        .by_area
+        .iter()
+        .filter(|a| a.honored_share.of >= group.min_n.max(1))
+        .filter_map(|a| {
+            let share = a.honored_share.share?;
+            let i = a.honored_share.interval?;
+            Some(DotInterval {
+                label: a.code.clone().unwrap_or_else(|| label(&a.area)),
+                value: share,
+                low: i.low,
+                high: i.high,
+                highlight: a.selected,
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.value
+            .total_cmp(&a.value)
+            .then_with(|| a.label.cmp(&b.label))
+    });
+    let shown = rows.len();
+    let all = r.by_area.len();
+    let caption = format!("Honored share by {}, {}", group.by.label(), short_scope(r));
+    let title = format!(
+        "Share of resolved detainers honored, custody / (custody + declined), by {}: {shown} of {all} with at least {} resolved, {}",
+        group.by.label(),
+        group.min_n,
+        record_scope(r)
+    );
+    let source = source_line(r);
+    let height = (140 + 30 * rows.len() as u32).max(260);
+    Ok(Figure {
+        name: "by_area",
+        svg: render_svg((SIZE.0, height), |root| {
+            draw_dot_intervals(
+                root,
+                &caption,
+                &rows,
+                "honored share (95% interval)",
+                &source,
+            )
+        })?,
+        data: area_table(r)?.frame,
+        title,
+    })
+}
+
+/// Every chart, in report order (the `by_area` chart with a grouping).
 pub fn record_figures(r: &RecordResults) -> Result<Vec<Figure>> {
-    Ok(vec![
+    let mut figures = vec![
         figure_status_groups(r)?,
         figure_lift_reasons(r)?,
         figure_monthly_detainers(r)?,
         figure_monthly_declined_share(r)?,
-    ])
+    ];
+    if r.by.is_some() {
+        figures.push(figure_by_area(r)?);
+    }
+    Ok(figures)
 }

@@ -16,6 +16,7 @@
 //! memory stays bounded at any size. Uses what is below both pipelines (CSV
 //! reading, statistics, rendering); knows nothing of the article's pipeline.
 
+pub(crate) mod areas;
 pub(crate) mod counts;
 pub(crate) mod crosswalk;
 pub(crate) mod duplicates;

@@ -230,13 +230,18 @@ pub struct Outcomes {
 
 /// Detainers per outcome class.
 #[derive(Debug, Default)]
-struct Tally {
-    declined: u64,
-    custody: u64,
-    other: u64,
-    unclassified: u64,
-    open: u64,
-    unknown: Vec<ReasonCount>,
+pub(crate) struct Tally {
+    pub(crate) declined: u64,
+    pub(crate) custody: u64,
+    pub(crate) other_resolved: u64,
+    pub(crate) unclassified: u64,
+    pub(crate) open: u64,
+    pub(crate) unknown: Vec<ReasonCount>,
+}
+
+/// Count lift reasons per outcome class.
+pub(crate) fn outcome_counts(lift_reasons: &[ReasonCount], crosswalk: &LiftOutcomes) -> Tally {
+    Tally::of(lift_reasons, crosswalk)
 }
 
 impl Tally {
@@ -247,7 +252,7 @@ impl Tally {
                 None => t.open += r.count,
                 Some(Some(OutcomeClass::Declined)) => t.declined += r.count,
                 Some(Some(OutcomeClass::Custody)) => t.custody += r.count,
-                Some(Some(OutcomeClass::OtherResolved)) => t.other += r.count,
+                Some(Some(OutcomeClass::OtherResolved)) => t.other_resolved += r.count,
                 Some(None) => {
                     t.unclassified += r.count;
                     t.unknown.push(r.clone());
@@ -260,7 +265,7 @@ impl Tally {
     }
 
     fn with_reason(&self) -> u64 {
-        self.declined + self.custody + self.other + self.unclassified
+        self.declined + self.custody + self.other_resolved + self.unclassified
     }
 
     fn denominator(&self, name: &str, description: String, of: u64) -> Denominator {
@@ -301,7 +306,7 @@ pub fn classify_outcomes(
         crosswalk: LIFT_OUTCOMES_PATH.to_string(),
         declined: all.declined,
         custody: all.custody,
-        other_resolved: all.other,
+        other_resolved: all.other_resolved,
         unclassified: all.unclassified,
         open: all.open,
         denominators: vec![

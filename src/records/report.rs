@@ -3,6 +3,7 @@
 //! [`write_records_report`] writes `results.json`, `report.html`, figures and
 //! tables, in the same layout as the summary report.
 
+use super::areas::GroupBy;
 use super::crosswalk::StatusCrosswalk;
 use super::engines::ScanEngine;
 use super::figures::record_figures;
@@ -33,6 +34,8 @@ pub struct RunOptions {
     pub rows_seen: Option<Arc<AtomicU64>>,
     /// The cut date and follow-up of the `followed_up` outcome denominator.
     pub follow_up: FollowUpOptions,
+    /// Every area side by side (`by_area`), when given.
+    pub group: Option<GroupBy>,
 }
 
 /// Scan `files`, apply `filters`, map groups through `crosswalk` and add
@@ -69,8 +72,14 @@ pub fn run_records_with(
     options: &RunOptions,
 ) -> Result<RecordResults> {
     filters.check()?;
-    let scan = scan_files(options.engine, files, filters, options.rows_seen.as_ref())?;
-    let mut results = summarise(&scan, filters, crosswalk, options.follow_up);
+    let scan = scan_files(
+        options.engine,
+        files,
+        filters,
+        options.group.map(|g| g.by),
+        options.rows_seen.as_ref(),
+    )?;
+    let mut results = summarise(&scan, filters, crosswalk, population, options);
     results.context = context(&results, population);
     Ok(results)
 }

@@ -2,6 +2,7 @@
 //! filtered label turns up), rows counted per combination by one of the
 //! engines. Memory stays bounded however large the files are.
 
+use super::areas::By;
 use super::counts::Combination;
 use super::duplicates::{resolve_duplicates, DuplicateCounts, Duplicates};
 use super::engines::{count_combinations, ScanEngine};
@@ -24,7 +25,8 @@ pub struct Scan {
     pub duplicates: DuplicateCounts,
 }
 
-/// Count the combinations in `files` with `engine`. When rows were excluded
+/// Count the combinations in `files` with `engine`; with `by`, rows counted
+/// in `by_area` carry their group ([`Combination::by`]). When rows were excluded
 /// by an area or state label that matches the filter once spacing and case
 /// are normalised (`Boston  Area of Responsibility`), that raw label is
 /// accepted and the files are scanned again. `rows_seen`, when given, grows as
@@ -37,6 +39,7 @@ pub fn scan_files(
     engine: ScanEngine,
     files: &[PathBuf],
     filters: &Filters,
+    by: Option<By>,
     rows_seen: Option<&Arc<AtomicU64>>,
 ) -> Result<Scan> {
     if files.is_empty() {
@@ -68,7 +71,7 @@ pub fn scan_files(
         if let Some(seen) = rows_seen {
             seen.store(0, std::sync::atomic::Ordering::Relaxed);
         }
-        let combinations = count_combinations(engine, files, filters, &accepted, rows_seen)?;
+        let combinations = count_combinations(engine, files, filters, &accepted, by, rows_seen)?;
         let mut added = false;
         for c in &combinations {
             if let (Some(Exclusion::OutsideAor), Some(raw), Some(a)) =

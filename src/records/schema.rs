@@ -33,6 +33,10 @@ pub const LIFT_REASON: &str = "detainer_lift_reason";
 /// `duplicate_likely`: `TRUE` when the release flags the row as a likely duplicate.
 pub const DUPLICATE: &str = "duplicate_likely";
 
+/// `detention_facility`: the facility holding the person. Optional: only
+/// `--by facility` needs it.
+pub const FACILITY: &str = "detention_facility";
+
 /// `unique_identifier`: the release's anonymised person. Optional: only the
 /// `keep-first` duplicates policy needs it.
 pub const ID: &str = "unique_identifier";

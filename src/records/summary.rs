@@ -3,14 +3,17 @@
 //! to the article's groups through the crosswalk, and every row read either
 //! used or counted under a reason.
 
+use super::areas::{area_outcomes, AreaOutcomes, AreaReasons, GroupBy};
 use super::counts::Combination;
 use super::crosswalk::{
     normalise_label, StatusCrosswalk, StatusFields, ARTICLE_GROUPS, NOT_MAPPED,
 };
 use super::duplicates::DuplicateCounts;
 use super::filters::{day_key, Filters};
-use super::outcomes::{classify_outcomes, FollowUp, FollowUpOptions, LiftOutcomes, Outcomes};
+use super::outcomes::{classify_outcomes, FollowUp, LiftOutcomes, Outcomes};
+use super::population::PopulationTable;
 use super::reasons::Exclusion;
+use super::report::RunOptions;
 use super::scan::Scan;
 use super::schema::{FileInfo, DECLINED_BY_LEA};
 use crate::stats::{wilson_interval, Interval, CONFIDENCE};
@@ -127,6 +130,11 @@ pub struct RecordResults {
     pub outcomes: Outcomes,
     /// Detainers per 100,000 noncitizen residents, when one area is selected.
     pub context: Option<PopulationContext>,
+    /// The grouping of `by_area`, when one was asked for.
+    pub by: Option<GroupBy>,
+    /// Every area's (or state's, or facility's) outcomes, most detainers
+    /// first; empty without a grouping.
+    pub by_area: Vec<AreaOutcomes>,
 }
 
 fn norm(v: &Option<String>) -> Option<String> {
@@ -155,14 +163,20 @@ fn from_day_key(key: i32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(key / 10000, (key / 100 % 100) as u32, (key % 100) as u32)
 }
 
-/// Build every table from the counted combinations; `follow_up` sets the cut
-/// date and the follow-up of the `followed_up` outcome denominator.
+/// Build every table from the counted combinations. `options` give the cut
+/// date and the follow-up of the `followed_up` outcome denominator and the
+/// grouping of `by_area`, whose rates take their population from
+/// `population`.
 pub fn summarise(
     scan: &Scan,
     filters: &Filters,
     crosswalk: &StatusCrosswalk,
-    follow_up: FollowUpOptions,
+    population: &PopulationTable,
+    options: &RunOptions,
 ) -> RecordResults {
+    let follow_up = options.follow_up;
+    let lift_crosswalk = LiftOutcomes::bundled();
+    let mut areas: AreaReasons = BTreeMap::new();
     let latest_read = scan
         .combinations
         .iter()
@@ -202,6 +216,13 @@ pub fn summarise(
     let mut declined = 0;
     for c in &scan.combinations {
         rows_read += c.rows;
+        if c.by.is_some() {
+            *areas
+                .entry(norm(&c.by))
+                .or_default()
+                .entry(norm(&c.lift_reason))
+                .or_default() += c.rows;
+        }
         if let Some(reason) = c.reason {
             *excluded.entry(reason.key().to_string()).or_default() += c.rows;
             continue;
@@ -291,13 +312,8 @@ pub fn summarise(
         .into_iter()
         .map(|(reason, count)| ReasonCount { reason, count })
         .collect();
-    let outcomes = classify_outcomes(
-        &lift_reasons,
-        follow_up,
-        &followed,
-        &LiftOutcomes::bundled(),
-    );
-    RecordResults {
+    let outcomes = classify_outcomes(&lift_reasons, follow_up, &followed, &lift_crosswalk);
+    let mut results = RecordResults {
         files: scan.files.clone(),
         filters: filters.clone(),
         rows_read,
@@ -316,7 +332,20 @@ pub fn summarise(
         },
         outcomes,
         context: None,
+        by: options.group,
+        by_area: Vec::new(),
+    };
+    if let Some(group) = options.group {
+        results.by_area = area_outcomes(
+            areas,
+            group,
+            filters,
+            record_period(&results),
+            population,
+            &lift_crosswalk,
+        );
     }
+    results
 }
 
 /// The first and last day the results cover: the filter dates when given,

@@ -1,5 +1,6 @@
 //! The record-level tables, and the captions that say what they cover.
 
+use super::areas::AreaOutcomes;
 use super::outcomes::Share;
 use super::summary::{record_period, RecordResults};
 use crate::error::Result;
@@ -245,6 +246,45 @@ pub fn duplicates_table(r: &RecordResults) -> Result<ShowTable> {
     ))
 }
 
+/// Every area's outcomes (`--by`): detainers, outcome classes, the declined
+/// and custody shares of detainers with a lift reason, the honored share with
+/// its 95% Wilson interval, and detainers per 100,000 noncitizen residents
+/// where the population is known. The selected area is marked.
+pub fn area_table(r: &RecordResults) -> Result<ShowTable> {
+    let a = &r.by_area;
+    let by = r.by.map_or("area", |g| g.by.name());
+    let share = |f: &dyn Fn(&AreaOutcomes) -> &Share| -> Vec<Option<f64>> {
+        a.iter().map(|x| f(x).share).collect()
+    };
+    let df = df!(
+        by => a.iter().map(|x| label(&x.area)).collect::<Vec<_>>(),
+        "selected" => a.iter().map(|x| if x.selected { "yes" } else { "" }).collect::<Vec<_>>(),
+        "detainers" => a.iter().map(|x| x.detainers).collect::<Vec<_>>(),
+        "declined" => a.iter().map(|x| x.declined).collect::<Vec<_>>(),
+        "custody" => a.iter().map(|x| x.custody).collect::<Vec<_>>(),
+        "other resolved" => a.iter().map(|x| x.other_resolved).collect::<Vec<_>>(),
+        "unclassified" => a.iter().map(|x| x.unclassified).collect::<Vec<_>>(),
+        "open" => a.iter().map(|x| x.open).collect::<Vec<_>>(),
+        "declined share" => share(&|x| &x.declined_share),
+        "custody share" => share(&|x| &x.custody_share),
+        "honored share" => share(&|x| &x.honored_share),
+        "honored ci_low" => a.iter().map(|x| x.honored_share.interval.map(|i| i.low)).collect::<Vec<_>>(),
+        "honored ci_high" => a.iter().map(|x| x.honored_share.interval.map(|i| i.high)).collect::<Vec<_>>(),
+        "per 100k noncitizens" => a.iter().map(|x| x.detainers_per_100k).collect::<Vec<_>>(),
+    )?;
+    let caption = format!(
+        "Outcomes by {by}, most detainers first; declined and custody shares of detainers with a lift reason, honored share = custody / (custody + declined) with 95% Wilson intervals; {}",
+        record_scope(r)
+    );
+    Ok(ShowTable::new(df, caption).with_percent(&[
+        "declined share",
+        "custody share",
+        "honored share",
+        "honored ci_low",
+        "honored ci_high",
+    ]))
+}
+
 /// Every table, by file stem.
 pub fn record_tables(r: &RecordResults) -> Result<Vec<(&'static str, ShowTable)>> {
     Ok(vec![
@@ -255,6 +295,7 @@ pub fn record_tables(r: &RecordResults) -> Result<Vec<(&'static str, ShowTable)>
         ("lift_reasons", lift_reason_table(r)?),
         ("outcomes", outcome_table(r)?),
         ("duplicates", duplicates_table(r)?),
+        ("by_area", area_table(r)?),
         ("context", context_table(r)?),
     ])
 }

@@ -2,7 +2,7 @@
 //! category and month axes whose ticks are looked up by position, horizontal
 //! bars and monthly lines. They know shapes and labels, not pipelines.
 
-use super::figure::{out, BLUE, GREY};
+use super::figure::{out, BLUE, GREY, ORANGE};
 use super::format::{fmt_count, fmt_number, fmt_percent};
 use crate::error::Result;
 use plotters::chart::MeshStyle;
@@ -197,6 +197,20 @@ pub(crate) fn bar_chart<'a, DB: DrawingBackend>(
     x_max: f64,
     unit: &str,
 ) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, KeyedAxis>>> {
+    row_chart(area, title, labels, x_max, unit, &|x: &f64| {
+        fmt_number(x.round())
+    })
+}
+
+/// [`bar_chart`]'s frame with the x axis labelled by `fmt_x`.
+fn row_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    labels: &[String],
+    x_max: f64,
+    unit: &str,
+    fmt_x: &dyn Fn(&f64) -> String,
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, KeyedAxis>>> {
     let n = labels.len().max(1);
     let mut chart = ChartBuilder::on(area)
         .caption(title, title_style())
@@ -210,11 +224,10 @@ pub(crate) fn bar_chart<'a, DB: DrawingBackend>(
         )
         .map_err(out)?;
     let fmt_y = |y: &f64| category_label(labels, *y);
-    let fmt_x = |x: &f64| fmt_number(x.round());
     house_style(&mut chart.configure_mesh())
         .disable_y_mesh()
         .y_label_formatter(&fmt_y)
-        .x_label_formatter(&fmt_x)
+        .x_label_formatter(fmt_x)
         .x_desc(unit)
         .draw()
         .map_err(out)?;
@@ -256,6 +269,73 @@ pub fn draw_bars<DB: DrawingBackend>(
                 text_style(),
             )
         }))
+        .map_err(out)?;
+    Ok(())
+}
+
+/// One row of [`draw_dot_intervals`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DotInterval {
+    /// The row's label.
+    pub label: String,
+    /// The estimate, 0 to 1.
+    pub value: f64,
+    /// The interval's ends, 0 to 1.
+    pub low: f64,
+    /// The interval's upper end.
+    pub high: f64,
+    /// Drawn in the highlight colour, with its value written beside it.
+    pub highlight: bool,
+}
+
+/// Shares as dots with their intervals as lines, one row per entry from top
+/// to bottom, on an axis from 0 to 100%. Highlighted rows are drawn in
+/// orange with their value written at the right; the others in blue.
+pub fn draw_dot_intervals<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    rows: &[DotInterval],
+    unit: &str,
+    source: &str,
+) -> Result<()> {
+    let area = with_footer(root, source)?;
+    let labels: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
+    let n = labels.len().max(1);
+    let fmt_x = |x: &f64| fmt_percent(*x, 0);
+    let mut chart = row_chart(&area, title, &labels, 1.0, unit, &fmt_x)?;
+    let colour = |r: &DotInterval| if r.highlight { ORANGE } else { BLUE };
+    chart
+        .draw_series(rows.iter().enumerate().map(|(i, r)| {
+            let y = row_bottom(n, i) + 0.5;
+            PathElement::new(vec![(r.low, y), (r.high, y)], colour(r).stroke_width(3))
+        }))
+        .map_err(out)?;
+    chart
+        .draw_series(rows.iter().enumerate().map(|(i, r)| {
+            let y = row_bottom(n, i) + 0.5;
+            Circle::new((r.value, y), 5, colour(r).filled())
+        }))
+        .map_err(out)?;
+    chart
+        .draw_series(
+            rows.iter()
+                .enumerate()
+                .filter(|(_, r)| r.highlight)
+                .map(|(i, r)| {
+                    let y = row_bottom(n, i) + 0.5;
+                    let x = (r.high + 0.01).min(0.86);
+                    Text::new(
+                        format!(
+                            "{} ({}-{})",
+                            fmt_percent(r.value, 1),
+                            fmt_percent(r.low, 0),
+                            fmt_percent(r.high, 0)
+                        ),
+                        (x, y + 0.12),
+                        text_style(),
+                    )
+                }),
+        )
         .map_err(out)?;
     Ok(())
 }

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
-use detainers::{Duplicates, ScanEngine};
+use detainers::{By, Duplicates, ScanEngine};
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -94,6 +94,15 @@ pub struct RecordsArgs {
     /// follow-up denominator.
     #[arg(long, default_value_t = detainers::FOLLOW_UP_DAYS)]
     pub follow_up_days: u32,
+    /// Every area side by side in `by_area`: areas of responsibility
+    /// (`aor`), states or facilities. `aor` and `state` set the area and
+    /// state filters aside; `facility` lists the facilities of the selection.
+    #[arg(long, value_parser = parse_by)]
+    pub by: Option<By>,
+    /// The `by_area` chart shows areas with at least this many detainers
+    /// resolved as declined or custody.
+    #[arg(long, default_value_t = detainers::MIN_RESOLVED, requires = "by")]
+    pub min_n: u64,
     /// Output folder [default: out/records].
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -128,6 +137,10 @@ pub struct GenerateArgs {
     /// Seed: the same seed and size give the same file.
     #[arg(long, default_value_t = 2018)]
     pub seed: u64,
+}
+
+fn parse_by(text: &str) -> Result<By, String> {
+    text.parse().map_err(|e: detainers::Error| e.to_string())
 }
 
 fn parse_duplicates(text: &str) -> Result<Duplicates, String> {

@@ -11,7 +11,7 @@ use clap::Parser;
 use detainers::{
     analyse, check_claims, estimate_rows, generate_file, load_dataset, output_dir, parse_bytes,
     resolve_aor, run_records_with, write_records_report, write_report, Duplicates, Filters,
-    FollowUpOptions, PopulationTable, RunOptions, Size, StatusCrosswalk,
+    FollowUpOptions, GroupBy, PopulationTable, RunOptions, Size, StatusCrosswalk,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use std::process::ExitCode;
@@ -56,6 +56,7 @@ fn records(a: RecordsArgs) -> detainers::Result<()> {
             as_of: a.as_of,
             days: a.follow_up_days,
         },
+        group: a.by.map(|by| GroupBy { by, min_n: a.min_n }),
     };
     let results = run_records_with(&a.files, &filters, &crosswalk, &population, &options);
     if let Some((bar, ticker)) = bar {

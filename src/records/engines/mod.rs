@@ -5,6 +5,7 @@
 pub(crate) mod blocks;
 pub(crate) mod polars;
 
+use super::areas::By;
 use super::counts::Combination;
 use super::filters::{Accepted, Filters};
 use crate::error::{Error, Result};
@@ -45,15 +46,16 @@ pub(crate) fn count_combinations(
     files: &[PathBuf],
     filters: &Filters,
     accepted: &Accepted,
+    by: Option<By>,
     rows_seen: Option<&Arc<AtomicU64>>,
 ) -> Result<Vec<Combination>> {
     match engine {
         ScanEngine::Blocks => {
-            blocks::count_files(files, filters, accepted, rows_seen.map(|r| r.as_ref()))
+            blocks::count_files(files, filters, accepted, by, rows_seen.map(|r| r.as_ref()))
         }
         ScanEngine::Polars => {
-            polars::count_files(files, filters, accepted, rows_seen.cloned(), || {
-                blocks::count_files(files, filters, accepted, None).map(|_| ())
+            polars::count_files(files, filters, accepted, by, rows_seen.cloned(), || {
+                blocks::count_files(files, filters, accepted, by, None).map(|_| ())
             })
         }
     }

@@ -2,6 +2,7 @@
 //! that gives every row its reason and counts rows per reason and labels.
 
 use crate::error::{Error, Result};
+use crate::records::areas::By;
 use crate::records::counts::{Combination, Pending};
 use crate::records::filters::{day_key, Accepted, Filters};
 use crate::records::reasons::Exclusion;
@@ -21,9 +22,20 @@ fn utf8_path(path: &Path) -> Result<&str> {
         .ok_or_else(|| Error::input(path, None, None, "the file name is not valid UTF-8"))
 }
 
-fn lazy_file(path: &Path, file_no: u32) -> Result<LazyFrame> {
+fn lazy_file(path: &Path, file_no: u32, by: Option<By>) -> Result<LazyFrame> {
     let names = read_header(path)?;
     let has_id = names.iter().any(|n| n == ID);
+    if let Some(by) = by {
+        if !names.iter().any(|n| n == by.column()) {
+            return Err(Error::input(
+                path,
+                Some(1),
+                Some(by.column()),
+                format!("--by {} needs this column", by.name()),
+            ));
+        }
+    }
+    let by_column = by.map(By::column).filter(|c| !USED_COLUMNS.contains(c));
     let schema: Schema = names
         .iter()
         .map(|n| Field::new(n.as_str().into(), DataType::String))
@@ -33,6 +45,7 @@ fn lazy_file(path: &Path, file_no: u32) -> Result<LazyFrame> {
     let nulls = USED_COLUMNS
         .iter()
         .chain(has_id.then_some(&ID))
+        .chain(by_column.as_ref())
         .map(|c| (PlSmallStr::from(*c), PlSmallStr::from("NA")))
         .collect();
     // An absolute path without `..`: polars' chunked reader refuses `..` segments.
@@ -59,6 +72,10 @@ fn lazy_file(path: &Path, file_no: u32) -> Result<LazyFrame> {
     let mut columns: Vec<Expr> = USED_COLUMNS.map(col).to_vec();
     columns.push(short.alias(SHORT_ROW));
     columns.push(if has_id { col(ID) } else { null_string() }.alias(PERSON));
+    columns.push(match by {
+        Some(by) => col(by.column()).alias(GROUP),
+        None => null_string().alias(GROUP),
+    });
     columns.push(lit(file_no).alias(FILE_NO));
     columns.push(col(ROW).cast(DataType::UInt64));
     Ok(lf.with_row_index(ROW, None).select(columns))
@@ -73,6 +90,19 @@ const DAY: &str = "_day";
 /// Internal column: the row's date as `yyyymmdd` unless the row is short;
 /// its maximum per combination is [`Combination::latest_day`].
 const LATEST: &str = "_latest";
+
+/// Internal column: the value of the column `by_area` groups on.
+const GROUP: &str = "_by";
+
+/// Internal column: the row is flagged `duplicate_likely`.
+const DUPLICATE_FLAG: &str = "_flagged";
+
+/// Internal column: the row is counted in `by_area`.
+const IN_BY: &str = "_in_by";
+
+/// Internal key column: a flagged row left for the duplicates policy (see
+/// [`crate::records::counts::Pending`]).
+const PENDING: &str = "_pending";
 
 /// Internal column: the day of the month of a used or pending row.
 const DAY_OF_MONTH: &str = "_day_of_month";
@@ -93,10 +123,6 @@ const FILE_NO: &str = "_file";
 
 /// Internal column: the row's index in its file.
 const ROW: &str = "_row";
-
-/// The reason code of a flagged row left for the duplicates policy (see
-/// [`crate::records::counts::Pending`]).
-const PENDING: u8 = 0xFE;
 
 /// Internal column: the row has fewer fields than the header.
 const SHORT_ROW: &str = "_short_row";
@@ -131,6 +157,7 @@ pub fn aggregation_query(
     files: &[PathBuf],
     filters: &Filters,
     accepted: &Accepted,
+    by: Option<By>,
     rows_seen: Option<Arc<AtomicU64>>,
 ) -> Result<LazyFrame> {
     if files.is_empty() {
@@ -139,7 +166,7 @@ pub fn aggregation_query(
     let frames = files
         .iter()
         .enumerate()
-        .map(|(file_no, p)| lazy_file(p, file_no as u32))
+        .map(|(file_no, p)| lazy_file(p, file_no as u32, by))
         .collect::<Result<Vec<_>>>()?;
     let lf = if frames.len() == 1 {
         frames.into_iter().next().unwrap_or_default()
@@ -192,9 +219,7 @@ pub fn aggregation_query(
         );
     }
     let flagged = ["TRUE", "True", "true"].map(String::from);
-    // A flagged row that passes every other filter is left for the
-    // duplicates policy, with its person and its place in the files.
-    let pending_duplicate = equals_any(DUPLICATE, &flagged);
+    let flagged = equals_any(DUPLICATE, &flagged);
     let reason = when(col(SHORT_ROW))
         .then(lit(Exclusion::ShortRow.code()))
         .when(col(DATE).is_null().or(col(DATE).eq(lit(""))))
@@ -207,15 +232,21 @@ pub fn aggregation_query(
         .then(lit(Exclusion::OutsideAor.code()))
         .when(state_ok.not())
         .then(lit(Exclusion::OutsideState.code()))
-        .when(pending_duplicate)
-        .then(lit(PENDING))
         .otherwise(lit(0u8));
-    let used = || {
-        col("reason")
-            .eq(lit(0u8))
-            .or(col("reason").eq(lit(PENDING)))
+    let used = || col("reason").eq(lit(0u8));
+    // Counted in `by_area`: a used row, or (grouping by area or state) one
+    // excluded only by the area or state filter.
+    let in_by = match by {
+        None => lit(false),
+        Some(by) if by.sets_area_filters_aside() => used()
+            .or(col("reason").eq(lit(Exclusion::OutsideAor.code())))
+            .or(col("reason").eq(lit(Exclusion::OutsideState.code()))),
+        Some(_) => used(),
     };
-    let pending = || col("reason").eq(lit(PENDING));
+    // A flagged row that is used or counted in `by_area` is left for the
+    // duplicates policy, with its person, its date and its place in the files.
+    let pending_row = col(DUPLICATE_FLAG).and(used().or(col(IN_BY)));
+    let pending = || col(PENDING);
     let keep = |name: &str| {
         when(used())
             .then(col(name))
@@ -226,7 +257,7 @@ pub fn aggregation_query(
     // the labels counted for used rows.
     let details = &USED_COLUMNS[3..];
     let raw_columns = || {
-        [SHORT_ROW, PERSON, FILE_NO, ROW]
+        [SHORT_ROW, PERSON, GROUP, FILE_NO, ROW]
             .iter()
             .chain(USED_COLUMNS.iter())
             .map(|&name| col(name))
@@ -234,7 +265,7 @@ pub fn aggregation_query(
     };
     let replaced = USED_COLUMNS
         .iter()
-        .chain([&PERSON])
+        .chain([&PERSON, &GROUP])
         .fold(lit(false), |acc, &name| {
             acc.or(col(name)
                 .cast(DataType::Binary)
@@ -260,8 +291,10 @@ pub fn aggregation_query(
         col(AOR),
         col(STATE),
         col(PERSON),
+        col(GROUP),
         col(FILE_NO),
         col(ROW),
+        flagged.alias(DUPLICATE_FLAG),
     ];
     stage3.extend(details.iter().map(|&name| {
         if name == DUPLICATE {
@@ -270,8 +303,33 @@ pub fn aggregation_query(
             col(name)
         }
     }));
+    // The reason decided: whether the row counts in `by_area`, then whether
+    // it waits for the duplicates policy.
+    let decided: Vec<&str> = [
+        "reason",
+        REPLACED,
+        DAY,
+        "year_month",
+        DAY_OF_MONTH,
+        AOR,
+        STATE,
+        PERSON,
+        GROUP,
+        FILE_NO,
+        ROW,
+        DUPLICATE_FLAG,
+    ]
+    .into_iter()
+    .chain(details.iter().copied())
+    .collect();
+    let mut stage3b: Vec<Expr> = decided.iter().map(|&name| col(name)).collect();
+    stage3b.push(in_by.alias(IN_BY));
+    let mut stage3c: Vec<Expr> = decided.iter().map(|&name| col(name)).collect();
+    stage3c.push(col(IN_BY));
+    stage3c.push(pending_row.alias(PENDING));
     let mut stage4 = vec![
         col("reason"),
+        col(PENDING),
         col(REPLACED),
         when(used())
             .then(col("year_month"))
@@ -298,7 +356,22 @@ pub fn aggregation_query(
             .otherwise(null_string())
             .alias(STATE),
     ];
-    stage4.extend(details.iter().map(|&name| keep(name)));
+    stage4.extend(details.iter().map(|&name| {
+        if name == LIFT_REASON {
+            when(used().or(col(IN_BY)))
+                .then(col(name))
+                .otherwise(null_string())
+                .alias(name)
+        } else {
+            keep(name)
+        }
+    }));
+    stage4.push(
+        when(col(IN_BY))
+            .then(col(GROUP))
+            .otherwise(null_string())
+            .alias(GROUP),
+    );
     stage4.push(
         when(pending())
             .then(col(PERSON))
@@ -315,9 +388,11 @@ pub fn aggregation_query(
     }
     let keys: Vec<Expr> = [
         "reason",
+        PENDING,
         REPLACED,
         "year_month",
         PENDING_DAY,
+        GROUP,
         PERSON,
         FILE_NO,
         ROW,
@@ -340,6 +415,8 @@ pub fn aggregation_query(
         .select(stage1)
         .select(stage2)
         .select(stage3)
+        .select(stage3b)
+        .select(stage3c)
         .select(stage4)
         .group_by(keys)
         .agg(aggregations))
@@ -379,6 +456,13 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
         Ok(c.i32()?.iter().collect())
     };
     let codes = int_column("reason")?;
+    let pending_flags: Vec<bool> = df
+        .column(PENDING)?
+        .bool()?
+        .iter()
+        .map(|v| v.unwrap_or(false))
+        .collect();
+    let groups = string_values(df, GROUP)?;
     let person = string_values(df, PERSON)?;
     let file_no: Vec<Option<u32>> = df
         .column(FILE_NO)?
@@ -414,7 +498,7 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
     let mut out = Vec::with_capacity(df.height());
     for i in 0..df.height() {
         let code = codes[i].unwrap_or(0) as u8;
-        let pending = (code == PENDING).then(|| {
+        let pending = pending_flags[i].then(|| {
             Box::new(Pending {
                 id: person[i].clone(),
                 day: pending_day[i].unwrap_or(0),
@@ -438,6 +522,7 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
             lift_reason: take(LIFT_REASON, i),
             duplicate: take(DUPLICATE, i),
             rows: rows[i],
+            by: groups[i].clone(),
             pending,
         });
     }
@@ -453,13 +538,14 @@ pub(crate) fn count_files(
     files: &[PathBuf],
     filters: &Filters,
     accepted: &Accepted,
+    by: Option<By>,
     rows_seen: Option<Arc<AtomicU64>>,
     diagnose: impl Fn() -> Result<()>,
 ) -> Result<Vec<Combination>> {
     // polars accepts some malformed quoting the block engine refuses (and
     // reads it differently): the files' quoting is checked first.
     super::blocks::check_quoting(files)?;
-    let query = aggregation_query(files, filters, accepted, rows_seen)?;
+    let query = aggregation_query(files, filters, accepted, by, rows_seen)?;
     match query
         .collect_with_engine(Engine::Streaming)
         .map(|r| r.unwrap_single())

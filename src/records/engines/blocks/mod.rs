@@ -27,6 +27,7 @@ pub use cut::BLOCK_BYTES;
 
 use crate::csv_table::physical_line;
 use crate::error::{Error, Result};
+use crate::records::areas::By;
 use crate::records::counts::{Combination, Pending};
 use crate::records::filters::{day_key, Accepted, Filters};
 use crate::records::reasons::Exclusion;
@@ -157,13 +158,11 @@ struct Layout {
     short_rule: bool,
     /// Index of `unique_identifier`, when the file has it.
     id: Option<usize>,
+    /// Index of the column `by_area` groups on, when one is asked for.
+    by: Option<usize>,
     /// The file's position in the list given.
     file_no: u32,
 }
-
-/// The reason byte of a flagged row left for the duplicates policy (see
-/// [`crate::records::counts::Pending`]).
-const PENDING: u8 = 0xFE;
 
 /// The filters as the rows are judged against them.
 struct Judge<'a> {
@@ -171,6 +170,7 @@ struct Judge<'a> {
     to: Option<i32>,
     aor: Option<&'a [String]>,
     state: Option<&'a [String]>,
+    by: Option<By>,
 }
 
 /// Count the combinations in `files`, as the polars engine does.
@@ -178,9 +178,11 @@ pub(crate) fn count_files(
     files: &[impl AsRef<Path>],
     filters: &Filters,
     accepted: &Accepted,
+    by: Option<By>,
     rows_seen: Option<&AtomicU64>,
 ) -> Result<Vec<Combination>> {
     let judge = Judge {
+        by,
         from: filters.from.map(day_key),
         to: filters.to.map(day_key),
         aor: filters.aor.as_ref().map(|_| accepted.aor.as_slice()),
@@ -214,6 +216,17 @@ fn count_file(
         width: names.len(),
         short_rule: !USED_COLUMNS.contains(&names.last().map(String::as_str).unwrap_or("")),
         id: names.iter().position(|n| n == ID),
+        by: match judge.by {
+            Some(by) => Some(names.iter().position(|n| n == by.column()).ok_or_else(|| {
+                Error::input(
+                    path,
+                    Some(1),
+                    Some(by.column()),
+                    format!("--by {} needs this column", by.name()),
+                )
+            })?),
+            None => None,
+        },
         file_no,
     };
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -379,12 +392,13 @@ impl Judge<'_> {
     /// Judge one row and write its combination key into `key`. Returns what
     /// was seen of its date.
     ///
-    /// Key layout: reason (1 byte: [`Exclusion::code`], 0 for a used row,
-    /// [`PENDING`] for a flagged row that passes every other filter),
+    /// Key layout: reason (1 byte: [`Exclusion::code`], 0 for a used row),
+    /// pending (1 byte: 1 for a flagged row left for the duplicates policy),
     /// year-month (0 for none, or 1 then `year * 100 + month` in 4 bytes
     /// little-endian), then for each
     /// of the eight label columns after the date 0 for none, or 1, the length
-    /// (4 bytes little-endian) and the bytes. A pending row adds its
+    /// (4 bytes little-endian) and the bytes, then the `by_area` group the
+    /// same way. A pending row adds its
     /// `unique_identifier` the same way, then its date (`yyyymmdd`, 4 bytes),
     /// the file's number (4 bytes) and `order` (8 + 8 bytes), so each pending
     /// row is a combination of its own.
@@ -426,13 +440,20 @@ impl Judge<'_> {
         } else {
             None
         };
-        let pending = duplicate && reason.is_none();
-        key.clear();
-        key.push(if pending {
-            PENDING
-        } else {
-            reason.map_or(0, Exclusion::code)
+        // Counted in `by_area`: a used row, or (grouping by area or state)
+        // one excluded only by the area or state filter.
+        let in_by = self.by.is_some_and(|by| {
+            reason.is_none()
+                || (by.sets_area_filters_aside()
+                    && matches!(
+                        reason,
+                        Some(Exclusion::OutsideAor | Exclusion::OutsideState)
+                    ))
         });
+        let pending = duplicate && (reason.is_none() || in_by);
+        key.clear();
+        key.push(reason.map_or(0, Exclusion::code));
+        key.push(u8::from(pending));
         match date.filter(|_| reason.is_none()) {
             Some(d) => {
                 key.push(1);
@@ -444,10 +465,16 @@ impl Judge<'_> {
             let kept = match i {
                 1 => reason == Some(Exclusion::OutsideAor),
                 2 => reason == Some(Exclusion::OutsideState),
+                7 => reason.is_none() || in_by,
                 _ => reason.is_none(),
             };
             push_text(key, v.filter(|_| kept));
         }
+        let group = match layout.by.filter(|_| in_by) {
+            Some(index) => value(record, index).map_err(|m| (self.by_column(), m))?,
+            None => None,
+        };
+        push_text(key, group);
         if pending {
             let id = match layout.id {
                 Some(index) => value(record, index).map_err(|m| (ID, m))?,
@@ -465,6 +492,12 @@ impl Judge<'_> {
                 .filter(|_| reason.is_none())
                 .map_or(0, |d| d.day() as u8),
         })
+    }
+}
+
+impl Judge<'_> {
+    fn by_column(&self) -> &'static str {
+        self.by.map_or("", By::column)
     }
 }
 
@@ -520,9 +553,9 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
 
 /// Turn an encoded key back into a [`Combination`].
 fn decode(key: &[u8], tally: &Tally) -> Combination {
-    let pending = key[0] == PENDING;
-    let reason = Exclusion::from_code(key[0]).filter(|_| !pending);
-    let mut at = 1;
+    let reason = Exclusion::from_code(key[0]);
+    let pending = key[1] == 1;
+    let mut at = 2;
     let year_month = if key[at] == 1 {
         let v = i32::from_le_bytes([key[at + 1], key[at + 2], key[at + 3], key[at + 4]]);
         at += 5;
@@ -532,6 +565,7 @@ fn decode(key: &[u8], tally: &Tally) -> Combination {
         None
     };
     let labels: [Option<String>; 8] = std::array::from_fn(|_| take_text(key, &mut at));
+    let by = take_text(key, &mut at);
     let pending = pending.then(|| {
         let id = take_text(key, &mut at);
         let u32_at = |at: usize| [key[at], key[at + 1], key[at + 2], key[at + 3]];
@@ -561,6 +595,7 @@ fn decode(key: &[u8], tally: &Tally) -> Combination {
         lift_reason,
         duplicate,
         rows: tally.rows,
+        by,
         pending,
     }
 }
@@ -634,12 +669,14 @@ mod tests {
             to: None,
             aor: None,
             state: None,
+            by: None,
         };
         let layout = Layout {
             used: [0, 1, 2, 3, 4, 5, 6, 7, 8],
             width: 10,
             short_rule: true,
             id: Some(9),
+            by: None,
             file_no: 2,
         };
         let record = csv::ByteRecord::from(vec![

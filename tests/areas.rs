@@ -1,0 +1,166 @@
+//! Every area at once (`--by`): counted by hand on
+//! `tests/fixtures/records/areas.csv`, the same from both engines under every
+//! duplicates policy, and never a change to the main results.
+
+mod common;
+
+use chrono::NaiveDate;
+use detainers::{
+    generate_file, resolve_aor, run_records_with, AreaOutcomes, By, Duplicates, Filters, GroupBy,
+    PopulationTable, RecordResults, RunOptions, ScanEngine, Size, StatusCrosswalk,
+};
+use std::path::PathBuf;
+
+fn run(
+    files: &[PathBuf],
+    filters: &Filters,
+    engine: ScanEngine,
+    by: Option<By>,
+) -> detainers::Result<RecordResults> {
+    let options = RunOptions {
+        engine,
+        group: by.map(|by| GroupBy { by, min_n: 1 }),
+        ..RunOptions::default()
+    };
+    run_records_with(
+        files,
+        filters,
+        &StatusCrosswalk::bundled(),
+        &PopulationTable::bundled(),
+        &options,
+    )
+}
+
+/// Both engines, required to agree.
+fn both(files: &[PathBuf], filters: &Filters, by: Option<By>) -> RecordResults {
+    let b = run(files, filters, ScanEngine::Blocks, by).unwrap();
+    let p = run(files, filters, ScanEngine::Polars, by).unwrap();
+    assert_eq!(b, p, "engines disagree with {filters:?} by {by:?}");
+    b
+}
+
+fn boston_from_2020(duplicates: Duplicates) -> Filters {
+    Filters {
+        aor: Some(resolve_aor("BOS").unwrap().into()),
+        from: NaiveDate::from_ymd_opt(2020, 1, 1),
+        duplicates,
+        ..Filters::default()
+    }
+}
+
+fn area<'a>(r: &'a RecordResults, name: &str) -> &'a AreaOutcomes {
+    r.by_area
+        .iter()
+        .find(|a| a.area.as_deref() == Some(name))
+        .unwrap_or_else(|| panic!("no {name} in {:?}", r.by_area))
+}
+
+/// (detainers, declined, custody, open) of one area.
+fn counts(a: &AreaOutcomes) -> (u64, u64, u64, u64) {
+    (a.detainers, a.declined, a.custody, a.open)
+}
+
+#[test]
+fn every_area_counted_by_hand_under_each_duplicates_policy() {
+    let file = vec![common::fixture("records/areas.csv")];
+    let bos = "Boston Area of Responsibility";
+    let spm = "St. Paul Area of Responsibility";
+    // Rows 3-4 (b3) and 8-9 (s4) are flagged pairs; row 10 is before the
+    // period and row 11 has no date; row 2 spells Boston with two spaces.
+    for (policy, boston, st_paul) in [
+        (Duplicates::Exclude, (2, 1, 1, 0), (3, 2, 0, 1)),
+        (Duplicates::KeepFirst, (3, 1, 2, 0), (4, 2, 1, 1)),
+        (Duplicates::Include, (4, 2, 2, 0), (5, 2, 2, 1)),
+    ] {
+        let r = both(&file, &boston_from_2020(policy), Some(By::Aor));
+        assert_eq!(r.by_area.len(), 2, "{policy:?}");
+        assert_eq!(counts(area(&r, bos)), boston, "{policy:?}");
+        assert_eq!(counts(area(&r, spm)), st_paul, "{policy:?}");
+        // The selected area's row is the main result.
+        assert_eq!(area(&r, bos).detainers, r.rows_used, "{policy:?}");
+        assert!(area(&r, bos).selected && !area(&r, spm).selected);
+        assert_eq!(area(&r, bos).code.as_deref(), Some("BOS"));
+        assert_eq!(area(&r, spm).code.as_deref(), Some("SPM"));
+    }
+    let r = both(
+        &file,
+        &boston_from_2020(Duplicates::KeepFirst),
+        Some(By::Aor),
+    );
+    // Most detainers first.
+    assert_eq!(r.by_area[0].area.as_deref(), Some(spm));
+    let s = area(&r, spm);
+    assert_eq!((s.declined_share.count, s.declined_share.of), (2, 3));
+    assert_eq!((s.honored_share.count, s.honored_share.of), (1, 3));
+    let b = area(&r, bos);
+    assert_eq!((b.honored_share.count, b.honored_share.of), (2, 3));
+    // The period is 2020-01-01 to the end of Boston's last month, 2020-02-29;
+    // both areas have a population row in data/context/aor_population.csv.
+    assert_eq!(b.population_year, Some(2019));
+    let per_100k = |n: f64, pop: f64| n / pop * 100_000.0;
+    assert!((b.detainers_per_100k.unwrap() - per_100k(3.0, 824_540.0)).abs() < 1e-9);
+    assert!((s.detainers_per_100k.unwrap() - per_100k(4.0, 358_854.0)).abs() < 1e-9);
+
+    let r = both(
+        &file,
+        &boston_from_2020(Duplicates::KeepFirst),
+        Some(By::State),
+    );
+    assert_eq!(counts(area(&r, "MASSACHUSETTS")), (2, 1, 1, 0));
+    assert_eq!(counts(area(&r, "NEW HAMPSHIRE")), (1, 0, 1, 0));
+    assert_eq!(counts(area(&r, "MINNESOTA")), (4, 2, 1, 1));
+    assert!(r.by_area.iter().all(|a| !a.selected && a.code.is_none()));
+
+    // Facilities of the selection only.
+    let r = both(
+        &file,
+        &boston_from_2020(Duplicates::KeepFirst),
+        Some(By::Facility),
+    );
+    assert_eq!(r.by_area.len(), 2);
+    assert_eq!(counts(area(&r, "JAIL A")), (2, 1, 1, 0));
+    assert_eq!(counts(area(&r, "JAIL B")), (1, 0, 1, 0));
+}
+
+#[test]
+fn a_grouping_never_changes_the_main_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("records.csv");
+    generate_file(&path, Size::Rows(6_000), 21).unwrap();
+    let files = vec![path, common::fixture("records/areas.csv")];
+    for policy in Duplicates::ALL {
+        let filters = boston_from_2020(policy);
+        let plain = both(&files, &filters, None);
+        assert!(plain.by_area.is_empty() && plain.by.is_none());
+        for by in [By::Aor, By::State, By::Facility] {
+            let mut grouped = both(&files, &filters, Some(by));
+            assert!(!grouped.by_area.is_empty(), "{by:?}");
+            let total: u64 = grouped.by_area.iter().map(|a| a.detainers).sum();
+            if by == By::Facility {
+                assert_eq!(total, grouped.rows_used, "facilities of the selection");
+            } else {
+                assert!(total > grouped.rows_used, "every area, not only Boston");
+            }
+            grouped.by = None;
+            grouped.by_area.clear();
+            assert_eq!(
+                grouped, plain,
+                "--by {by:?} changed the results under {policy:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_grouping_on_a_missing_column_names_file_and_column() {
+    let file = vec![common::fixture("records/mini.csv")];
+    for engine in [ScanEngine::Blocks, ScanEngine::Polars] {
+        let e = run(&file, &Filters::default(), engine, Some(By::Facility))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("mini.csv:1") && e.contains("detention_facility"),
+            "{e}"
+        );
+    }
+}
