@@ -12,7 +12,9 @@
 use crate::article::analysis::{custody_estimate, Analysis};
 use crate::article::model::Outcome;
 use crate::error::Result;
+use crate::records::report::ReportAddition;
 use crate::records::summary::{record_period, RecordResults};
+use crate::render::format::fmt_percent;
 use crate::render::table::ShowTable;
 use crate::stats::Interval;
 use polars::prelude::*;
@@ -103,6 +105,45 @@ pub fn compare_with_article(article: &Analysis, records: &RecordResults) -> Arti
         }),
         note: note.trim_end().to_string(),
     }
+}
+
+/// The comparison as an addition to a records report: the key
+/// `article_comparison` in `results.json`, a sentence among the key figures
+/// and the table `article_comparison`.
+///
+/// # Errors
+/// [`crate::Error::Output`] if the comparison cannot be serialised or tabled.
+pub fn article_addition(c: &ArticleComparison) -> Result<ReportAddition> {
+    let value = serde_json::to_value(c).map_err(|e| crate::Error::Output(e.to_string()))?;
+    let measured = match (c.custody_share_measured, c.measured_honored_share) {
+        (Some(custody), Some(p)) => {
+            let range = |i: Option<Interval>| {
+                i.map(|i| format!(" ({} to {})", fmt_percent(i.low, 1), fmt_percent(i.high, 1)))
+                    .unwrap_or_default()
+            };
+            format!(
+                "; at the honored share measured from these records, p = {}{}, it is {}{}",
+                fmt_percent(p, 1),
+                range(c.measured_interval),
+                fmt_percent(custody, 1),
+                range(c.custody_share_measured_interval)
+            )
+        }
+        _ => String::new(),
+    };
+    let sentence = format!(
+        "The article's custody estimate, (CAP + p x detainers) / hits for {} to {}, is {} at its assumed p = {}{measured}. {}",
+        c.article_period.0,
+        c.article_period.1,
+        fmt_percent(c.custody_share_assumed, 1),
+        c.assumed_honored_share,
+        c.note
+    );
+    Ok(ReportAddition {
+        json: vec![("article_comparison".to_string(), value)],
+        key_figures: vec![sentence],
+        tables: vec![("article_comparison", comparison_table(c)?)],
+    })
 }
 
 /// The comparison as a table: the honored share and the custody share of

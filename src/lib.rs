@@ -107,7 +107,10 @@ pub use records::outcomes::{
 pub use records::population::{PopulationRow, PopulationTable};
 pub use records::progress::estimate_rows;
 pub use records::reasons::Exclusion;
-pub use records::report::{run_records, run_records_with, write_records_report, RunOptions};
+pub use records::report::{
+    run_records, run_records_with, write_records_report, write_records_report_with, ReportAddition,
+    RunOptions,
+};
 pub use records::scan::{scan_files, Scan};
 pub use records::schema::{read_header, FileInfo, DECLINED_BY_LEA, USED_COLUMNS};
 pub use records::summary::{
@@ -121,7 +124,7 @@ pub use records::tables::{
 };
 
 // Where the two pipelines meet.
-pub use compare::{compare_with_article, comparison_table, ArticleComparison};
+pub use compare::{article_addition, compare_with_article, comparison_table, ArticleComparison};
 
 // Rendering, below both.
 pub use render::draw::{draw_bars, draw_dot_intervals, draw_monthly, DotInterval, KeyedAxis};

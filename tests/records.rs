@@ -516,6 +516,45 @@ fn duplicates_policies_and_follow_up_from_the_command_line() {
 }
 
 #[test]
+fn records_command_puts_the_article_estimate_beside_the_measured_share() {
+    let out = tempfile::tempdir().unwrap();
+    let fixture = common::fixture("records/mini.csv");
+    let args = [
+        "records",
+        fixture.to_str().unwrap(),
+        "--aor",
+        "BOS",
+        "--from",
+        "2018-03-19",
+        "--to",
+        "2018-05-30",
+        "--quiet",
+        "--out",
+        out.path().to_str().unwrap(),
+    ];
+    let o = detainers(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r = results(out.path());
+    let c = &r["article_comparison"];
+    // 3 declined and 1 custody: p = 1/4, and (110 CAP referrals + 0.25 x 216
+    // detainers) / 456 hits = 164 / 456.
+    assert_eq!(c["measured_honored_share"], 0.25);
+    assert!((c["custody_share_measured"].as_f64().unwrap() - 164.0 / 456.0).abs() < 1e-12);
+    assert!((c["custody_share_assumed"].as_f64().unwrap() - 218.0 / 456.0).abs() < 1e-12);
+    assert_eq!(c["covers_article_period"], true);
+    let table = common::read(&out.path().join("tables/article_comparison.csv"));
+    assert!(table.contains("measured from the records"), "{table}");
+    let page = common::read(&out.path().join("report.html"));
+    assert!(page.contains("at its assumed p = 0.5"), "the page says it");
+    // Another article folder that is not a dataset is an error naming it.
+    let mut bad = args.to_vec();
+    bad.extend(["--article", "no/such/dataset"]);
+    let o = detainers(&bad);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no/such/dataset"));
+}
+
+#[test]
 fn records_command_writes_the_contract_with_nulls_not_na() {
     let out = tempfile::tempdir().unwrap();
     let fixture = common::fixture("records/mini.csv");

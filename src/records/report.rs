@@ -84,11 +84,38 @@ pub fn run_records_with(
     Ok(results)
 }
 
+/// What another part of the crate adds to a records report, without the
+/// records pipeline knowing what it is: top-level keys of `results.json`,
+/// sentences among the key figures, and tables (written to `tables/` and
+/// shown on the page after the records' own).
+#[derive(Debug, Clone, Default)]
+pub struct ReportAddition {
+    /// Keys added to `results.json`; a key the results already have is refused.
+    pub json: Vec<(String, serde_json::Value)>,
+    /// Sentences added to the key figures.
+    pub key_figures: Vec<String>,
+    /// Tables, by file stem.
+    pub tables: Vec<(&'static str, ShowTable)>,
+}
+
 /// Write `results.json`, `report.html`, `figures/` and `tables/` to `out_dir`.
 ///
 /// # Errors
 /// [`Error::Argument`] when `out_dir` holds one of the input files.
 pub fn write_records_report(r: &RecordResults, out_dir: &Path) -> Result<Written> {
+    write_records_report_with(r, &ReportAddition::default(), out_dir)
+}
+
+/// [`write_records_report`] with `addition` in the files and on the page.
+///
+/// # Errors
+/// As [`write_records_report`]; [`Error::Output`] when an added key is
+/// already a key of the results.
+pub fn write_records_report_with(
+    r: &RecordResults,
+    addition: &ReportAddition,
+    out_dir: &Path,
+) -> Result<Written> {
     let out_canon = out_dir.canonicalize().ok();
     for f in &r.files {
         let parent = Path::new(&f.path)
@@ -103,12 +130,37 @@ pub fn write_records_report(r: &RecordResults, out_dir: &Path) -> Result<Written
             )));
         }
     }
-    let tables = record_tables(r)?;
+    let mut tables = record_tables(r)?;
+    tables.extend(addition.tables.iter().cloned());
     let figures = record_figures(r)?;
+    let own = serde_json::to_value(r).map_err(|e| Error::Output(e.to_string()))?;
+    for (key, _) in &addition.json {
+        if own.get(key).is_some() {
+            return Err(Error::Output(format!(
+                "results.json already has a key '{key}'"
+            )));
+        }
+    }
+    let json = WithAddition {
+        results: r,
+        added: addition.json.iter().map(|(k, v)| (k.as_str(), v)).collect(),
+    };
     let mut files = OutputFiles::default();
-    files.add_results_tables_figures(r, &tables, &figures)?;
-    files.add("report.html", render_html(r, &figures, &tables)?);
+    files.add_results_tables_figures(&json, &tables, &figures)?;
+    files.add(
+        "report.html",
+        render_html(r, &addition.key_figures, &figures, &tables)?,
+    );
     files.write(out_dir)
+}
+
+/// `results.json`: the results' keys in their order, then the added ones.
+#[derive(Serialize)]
+struct WithAddition<'a> {
+    #[serde(flatten)]
+    results: &'a RecordResults,
+    #[serde(flatten)]
+    added: std::collections::BTreeMap<&'a str, &'a serde_json::Value>,
 }
 
 /// What the records page shows; `page.html` lays it out.
@@ -135,6 +187,7 @@ fn interval_text(interval: Option<Interval>) -> String {
 
 fn render_html(
     r: &RecordResults,
+    added_figures: &[String],
     figures: &[Figure],
     tables: &[(&'static str, ShowTable)],
 ) -> Result<String> {
@@ -185,6 +238,7 @@ fn render_html(
             c.note
         ));
     }
+    key_figures.extend(added_figures.iter().cloned());
     let page = Page {
         title: format!("ICE detainer records: {}", record_scope(r)),
         key_figures,

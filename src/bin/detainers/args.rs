@@ -55,7 +55,7 @@ impl Default for ReportArgs {
 }
 
 /// The bundled dataset, the default of `report --data`.
-fn default_dataset() -> PathBuf {
+pub fn default_dataset() -> PathBuf {
     detainers::dataset_dir("boston-2018")
 }
 
@@ -103,6 +103,10 @@ pub struct RecordsArgs {
     /// resolved as declined or custody.
     #[arg(long, default_value_t = detainers::MIN_RESOLVED, requires = "by")]
     pub min_n: u64,
+    /// The article's dataset folder whose custody estimate the measured
+    /// honored share is put into [default: the bundled data/boston-2018].
+    #[arg(long)]
+    pub article: Option<PathBuf>,
     /// Output folder [default: out/records].
     #[arg(long)]
     pub out: Option<PathBuf>,

@@ -6,12 +6,13 @@
 
 mod args;
 
-use args::{Cli, Command, GenerateArgs, RecordsArgs, ReportArgs};
+use args::{default_dataset, Cli, Command, GenerateArgs, RecordsArgs, ReportArgs};
 use clap::Parser;
 use detainers::{
-    analyse, check_claims, estimate_rows, generate_file, load_dataset, output_dir, parse_bytes,
-    resolve_aor, run_records_with, write_records_report, write_report, Duplicates, Filters,
-    FollowUpOptions, GroupBy, PopulationTable, RunOptions, Size, StatusCrosswalk,
+    analyse, article_addition, check_claims, compare_with_article, estimate_rows, generate_file,
+    load_dataset, output_dir, parse_bytes, resolve_aor, run_records_with,
+    write_records_report_with, write_report, Duplicates, Filters, FollowUpOptions, GroupBy,
+    PopulationTable, RunOptions, Size, StatusCrosswalk,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use std::process::ExitCode;
@@ -65,7 +66,11 @@ fn records(a: RecordsArgs) -> detainers::Result<()> {
     }
     let results = results?;
     let out = a.out.unwrap_or_else(|| output_dir("records"));
-    let written = write_records_report(&results, &out)?;
+    // The article's estimate at its assumed and at the measured honored share.
+    let article = load_dataset(a.article.unwrap_or_else(default_dataset))?;
+    let p = article.meta.assumptions.honored_share.value;
+    let comparison = compare_with_article(&analyse(&article, p)?, &results);
+    let written = write_records_report_with(&results, &article_addition(&comparison)?, &out)?;
     let excluded: Vec<String> = results
         .rows_excluded
         .iter()
