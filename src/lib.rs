@@ -93,6 +93,9 @@ pub use records::crosswalk::{
 pub use records::duplicates::{resolve_duplicates, DuplicateCounts, Duplicates, PolicyRows};
 pub use records::engines::blocks::BLOCK_BYTES;
 pub use records::engines::ScanEngine;
+pub use records::events::{
+    bundled_events, event_splits, parse_events, Event, EventSplit, MonthsOutcomes, EVENTS_PATH,
+};
 pub use records::figures::{
     figure_by_area, figure_lift_reasons, figure_monthly_declined_share, figure_monthly_detainers,
     figure_status_groups, record_figures,
@@ -118,16 +121,18 @@ pub use records::summary::{
     ReasonCount, RecordResults,
 };
 pub use records::tables::{
-    area_table, case_category_table, context_table, duplicates_table, lift_reason_table,
-    month_table, outcome_table, record_scope, record_tables, status_group_table, summary_table,
-    MISSING,
+    area_table, case_category_table, context_table, duplicates_table, event_table,
+    lift_reason_table, month_table, outcome_table, record_scope, record_tables, status_group_table,
+    summary_table, MISSING,
 };
 
 // Where the two pipelines meet.
 pub use compare::{article_addition, compare_with_article, comparison_table, ArticleComparison};
 
 // Rendering, below both.
-pub use render::draw::{draw_bars, draw_dot_intervals, draw_monthly, DotInterval, KeyedAxis};
+pub use render::draw::{
+    draw_bars, draw_dot_intervals, draw_monthly, DotInterval, KeyedAxis, Marker,
+};
 pub use render::figure::{
     render_svg, svg_to_png, Figure, BLUE, GREEN, GREY, ORANGE, SIZE, SKY, VERMILLION,
 };

@@ -738,3 +738,58 @@ fn the_row_counter_counts_one_pass_not_every_pass() {
     .unwrap();
     assert_eq!(seen.load(std::sync::atomic::Ordering::Relaxed), r.rows_read);
 }
+
+#[test]
+fn events_of_the_selection_split_its_months() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("records.csv");
+    generate_file(&path, Size::Rows(20_000), 9).unwrap();
+    let boston = Filters {
+        aor: Some(resolve_aor("BOS").unwrap().into()),
+        ..Filters::default()
+    };
+    let r = run(std::slice::from_ref(&path), &boston).unwrap();
+    // Every bundled event is in Boston's area, and the generated months run
+    // from 2012-10 to 2026-03, so each has months on both sides.
+    let labels: Vec<&str> = r.events.iter().map(|e| e.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "Boston Trust Act",
+            "Lunn v. Commonwealth",
+            "Trust Act amended"
+        ]
+    );
+    assert_eq!(r.event_splits.len(), 3);
+    let custody: u64 = r.by_month.iter().map(|m| m.custody).sum();
+    assert_eq!(
+        custody, r.outcomes.custody,
+        "months hold every dated custody"
+    );
+    for s in &r.event_splits {
+        let event_month = s.event.date.format("%Y-%m").to_string();
+        let own = r
+            .by_month
+            .iter()
+            .find(|m| m.month == event_month)
+            .map_or(0, |m| m.detainers);
+        // Before, the event's own month and after: every detainer once.
+        assert_eq!(s.before.detainers + own + s.after.detainers, r.rows_used);
+        assert!(s.before.to < event_month);
+        assert!(s.after.from > event_month);
+        let months_before: u64 = r
+            .by_month
+            .iter()
+            .filter(|m| m.month < event_month)
+            .map(|m| m.declined_by_lea)
+            .sum();
+        assert_eq!(s.before.declined.count, months_before);
+    }
+    // St. Paul has no bundled event.
+    let st_paul = Filters {
+        aor: Some(resolve_aor("SPM").unwrap().into()),
+        ..Filters::default()
+    };
+    let r = run(std::slice::from_ref(&path), &st_paul).unwrap();
+    assert!(r.events.is_empty() && r.event_splits.is_empty());
+}

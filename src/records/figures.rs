@@ -7,8 +7,9 @@ use super::tables::{
     status_group_table,
 };
 use crate::error::Result;
-use crate::render::draw::{draw_bars, draw_dot_intervals, draw_monthly, DotInterval};
+use crate::render::draw::{draw_bars, draw_dot_intervals, draw_monthly, DotInterval, Marker};
 use crate::render::figure::{render_svg, Figure, SIZE};
+use chrono::Datelike;
 
 /// Detainers by status group.
 pub fn figure_status_groups(r: &RecordResults) -> Result<Figure> {
@@ -51,6 +52,31 @@ pub fn figure_lift_reasons(r: &RecordResults) -> Result<Figure> {
     })
 }
 
+/// The events of the selection on the month axis of [`RecordResults::by_month`].
+fn event_markers(r: &RecordResults) -> Vec<Marker> {
+    r.events
+        .iter()
+        .filter_map(|e| {
+            let month = e.date.format("%Y-%m").to_string();
+            let i = r.by_month.iter().position(|m| m.month == month)?;
+            let days = month_days(e.date);
+            let gone = f64::from(e.date.day() - 1) / f64::from(days);
+            Some(Marker {
+                x: i as f64 - 0.5 + gone,
+                label: e.label.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Days in the month of `d`.
+fn month_days(d: chrono::NaiveDate) -> u32 {
+    let first = d.with_day(1).unwrap_or(d);
+    first
+        .checked_add_months(chrono::Months::new(1))
+        .map_or(31, |next| (next - first).num_days() as u32)
+}
+
 /// Detainers prepared per month.
 pub fn figure_monthly_detainers(r: &RecordResults) -> Result<Figure> {
     let title = format!("Detainers prepared per month, {}", record_scope(r));
@@ -62,6 +88,7 @@ pub fn figure_monthly_detainers(r: &RecordResults) -> Result<Figure> {
         .map(|m| Some(m.detainers as f64))
         .collect();
     let source = source_line(r);
+    let markers = event_markers(r);
     Ok(Figure {
         name: "monthly_detainers",
         svg: render_svg(SIZE, |root| {
@@ -72,6 +99,7 @@ pub fn figure_monthly_detainers(r: &RecordResults) -> Result<Figure> {
                 &values,
                 "detainers",
                 false,
+                &markers,
                 &source,
             )
         })?,
@@ -93,6 +121,7 @@ pub fn figure_monthly_declined_share(r: &RecordResults) -> Result<Figure> {
     let months: Vec<String> = r.by_month.iter().map(|m| m.month.clone()).collect();
     let values: Vec<Option<f64>> = r.by_month.iter().map(|m| m.declined_share).collect();
     let source = source_line(r);
+    let markers = event_markers(r);
     Ok(Figure {
         name: "monthly_declined_share",
         svg: render_svg(SIZE, |root| {
@@ -103,6 +132,7 @@ pub fn figure_monthly_declined_share(r: &RecordResults) -> Result<Figure> {
                 &values,
                 "declined share",
                 true,
+                &markers,
                 &source,
             )
         })?,

@@ -21,6 +21,7 @@ pub(crate) mod counts;
 pub(crate) mod crosswalk;
 pub(crate) mod duplicates;
 pub(crate) mod engines;
+pub(crate) mod events;
 pub(crate) mod figures;
 pub(crate) mod filters;
 pub(crate) mod generate;

@@ -9,8 +9,9 @@ use super::crosswalk::{
     normalise_label, StatusCrosswalk, StatusFields, ARTICLE_GROUPS, NOT_MAPPED,
 };
 use super::duplicates::DuplicateCounts;
+use super::events::{bundled_events, event_splits, Event, EventSplit};
 use super::filters::{day_key, Filters};
-use super::outcomes::{classify_outcomes, FollowUp, LiftOutcomes, Outcomes};
+use super::outcomes::{classify_outcomes, FollowUp, LiftOutcomes, OutcomeClass, Outcomes};
 use super::population::PopulationTable;
 use super::reasons::Exclusion;
 use super::report::RunOptions;
@@ -48,6 +49,9 @@ pub struct MonthCount {
     pub detainers: u64,
     /// Of those, lifted as declined by the law-enforcement agency.
     pub declined_by_lea: u64,
+    /// Of those, lifted with a reason read as ICE taking custody
+    /// (`data/crosswalk/lift_outcomes.csv`).
+    pub custody: u64,
     /// `declined_by_lea / detainers`; `null` for a month with none.
     pub declined_share: Option<f64>,
 }
@@ -135,6 +139,12 @@ pub struct RecordResults {
     /// Every area's (or state's, or facility's) outcomes, most detainers
     /// first; empty without a grouping.
     pub by_area: Vec<AreaOutcomes>,
+    /// Policy events of the selected area or state
+    /// (`data/context/events.csv`) within the months counted.
+    pub events: Vec<Event>,
+    /// The months before and after each of those events with months on
+    /// both sides: descriptive, not causal.
+    pub event_splits: Vec<EventSplit>,
 }
 
 fn norm(v: &Option<String>) -> Option<String> {
@@ -211,7 +221,7 @@ pub fn summarise(
     let mut duplicates_used = 0;
     let mut groups: BTreeMap<&str, u64> = BTreeMap::new();
     let mut categories: BTreeMap<Option<String>, u64> = BTreeMap::new();
-    let mut months: BTreeMap<i32, (u64, u64)> = BTreeMap::new();
+    let mut months: BTreeMap<i32, (u64, u64, u64)> = BTreeMap::new();
     let mut reasons: BTreeMap<Option<String>, u64> = BTreeMap::new();
     let mut declined = 0;
     for c in &scan.combinations {
@@ -260,12 +270,18 @@ pub fn summarise(
         if followed > 0 {
             *followed_reasons.entry(reason.clone()).or_default() += followed;
         }
+        let is_custody = reason
+            .as_deref()
+            .is_some_and(|r| lift_crosswalk.class(r) == Some(OutcomeClass::Custody));
         *reasons.entry(reason).or_default() += c.rows;
         if let Some(ym) = c.year_month {
             let m = months.entry(ym).or_default();
             m.0 += c.rows;
             if is_declined {
                 m.1 += c.rows;
+            }
+            if is_custody {
+                m.2 += c.rows;
             }
         }
     }
@@ -296,11 +312,12 @@ pub fn summarise(
     if let (Some(&first), Some(&last)) = (months.keys().next(), months.keys().next_back()) {
         let mut ym = first;
         while ym <= last {
-            let (n, d) = months.get(&ym).copied().unwrap_or((0, 0));
+            let (n, d, custody) = months.get(&ym).copied().unwrap_or((0, 0, 0));
             by_month.push(MonthCount {
                 month: month_label(ym),
                 detainers: n,
                 declined_by_lea: d,
+                custody,
                 declined_share: (n > 0).then(|| d as f64 / n as f64),
             });
             ym = next_month(ym);
@@ -334,7 +351,22 @@ pub fn summarise(
         context: None,
         by: options.group,
         by_area: Vec::new(),
+        events: Vec::new(),
+        event_splits: Vec::new(),
     };
+    let events = bundled_events();
+    if let (Some(first), Some(last)) = (results.by_month.first(), results.by_month.last()) {
+        results.events = events
+            .iter()
+            .filter(|e| e.applies_to(filters))
+            .filter(|e| {
+                let month = e.date.format("%Y-%m").to_string();
+                first.month <= month && month <= last.month
+            })
+            .cloned()
+            .collect();
+    }
+    results.event_splits = event_splits(&results.by_month, filters, &events);
     if let Some(group) = options.group {
         results.by_area = area_outcomes(
             areas,

@@ -128,6 +128,7 @@ pub fn month_table(r: &RecordResults) -> Result<ShowTable> {
         "detainers" => r.by_month.iter().map(|m| m.detainers).collect::<Vec<_>>(),
         "declined by LEA" => r.by_month.iter().map(|m| m.declined_by_lea).collect::<Vec<_>>(),
         "declined share" => r.by_month.iter().map(|m| m.declined_share).collect::<Vec<_>>(),
+        "custody" => r.by_month.iter().map(|m| m.custody).collect::<Vec<_>>(),
     )?;
     Ok(ShowTable::new(
         df,
@@ -285,6 +286,65 @@ pub fn area_table(r: &RecordResults) -> Result<ShowTable> {
     ]))
 }
 
+/// The months before and after each policy event of the selection
+/// (`data/context/events.csv`): detainers, the declined share of all, and the
+/// honored share custody / (custody + declined), with 95% Wilson intervals.
+/// Descriptive, not causal, and the caption says so.
+pub fn event_table(r: &RecordResults) -> Result<ShowTable> {
+    let mut event = Vec::new();
+    let mut side = Vec::new();
+    let mut months = Vec::new();
+    let mut detainers = Vec::new();
+    let mut shares: [Vec<Option<f64>>; 6] = Default::default();
+    for s in &r.event_splits {
+        for (name, m) in [("before", &s.before), ("after", &s.after)] {
+            event.push(format!("{} ({})", s.event.label, s.event.date));
+            side.push(name.to_string());
+            months.push(format!("{} to {} ({} months)", m.from, m.to, m.months));
+            detainers.push(m.detainers);
+            for (i, share) in [&m.declined, &m.honored].into_iter().enumerate() {
+                shares[3 * i].push(share.share);
+                shares[3 * i + 1].push(share.interval.map(|x| x.low));
+                shares[3 * i + 2].push(share.interval.map(|x| x.high));
+            }
+        }
+    }
+    let [d, d_low, d_high, h, h_low, h_high] = shares;
+    let df = df!(
+        "event" => event,
+        "months" => side,
+        "period" => months,
+        "detainers" => detainers,
+        "declined share" => d,
+        "declined ci_low" => d_low,
+        "declined ci_high" => d_high,
+        "honored share" => h,
+        "honored ci_low" => h_low,
+        "honored ci_high" => h_high,
+    )?;
+    let caption = if r.event_splits.is_empty() {
+        format!(
+            "Policy events ({}): none of the selected area or state with months of records on both sides; {}",
+            super::events::EVENTS_PATH,
+            record_scope(r)
+        )
+    } else {
+        format!(
+            "The months before and after each policy event of the selection ({}; the event's own month is in neither), with 95% Wilson intervals. Descriptive, not causal: other things changed over the same months, ICE's recording among them; {}",
+            super::events::EVENTS_PATH,
+            record_scope(r)
+        )
+    };
+    Ok(ShowTable::new(df, caption).with_percent(&[
+        "declined share",
+        "declined ci_low",
+        "declined ci_high",
+        "honored share",
+        "honored ci_low",
+        "honored ci_high",
+    ]))
+}
+
 /// Every table, by file stem.
 pub fn record_tables(r: &RecordResults) -> Result<Vec<(&'static str, ShowTable)>> {
     Ok(vec![
@@ -296,6 +356,7 @@ pub fn record_tables(r: &RecordResults) -> Result<Vec<(&'static str, ShowTable)>
         ("outcomes", outcome_table(r)?),
         ("duplicates", duplicates_table(r)?),
         ("by_area", area_table(r)?),
+        ("events", event_table(r)?),
         ("context", context_table(r)?),
     ])
 }

@@ -2,7 +2,7 @@
 //! category and month axes whose ticks are looked up by position, horizontal
 //! bars and monthly lines. They know shapes and labels, not pipelines.
 
-use super::figure::{out, BLUE, GREY, ORANGE};
+use super::figure::{out, BLUE, GREY, ORANGE, VERMILLION};
 use super::format::{fmt_count, fmt_number, fmt_percent};
 use crate::error::Result;
 use plotters::chart::MeshStyle;
@@ -10,6 +10,7 @@ use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 // One chart style for every figure. Charts are drawn 860 px wide and shown
 // at that size, in JupyterLab and in the pages. plotters' SVG backend writes
@@ -340,9 +341,22 @@ pub fn draw_dot_intervals<DB: DrawingBackend>(
     Ok(())
 }
 
+/// An event marked on a monthly chart: a dashed vertical line at `x` (the
+/// month's index, plus the fraction of the month gone by; month `i` spans
+/// `i - 0.5` to `i + 0.5`) with a short label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Marker {
+    /// Where on the month axis.
+    pub x: f64,
+    /// A few words.
+    pub label: String,
+}
+
 /// A monthly series as a line with points. `months` are `YYYY-MM`; `values`
 /// with `None` (a month with nothing to divide) break the line. When
-/// `as_share` is set the axis runs 0 to 100%.
+/// `as_share` is set the axis runs 0 to 100%. `markers` are drawn as dashed
+/// lines with their labels.
+#[allow(clippy::too_many_arguments)]
 pub fn draw_monthly<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
@@ -350,6 +364,7 @@ pub fn draw_monthly<DB: DrawingBackend>(
     values: &[Option<f64>],
     y_desc: &str,
     as_share: bool,
+    markers: &[Marker],
     source: &str,
 ) -> Result<()> {
     let area = with_footer(root, source)?;
@@ -419,6 +434,31 @@ pub fn draw_monthly<DB: DrawingBackend>(
                 .draw_series(s.into_iter().map(|p| Circle::new(p, 3, BLUE.filled())))
                 .map_err(out)?;
         }
+    }
+    for (i, m) in markers.iter().enumerate() {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(m.x, 0.0), (m.x, top * 0.93)],
+                6,
+                4,
+                VERMILLION.stroke_width(2),
+            ))
+            .map_err(out)?;
+        // Labels step down so that neighbours do not overwrite each other.
+        let y = top * (0.97 - 0.06 * (i % 3) as f64);
+        let right_half = m.x > n as f64 / 2.0;
+        let style = text_style().color(&VERMILLION).pos(Pos::new(
+            if right_half { HPos::Right } else { HPos::Left },
+            VPos::Center,
+        ));
+        let nudge = if right_half { -0.15 } else { 0.15 } * (n as f64 / 40.0).max(0.5);
+        chart
+            .draw_series(std::iter::once(Text::new(
+                m.label.clone(),
+                (m.x + nudge, y),
+                style,
+            )))
+            .map_err(out)?;
     }
     Ok(())
 }
