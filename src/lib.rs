@@ -101,7 +101,10 @@ pub use records::figures::{
     figure_status_groups, record_figures,
 };
 pub use records::filters::{parse_day, AorFilter, Filters};
-pub use records::generate::{generate_file, generate_records, parse_bytes, GeneratedFile, Size};
+pub use records::generate::{
+    generate_file, generate_records, generate_records_with_truth, parse_bytes, GeneratedFile,
+    RowTruth, Size,
+};
 pub use records::key_numbers::{record_key_numbers, RecordKeyNumbers};
 pub use records::outcomes::{
     classify_outcomes, Denominator, FollowUp, FollowUpOptions, LiftOutcome, LiftOutcomes,

@@ -224,70 +224,178 @@ fn yes_no(rng: &mut Rng, yes: u64, na: u64) -> &'static str {
 /// Days from 2012-10-01 (the start of fiscal year 2013) to 2026-03-31.
 const DAY_SPAN: u64 = 4929;
 
-fn write_row<W: Write>(
-    w: &mut W,
-    rng: &mut Rng,
-    index: u64,
-    aors: &[(String, String)],
-) -> std::io::Result<()> {
+/// Per thousand rows: a detainer recorded twice (a pair with the same person
+/// and prepare date, both rows flagged `duplicate_likely`, as the release
+/// flags every row of such a group).
+const PAIRS_PER_MILLE: u64 = 15;
+
+/// Per thousand rows: a row flagged `duplicate_likely` with no partner in the
+/// file (its partner was, say, in another year's file).
+const LONE_FLAGS_PER_MILLE: u64 = 5;
+
+/// What a generated row holds, as the analysis should read it: the truth
+/// the tests compare every computed number with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowTruth {
+    /// The prepare date; `None` when it is `NA` or not `YYYY-MM-DD`.
+    pub date: Option<chrono::NaiveDate>,
+    /// The area's code (`data/crosswalk/aor.csv`).
+    pub aor: String,
+    /// The area's label as written.
+    pub aor_label: String,
+    /// `facility_state`.
+    pub state: String,
+    /// `detention_facility`.
+    pub facility: String,
+    /// `detainer_lift_reason`; `None` for `NA`.
+    pub lift_reason: Option<String>,
+    /// `duplicate_likely` is `TRUE`.
+    pub flagged: bool,
+    /// `unique_identifier`.
+    pub id: String,
+}
+
+/// One row's values, drawn before it is written (so a repeat can copy it).
+#[derive(Debug, Clone)]
+struct Row {
+    date_text: String,
+    date: Option<chrono::NaiveDate>,
+    code: String,
+    label: String,
+    state: &'static str,
+    country: &'static str,
+    entry: &'static str,
+    category: &'static str,
+    reason: usize,
+    birth_year: u64,
+    months: u64,
+    id: String,
+    flagged: bool,
+    criminal: bool,
+    facility: u64,
+    threat: u64,
+    male: bool,
+    final_order: &'static str,
+    reentry: &'static str,
+    fiscal_year: u64,
+}
+
+fn pick_reason(rng: &mut Rng) -> usize {
+    let total: u64 = LIFT_REASONS.iter().map(|r| r.2).sum();
+    let mut x = rng.below(total);
+    for (i, r) in LIFT_REASONS.iter().enumerate() {
+        if x < r.2 {
+            return i;
+        }
+        x -= r.2;
+    }
+    LIFT_REASONS.len() - 1
+}
+
+fn draw_row(rng: &mut Rng, aors: &[(String, String)]) -> Row {
     let start = chrono::NaiveDate::from_ymd_opt(2012, 10, 1).unwrap_or_default();
     let date = start + chrono::Days::new(rng.below(DAY_SPAN));
-    let date_text = if rng.chance(2) {
-        "NA".to_string()
+    let (date_text, parsed) = if rng.chance(2) {
+        ("NA".to_string(), None)
     } else if rng.chance(1) {
         // Unparseable dates occur in real exports (spreadsheet serials, US order).
-        date.format("%m/%d/%Y").to_string()
+        (date.format("%m/%d/%Y").to_string(), None)
     } else {
-        date.format("%Y-%m-%d").to_string()
+        (date.format("%Y-%m-%d").to_string(), Some(date))
     };
-    let (code, label) = &aors[rng.below(aors.len() as u64) as usize];
-    let states = states_for(code);
+    let (code, label) = aors[rng.below(aors.len() as u64) as usize].clone();
+    let states = states_for(&code);
     let state = states[rng.below(states.len() as u64) as usize];
     let country = rng.weighted(&COUNTRIES);
     let entry = rng.weighted(&ENTRY_STATUSES);
     let category = rng.weighted(&CASE_CATEGORIES);
-    let (reason, reason_code, _) = LIFT_REASONS[{
-        let total: u64 = LIFT_REASONS.iter().map(|r| r.2).sum();
-        let mut x = rng.below(total);
-        let mut pick = 0;
-        for (i, r) in LIFT_REASONS.iter().enumerate() {
-            if x < r.2 {
-                pick = i;
-                break;
-            }
-            x -= r.2;
-        }
-        pick
-    }];
-    let q = |s: &str| {
-        if s == "NA" {
-            "NA".to_string()
-        } else {
-            format!("\"{s}\"")
-        }
-    };
+    let reason = pick_reason(rng);
     let birth_year = 1950 + rng.below(58);
     let months = rng.below(200);
-    let id_a = rng.next_u64();
-    let id_b = rng.next_u64();
-    let id_c = rng.next_u32_like();
-    writeln!(
-        w,
-        "\"{index}\",{date_text},\"{state}\",\"{label}\",NA,NA,NA,\"ACTIVE\",\"{crim}\",\"COUNTY JAIL {fac}\",\"CJ{fac:04}\",\"CITY {fac}\",\"{threat}\",\"{gender}\",\"{country}\",\"{country}\",{birth_year},{entry},\"Dangerous Drugs\",NA,{months},NA,\"3599\",{date},{date},\"Not an Aggravated Felon\",\"Warrant of Arrest/Notice to Appear\",{category},NA,NA,NA,{fo},NA,NA,NA,\"NO\",\"NO\",\"NO\",NA,{reentry},NA,NA,NA,\"NO\",\"NO\",\"NO\",\"NO\",\"YES\",\"YES\",NA,NA,NA,NA,\"NO\",{reason},{reason_code},NA,\"I247A - Immigration Detainer - Notice of Action\",NA,\"DOCKET CONTROL OFFICE {code}\",\"{id_a:016x}{id_b:016x}{id_c:08x}\",{dup},\"SYNTHETIC_Detainers.xlsx\",\"FY{fy}\",{row}",
-        crim = if rng.chance(700) { "1 Convicted Criminal" } else { "3 Other Immigration Violator" },
-        fac = rng.below(400),
-        threat = 1 + rng.below(3),
-        gender = if rng.chance(880) { "Male" } else { "Female" },
-        entry = q(entry),
-        category = q(category),
-        fo = yes_no(rng, 200, 100),
-        reentry = yes_no(rng, 100, 600),
-        reason = q(reason),
-        reason_code = q(reason_code),
-        dup = if rng.chance(30) { "TRUE" } else { "FALSE" },
-        fy = 2013 + rng.below(14),
-        row = index,
-    )
+    let id = format!(
+        "{:016x}{:016x}{:08x}",
+        rng.next_u64(),
+        rng.next_u64(),
+        rng.next_u32_like()
+    );
+    Row {
+        date_text,
+        date: parsed,
+        code,
+        label,
+        state,
+        country,
+        entry,
+        category,
+        reason,
+        birth_year,
+        months,
+        id,
+        flagged: rng.chance(LONE_FLAGS_PER_MILLE),
+        criminal: rng.chance(700),
+        facility: rng.below(400),
+        threat: 1 + rng.below(3),
+        male: rng.chance(880),
+        final_order: yes_no(rng, 200, 100),
+        reentry: yes_no(rng, 100, 600),
+        fiscal_year: 2013 + rng.below(14),
+    }
+}
+
+impl Row {
+    fn facility_name(&self) -> String {
+        format!("COUNTY JAIL {}", self.facility)
+    }
+
+    fn truth(&self) -> RowTruth {
+        let reason = LIFT_REASONS[self.reason].0;
+        RowTruth {
+            date: self.date,
+            aor: self.code.clone(),
+            aor_label: self.label.clone(),
+            state: self.state.to_string(),
+            facility: self.facility_name(),
+            lift_reason: (reason != "NA").then(|| reason.to_string()),
+            flagged: self.flagged,
+            id: self.id.clone(),
+        }
+    }
+
+    fn write<W: Write>(&self, w: &mut W, index: u64) -> std::io::Result<()> {
+        let q = |s: &str| {
+            if s == "NA" {
+                "NA".to_string()
+            } else {
+                format!("\"{s}\"")
+            }
+        };
+        let (reason, reason_code, _) = LIFT_REASONS[self.reason];
+        let date = &self.date_text;
+        writeln!(
+            w,
+            "\"{index}\",{date},\"{state}\",\"{label}\",NA,NA,NA,\"ACTIVE\",\"{crim}\",\"{facility}\",\"CJ{fac:04}\",\"CITY {fac}\",\"{threat}\",\"{gender}\",\"{country}\",\"{country}\",{birth_year},{entry},\"Dangerous Drugs\",NA,{months},NA,\"3599\",{date},{date},\"Not an Aggravated Felon\",\"Warrant of Arrest/Notice to Appear\",{category},NA,NA,NA,{fo},NA,NA,NA,\"NO\",\"NO\",\"NO\",NA,{reentry},NA,NA,NA,\"NO\",\"NO\",\"NO\",\"NO\",\"YES\",\"YES\",NA,NA,NA,NA,\"NO\",{reason},{reason_code},NA,\"I247A - Immigration Detainer - Notice of Action\",NA,\"DOCKET CONTROL OFFICE {code}\",\"{id}\",{dup},\"SYNTHETIC_Detainers.xlsx\",\"FY{fy}\",{index}",
+            state = self.state,
+            label = self.label,
+            crim = if self.criminal { "1 Convicted Criminal" } else { "3 Other Immigration Violator" },
+            facility = self.facility_name(),
+            fac = self.facility,
+            threat = self.threat,
+            gender = if self.male { "Male" } else { "Female" },
+            country = self.country,
+            birth_year = self.birth_year,
+            entry = q(self.entry),
+            months = self.months,
+            category = q(self.category),
+            fo = self.final_order,
+            reentry = self.reentry,
+            reason = q(reason),
+            reason_code = q(reason_code),
+            code = self.code,
+            id = self.id,
+            dup = if self.flagged { "TRUE" } else { "FALSE" },
+            fy = self.fiscal_year,
+        )
+    }
 }
 
 impl Rng {
@@ -298,6 +406,27 @@ impl Rng {
 
 /// Write a synthetic detainer file to `w`. Returns (rows, bytes) written.
 pub fn generate_records<W: Write>(w: W, size: Size, seed: u64) -> std::io::Result<(u64, u64)> {
+    write_records(w, size, seed, None)
+}
+
+/// [`generate_records`], and what each row written holds, in file order
+/// (kept in memory: for test-sized files).
+pub fn generate_records_with_truth<W: Write>(
+    w: W,
+    size: Size,
+    seed: u64,
+) -> std::io::Result<(u64, u64, Vec<RowTruth>)> {
+    let mut truth = Vec::new();
+    let (rows, bytes) = write_records(w, size, seed, Some(&mut truth))?;
+    Ok((rows, bytes, truth))
+}
+
+fn write_records<W: Write>(
+    w: W,
+    size: Size,
+    seed: u64,
+    mut truth: Option<&mut Vec<RowTruth>>,
+) -> std::io::Result<(u64, u64)> {
     let mut w = CountingWriter {
         inner: BufWriter::with_capacity(1 << 20, w),
         bytes: 0,
@@ -307,16 +436,30 @@ pub fn generate_records<W: Write>(w: W, size: Size, seed: u64) -> std::io::Resul
     let aors: Vec<(String, String)> = aor_table().into_iter().map(|a| (a.code, a.label)).collect();
     let mut rng = Rng::new(seed);
     let mut rows = 0;
-    loop {
-        let done = match size {
-            Size::Rows(n) => rows >= n,
-            Size::Bytes(b) => w.bytes >= b,
-        };
-        if done {
-            break;
-        }
+    let done = |rows: u64, bytes: u64| match size {
+        Size::Rows(n) => rows >= n,
+        Size::Bytes(b) => bytes >= b,
+    };
+    while !done(rows, w.bytes) {
+        let mut row = draw_row(&mut rng, &aors);
+        let pair = rng.chance(PAIRS_PER_MILLE);
+        row.flagged |= pair;
         rows += 1;
-        write_row(&mut w, &mut rng, rows, &aors)?;
+        row.write(&mut w, rows)?;
+        if let Some(t) = truth.as_deref_mut() {
+            t.push(row.truth());
+        }
+        if pair && !done(rows, w.bytes) {
+            // The same detainer again: same person, date, area and facility;
+            // its lift reason drawn anew, as a later update might record it.
+            let mut repeat = row;
+            repeat.reason = pick_reason(&mut rng);
+            rows += 1;
+            repeat.write(&mut w, rows)?;
+            if let Some(t) = truth.as_deref_mut() {
+                t.push(repeat.truth());
+            }
+        }
     }
     w.flush()?;
     Ok((rows, w.bytes))
