@@ -174,6 +174,7 @@ def check_record_key_numbers(nb) -> int:
             "rows_used": r["rows_used"],
             "declined_by_lea": r["declined_by_lea"]["count"],
             "declined_share": r["declined_by_lea"]["share"],
+            "honored_share": r["outcomes"]["honored_share"]["share"],
         }
         for key, expected in pairs.items():
             if not same_number(k.get(key), expected):

@@ -71,6 +71,10 @@ pub fn compare_with_article(article: &Analysis, records: &RecordResults) -> Arti
             ),
             None => "The records hold no dated detainers. ".to_string(),
         });
+    } else if let Some((a, b)) = period.filter(|(a, b)| *a < start || end < *b) {
+        note.push_str(&format!(
+            "The records run from {a} to {b}, longer than the article's period ({start} to {end}): the measured share is over all of it, not over the article's weeks alone. "
+        ));
     }
     match &area {
         Some(label) if !label.to_lowercase().contains("boston") => {

@@ -221,6 +221,41 @@ fn the_comparison_says_when_the_records_are_from_another_period_and_area() {
 }
 
 #[test]
+fn the_comparison_says_when_the_records_run_longer_than_the_article() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("records.csv");
+    generate_file(&path, Size::Rows(3_000), 4).unwrap();
+    let dataset = detainers::load_dataset(detainers::dataset_dir("boston-2018")).unwrap();
+    let article = detainers::analyse(&dataset, 0.5).unwrap();
+    let mut boston = Filters {
+        aor: Some(resolve_aor("BOS").unwrap().into()),
+        from: Some(day("2016-10-01")),
+        to: Some(day("2025-09-30")),
+        ..Filters::default()
+    };
+    let c = detainers::compare_with_article(
+        &article,
+        &run(std::slice::from_ref(&path), &boston).unwrap(),
+    );
+    assert!(c.covers_article_period);
+    assert!(
+        c.note
+            .contains("2016-10-01 to 2025-09-30, longer than the article's period"),
+        "{}",
+        c.note
+    );
+    // Exactly the article's period: nothing to say about it.
+    boston.from = Some(day("2018-03-19"));
+    boston.to = Some(day("2018-05-30"));
+    let c = detainers::compare_with_article(&article, &run(&[path], &boston).unwrap());
+    assert!(
+        !c.note.contains("longer") && !c.note.contains("do not cover"),
+        "{}",
+        c.note
+    );
+}
+
+#[test]
 fn hand_checked_fixture_counts_every_row_once() {
     let r = run(
         &[common::fixture("records/mini.csv")],

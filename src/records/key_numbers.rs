@@ -33,6 +33,8 @@ pub struct RecordKeyNumbers {
     pub declined_by_lea: u64,
     /// declined_by_lea / rows_used.
     pub declined_share: Option<f64>,
+    /// custody / (custody + declined) among the detainers used.
+    pub honored_share: Option<f64>,
 }
 
 /// Collect the key numbers of a record-level run. Paths are relative to the
@@ -55,6 +57,7 @@ pub fn record_key_numbers(r: &RecordResults) -> RecordKeyNumbers {
         rows_used: r.rows_used,
         declined_by_lea: r.declined_by_lea.count,
         declined_share: r.declined_by_lea.share,
+        honored_share: r.outcomes.honored_share.share,
     }
 }
 
@@ -64,8 +67,14 @@ impl RecordKeyNumbers {
         let share = self
             .declined_share
             .map_or_else(|| "no rows used".to_string(), |s| fmt_percent(s, 1));
+        let honored = self.honored_share.map_or_else(String::new, |h| {
+            format!(
+                " Honored share among detainers resolved either way: {}.",
+                fmt_percent(h, 1)
+            )
+        });
         format!(
-            "{} rows read, {} used; {} declined by the law-enforcement agency ({}).",
+            "{} rows read, {} used; {} declined by the law-enforcement agency ({}).{honored}",
             fmt_count(self.rows_read),
             fmt_count(self.rows_used),
             fmt_count(self.declined_by_lea),
@@ -82,6 +91,11 @@ impl RecordKeyNumbers {
             (
                 "declined share",
                 self.declined_share
+                    .map_or_else(|| "\u{2014}".to_string(), |s| fmt_percent(s, 1)),
+            ),
+            (
+                "honored share",
+                self.honored_share
                     .map_or_else(|| "\u{2014}".to_string(), |s| fmt_percent(s, 1)),
             ),
         ];

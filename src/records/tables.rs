@@ -1,6 +1,6 @@
 //! The record-level tables, and the captions that say what they cover.
 
-use super::areas::AreaOutcomes;
+use super::areas::{AreaOutcomes, By};
 use super::outcomes::Share;
 use super::summary::{record_period, RecordResults};
 use crate::error::Result;
@@ -257,8 +257,18 @@ pub fn area_table(r: &RecordResults) -> Result<ShowTable> {
     let share = |f: &dyn Fn(&AreaOutcomes) -> &Share| -> Vec<Option<f64>> {
         a.iter().map(|x| f(x).share).collect()
     };
+    // An area of responsibility's label ends in the same three words: the
+    // table shows the name before them, beside the code.
+    let short = |x: &AreaOutcomes| {
+        let l = label(&x.area);
+        match l.strip_suffix(" Area of Responsibility") {
+            Some(name) if r.by.is_some_and(|g| g.by == By::Aor) => name.to_string(),
+            _ => l,
+        }
+    };
     let df = df!(
-        by => a.iter().map(|x| label(&x.area)).collect::<Vec<_>>(),
+        by => a.iter().map(short).collect::<Vec<_>>(),
+        "code" => a.iter().map(|x| x.code.clone()).collect::<Vec<_>>(),
         "selected" => a.iter().map(|x| if x.selected { "yes" } else { "" }).collect::<Vec<_>>(),
         "detainers" => a.iter().map(|x| x.detainers).collect::<Vec<_>>(),
         "declined" => a.iter().map(|x| x.declined).collect::<Vec<_>>(),
