@@ -62,7 +62,11 @@ pub fn compare_with_article(article: &Analysis, records: &RecordResults) -> Arti
     let period = record_period(records);
     let covers = period.is_some_and(|(a, b)| a <= start && end <= b);
     let measured = &records.outcomes.honored_share;
-    let area = records.filters.aor.as_ref().map(|a| a.label.clone());
+    let area = match (&records.filters.aor, &records.filters.state) {
+        (Some(a), _) => Some(a.label.clone()),
+        (None, Some(s)) => Some(format!("facility state {s}")),
+        (None, None) => None,
+    };
     let mut note = String::new();
     if !covers {
         note.push_str(&match period {

@@ -164,3 +164,78 @@ fn a_grouping_on_a_missing_column_names_file_and_column() {
         );
     }
 }
+
+/// A file whose last column is `unique_identifier`, with `NA` persons (an
+/// empty last field would make a short row), `NA`, empty and quoted-empty
+/// facilities, a pair split across two facilities, and an area spelled in
+/// capitals.
+fn awkward_areas(dir: &std::path::Path) -> PathBuf {
+    let head = "\"\",\"detainer_prepare_date\",\"facility_state\",\"facility_aor\",\"detention_facility\",\"case_category\",\"entry_status\",\"final_order_yes_no\",\"illegal_reentry_yes_no\",\"detainer_lift_reason\",\"duplicate_likely\",\"unique_identifier\"\n";
+    let rows = [
+        // A pair split across two facilities: counted once, in JAIL A.
+        r#""1",2020-01-10,"MASSACHUSETTS","Boston Area of Responsibility","JAIL A",NA,NA,NA,NA,"Detainer Declined by LEA",TRUE,"p1""#,
+        r#""2",2020-01-10,"MASSACHUSETTS","Boston Area of Responsibility","JAIL B",NA,NA,NA,NA,"Booked into Detention",TRUE,"p1""#,
+        // Flagged rows without a person: each a group of its own.
+        r#""3",2020-01-11,"MASSACHUSETTS","Boston Area of Responsibility",NA,NA,NA,NA,NA,"Booked into Detention",TRUE,NA"#,
+        r#""4",2020-01-11,"MASSACHUSETTS","Boston Area of Responsibility","",NA,NA,NA,NA,"Booked into Detention",TRUE,NA"#,
+        r#""5",2020-01-11,"MASSACHUSETTS","Boston Area of Responsibility",,NA,NA,NA,NA,NA,TRUE,"NA""#,
+        // The area in capitals: the same area.
+        r#""6",2020-01-12,"MASSACHUSETTS","BOSTON AREA OF RESPONSIBILITY","JAIL A",NA,NA,NA,NA,"Detainer Declined by LEA",FALSE,"p6""#,
+        r#""7",2020-01-13,"MINNESOTA","St. Paul Area of Responsibility","JAIL C",NA,NA,NA,NA,NA,FALSE,NA"#,
+    ];
+    let path = dir.join("awkward-areas.csv");
+    std::fs::write(&path, format!("{head}{}\n", rows.join("\n"))).unwrap();
+    path
+}
+
+#[test]
+fn missing_persons_and_areas_and_split_pairs_count_once_in_both_engines() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = vec![awkward_areas(dir.path())];
+    let boston = Filters {
+        aor: Some(resolve_aor("BOS").unwrap().into()),
+        ..Filters::default()
+    };
+    for policy in Duplicates::ALL {
+        let filters = Filters {
+            duplicates: policy,
+            ..boston.clone()
+        };
+        for by in [None, Some(By::Aor), Some(By::State), Some(By::Facility)] {
+            let r = both(&file, &filters, by);
+            // Row 7 is St. Paul; rows 1-5 are flagged, 1-2 one pair.
+            let used = match policy {
+                Duplicates::Exclude => 1,
+                Duplicates::KeepFirst => 5,
+                Duplicates::Include => 6,
+            };
+            assert_eq!(r.rows_read, 7, "the last column's NA is no short row");
+            assert_eq!(r.rows_used, used, "{policy:?} {by:?}");
+            assert_eq!(r.duplicates.flagged_rows, 5);
+            assert_eq!(r.duplicates.flagged_groups, Some(4));
+            if by == Some(By::Facility) {
+                let total: u64 = r.by_area.iter().map(|a| a.detainers).sum();
+                assert_eq!(total, used, "every used row in one facility, {policy:?}");
+                let missing = r.by_area.iter().find(|a| a.area.is_none());
+                let expected_missing = match policy {
+                    Duplicates::Exclude => None,
+                    _ => Some(3),
+                };
+                assert_eq!(missing.map(|a| a.detainers), expected_missing, "{policy:?}");
+            }
+            if by == Some(By::Aor) {
+                let selected: Vec<&AreaOutcomes> =
+                    r.by_area.iter().filter(|a| a.selected).collect();
+                assert_eq!(selected.len(), 1, "one Boston, whatever its spelling");
+                assert_eq!(selected[0].detainers, used);
+                // The spelling with most rows names it: under exclude only
+                // row 6, in capitals, is used.
+                let name = match policy {
+                    Duplicates::Exclude => "BOSTON AREA OF RESPONSIBILITY",
+                    _ => "Boston Area of Responsibility",
+                };
+                assert_eq!(selected[0].area.as_deref(), Some(name), "{policy:?}");
+            }
+        }
+    }
+}

@@ -224,7 +224,7 @@ fn the_comparison_says_when_the_records_are_from_another_period_and_area() {
 fn the_comparison_says_when_the_records_run_longer_than_the_article() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("records.csv");
-    generate_file(&path, Size::Rows(3_000), 4).unwrap();
+    generate_file(&path, Size::Rows(20_000), 4).unwrap();
     let dataset = detainers::load_dataset(detainers::dataset_dir("boston-2018")).unwrap();
     let article = detainers::analyse(&dataset, 0.5).unwrap();
     let mut boston = Filters {
@@ -238,12 +238,27 @@ fn the_comparison_says_when_the_records_run_longer_than_the_article() {
         &run(std::slice::from_ref(&path), &boston).unwrap(),
     );
     assert!(c.covers_article_period);
+    // The period is the filters' cut to the months with Boston detainers.
+    let (from, to) = c.records_period.clone().unwrap();
+    assert!(from.as_str() >= "2016-10-01" && to.as_str() <= "2025-09-30");
     assert!(
         c.note
-            .contains("2016-10-01 to 2025-09-30, longer than the article's period"),
+            .contains(&format!("{from} to {to}, longer than the article's period")),
         "{}",
         c.note
     );
+    // A filter wider than the data does not widen it: records of 2020 alone
+    // do not cover 2018, whatever the filter says.
+    let c = detainers::compare_with_article(
+        &article,
+        &run(&[common::fixture("records/pairs.csv")], &boston).unwrap(),
+    );
+    assert!(!c.covers_article_period);
+    assert_eq!(
+        c.records_period,
+        Some(("2020-01-01".to_string(), "2020-12-31".to_string()))
+    );
+    assert!(c.note.contains("do not cover"), "{}", c.note);
     // Exactly the article's period: nothing to say about it.
     boston.from = Some(day("2018-03-19"));
     boston.to = Some(day("2018-05-30"));

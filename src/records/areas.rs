@@ -127,9 +127,17 @@ pub struct AreaOutcomes {
     pub population_year: Option<i32>,
 }
 
-/// Lift-reason counts per area (the raw area label normalised), from the
-/// scan's combinations.
-pub(crate) type AreaReasons = BTreeMap<Option<String>, BTreeMap<Option<String>, u64>>;
+/// One area's rows as the summary gathers them.
+#[derive(Debug, Default)]
+pub(crate) struct AreaCounts {
+    /// Rows per spelling of the area's label (whitespace normalised).
+    pub(crate) labels: BTreeMap<String, u64>,
+    /// Rows per lift reason (normalised; `None`: no reason).
+    pub(crate) reasons: BTreeMap<Option<String>, u64>,
+}
+
+/// Counts per area, keyed by the label in lower case (`None`: missing).
+pub(crate) type AreaReasons = BTreeMap<Option<String>, AreaCounts>;
 
 /// Every area's outcomes, most detainers first. `period` is the first and
 /// last day counted, for the population rate.
@@ -143,9 +151,19 @@ pub(crate) fn area_outcomes(
 ) -> Vec<AreaOutcomes> {
     let aors = aor_table();
     let mut out: Vec<AreaOutcomes> = reasons
-        .into_iter()
-        .map(|(area, counts)| {
+        .into_values()
+        .map(|counts| {
+            // The spelling with most rows (the first of equals) names the area.
+            let area = counts
+                .labels
+                .iter()
+                .fold(None::<(&String, u64)>, |best, (l, n)| match best {
+                    Some((_, m)) if m >= *n => best,
+                    _ => Some((l, *n)),
+                })
+                .map(|(l, _)| l.clone());
             let list: Vec<ReasonCount> = counts
+                .reasons
                 .into_iter()
                 .map(|(reason, count)| ReasonCount { reason, count })
                 .collect();

@@ -39,8 +39,10 @@ pub struct Combination {
     pub duplicate: Option<String>,
     /// Rows with exactly these values.
     pub rows: u64,
-    /// The `by_area` group (the raw area, state or facility) of a row
-    /// counted there; `None` for a row not counted in `by_area`.
+    /// The row is counted in `by_area`.
+    pub in_by: bool,
+    /// Its `by_area` group (the raw area, state or facility); `None` when
+    /// the value is missing or the row is not counted there.
     pub by: Option<String>,
     /// For a row flagged `duplicate_likely` that passes every other filter:
     /// what [`super::duplicates::resolve_duplicates`] decides it on. Such a

@@ -11,7 +11,6 @@
 //! its date and its place in the files; this module decides them.
 
 use super::counts::Combination;
-use super::crosswalk::normalise_label;
 use super::reasons::Exclusion;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -159,7 +158,10 @@ pub fn resolve_duplicates(
         .map(|c| c.rows)
         .sum();
     let main = firsts(&pending, |c| c.reason.is_none().then_some(()));
-    let by_area = firsts(&pending, |c| c.by.as_deref().map(normalise_label));
+    // Within `by_area`, a group is a person and a date among every row it
+    // counts, whatever their areas: a pair split across two facilities
+    // counts once, in the facility of its first row.
+    let by_area = firsts(&pending, |c| c.in_by.then_some(()));
     let keeps = |first: bool| match policy {
         Duplicates::Include => true,
         Duplicates::KeepFirst => first,
@@ -169,12 +171,13 @@ pub fn resolve_duplicates(
     for (i, mut c) in pending.into_iter().enumerate() {
         c.pending = None;
         if !by_area[i].is_some_and(keeps) {
+            c.in_by = false;
             c.by = None;
         }
         match main[i] {
             None => {
                 // Outside the selection: only its `by_area` group counts.
-                if c.by.is_none() {
+                if !c.in_by {
                     c.lift_reason = None;
                 }
                 out.push(c);
@@ -185,12 +188,12 @@ pub fn resolve_duplicates(
                 if keeps(first) {
                     out.push(c);
                 } else {
-                    let kept_in_area = c.by.is_some();
                     out.push(Combination {
                         reason: Some(Exclusion::DuplicateLikely),
                         latest_day: c.latest_day,
                         rows: c.rows,
-                        lift_reason: c.lift_reason.filter(|_| kept_in_area),
+                        lift_reason: c.lift_reason.filter(|_| c.in_by),
+                        in_by: c.in_by,
                         by: c.by,
                         ..Combination::default()
                     });

@@ -176,7 +176,7 @@ pub fn figure_by_area(r: &RecordResults) -> Result<Figure> {
     let all = r.by_area.len();
     let caption = format!("Honored share by {}, {}", group.by.label(), short_scope(r));
     let title = format!(
-        "Share of resolved detainers honored, custody / (custody + declined), by {}: {shown} of {all} with at least {} resolved, {}",
+        "Honored share, custody / (custody + declined), by {}: {shown} of {all} with at least {} detainers lifted as custody or declined, {}",
         group.by.label(),
         group.min_n,
         record_scope(r)

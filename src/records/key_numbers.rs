@@ -23,7 +23,8 @@ pub struct RecordKeyNumbers {
     pub from: Option<String>,
     /// Last day (inclusive).
     pub to: Option<String>,
-    /// The duplicates policy: `exclude`, `keep-first` or `include`.
+    /// The duplicates policy: `exclude`, `keep_first` or `include`, as in
+    /// `results.json` (the command line takes either spelling).
     pub duplicates: String,
     /// Rows read.
     pub rows_read: u64,
@@ -52,7 +53,7 @@ pub fn record_key_numbers(r: &RecordResults) -> RecordKeyNumbers {
         state: f.state.clone(),
         from: f.from.map(|d| d.to_string()),
         to: f.to.map(|d| d.to_string()),
-        duplicates: f.duplicates.name().to_string(),
+        duplicates: f.duplicates.name().replace('-', "_"),
         rows_read: r.rows_read,
         rows_used: r.rows_used,
         declined_by_lea: r.declined_by_lea.count,

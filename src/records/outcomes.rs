@@ -300,6 +300,10 @@ pub fn classify_outcomes(
             "detainers prepared on or before {last} ({} days before the cut date {as_of}), open ones included",
             follow_up.days
         ),
+        (None, Some(as_of)) => format!(
+            "none: no date is {} days before the cut date {as_of}",
+            follow_up.days
+        ),
         _ => "no cut date: no prepare date was read".to_string(),
     };
     Outcomes {

@@ -151,9 +151,9 @@ fn norm(v: &Option<String>) -> Option<String> {
     v.as_deref().map(normalise_label).filter(|s| !s.is_empty())
 }
 
+/// `duplicate_likely` as both engines read it: `TRUE`, `True` or `true`.
 fn is_true(v: &Option<String>) -> bool {
-    v.as_deref()
-        .is_some_and(|s| s.trim().eq_ignore_ascii_case("true"))
+    matches!(v.as_deref(), Some("TRUE" | "True" | "true"))
 }
 
 fn month_label(year_month: i32) -> String {
@@ -226,12 +226,17 @@ pub fn summarise(
     let mut declined = 0;
     for c in &scan.combinations {
         rows_read += c.rows;
-        if c.by.is_some() {
-            *areas
-                .entry(norm(&c.by))
-                .or_default()
-                .entry(norm(&c.lift_reason))
-                .or_default() += c.rows;
+        if c.in_by {
+            // Areas are compared as the filters compare them: whitespace
+            // normalised and case ignored; the spelling with most rows names it.
+            let label = norm(&c.by);
+            let area = areas
+                .entry(label.as_ref().map(|l| l.to_lowercase()))
+                .or_default();
+            if let Some(label) = label {
+                *area.labels.entry(label).or_default() += c.rows;
+            }
+            *area.reasons.entry(norm(&c.lift_reason)).or_default() += c.rows;
         }
         if let Some(reason) = c.reason {
             *excluded.entry(reason.key().to_string()).or_default() += c.rows;
@@ -380,8 +385,9 @@ pub fn summarise(
     results
 }
 
-/// The first and last day the results cover: the filter dates when given,
-/// else the first day of the first month and the last day of the last month.
+/// The first and last day the results cover: from the first day of the first
+/// month with a detainer to the last day of the last, cut to the filter dates
+/// when they are narrower (a filter wider than the data does not widen it).
 pub fn record_period(results: &RecordResults) -> Option<(NaiveDate, NaiveDate)> {
     let parse = |m: &str| NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok();
     let first = results.by_month.first().and_then(|m| parse(&m.month));
@@ -391,8 +397,9 @@ pub fn record_period(results: &RecordResults) -> Option<(NaiveDate, NaiveDate)> 
         .and_then(|m| parse(&m.month))
         .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
         .and_then(|d| d.pred_opt());
-    let start = results.filters.from.or(first)?;
-    let end = results.filters.to.or(last)?;
+    let (first, last) = (first?, last?);
+    let start = results.filters.from.map_or(first, |f| f.max(first));
+    let end = results.filters.to.map_or(last, |t| t.min(last));
     Some((start, end))
 }
 
@@ -414,9 +421,11 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_flag_compares_loosely() {
+    fn duplicate_flag_reads_as_the_engines_read_it() {
         assert!(is_true(&Some("TRUE".into())));
-        assert!(is_true(&Some(" true ".into())));
+        assert!(is_true(&Some("true".into())));
+        assert!(!is_true(&Some(" true ".into())));
+        assert!(!is_true(&Some("tRuE".into())));
         assert!(!is_true(&Some("FALSE".into())));
         assert!(!is_true(&None));
     }

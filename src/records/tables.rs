@@ -308,7 +308,10 @@ pub fn event_table(r: &RecordResults) -> Result<ShowTable> {
     let mut shares: [Vec<Option<f64>>; 6] = Default::default();
     for s in &r.event_splits {
         for (name, m) in [("before", &s.before), ("after", &s.after)] {
-            event.push(format!("{} ({})", s.event.label, s.event.date));
+            event.push(format!(
+                "{} ({}, {})",
+                s.event.label, s.event.date, s.event.place
+            ));
             side.push(name.to_string());
             months.push(format!("{} to {} ({} months)", m.from, m.to, m.months));
             detainers.push(m.detainers);
@@ -340,7 +343,7 @@ pub fn event_table(r: &RecordResults) -> Result<ShowTable> {
         )
     } else {
         format!(
-            "The months before and after each policy event of the selection ({}; the event's own month is in neither), with 95% Wilson intervals. Descriptive, not causal: other things changed over the same months, ICE's recording among them; {}",
+            "The months before and after each policy event of the selection ({}; the event's own month is in neither), with 95% Wilson intervals. Descriptive, not causal: other things changed over the same months, ICE's recording among them, and an event's place (in brackets) can be narrower than the area counted; {}",
             super::events::EVENTS_PATH,
             record_scope(r)
         )

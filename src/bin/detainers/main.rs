@@ -11,8 +11,8 @@ use clap::Parser;
 use detainers::{
     analyse, article_addition, check_claims, compare_with_article, estimate_rows, generate_file,
     load_dataset, output_dir, parse_bytes, resolve_aor, run_records_with,
-    write_records_report_with, write_report, Duplicates, Filters, FollowUpOptions, GroupBy,
-    PopulationTable, RunOptions, Size, StatusCrosswalk,
+    write_records_report_with, write_report, Analysis, Duplicates, Filters, FollowUpOptions,
+    GroupBy, PopulationTable, ReportAddition, RunOptions, Size, StatusCrosswalk,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use std::process::ExitCode;
@@ -22,6 +22,12 @@ use std::time::Duration;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// The article's analysis of the dataset in `dir`, at its own assumption.
+fn article_analysis(dir: &std::path::Path) -> detainers::Result<Analysis> {
+    let dataset = load_dataset(dir)?;
+    analyse(&dataset, dataset.meta.assumptions.honored_share.value)
+}
 
 fn records(a: RecordsArgs) -> detainers::Result<()> {
     let filters = Filters {
@@ -38,6 +44,20 @@ fn records(a: RecordsArgs) -> detainers::Result<()> {
             Duplicates::Include
         } else {
             a.duplicates
+        },
+    };
+    // The article's estimate, to put beside the measured honored share: read
+    // before the scan, so a bad --article fails at once. Without --article,
+    // a missing bundled dataset (a binary run away from its repository)
+    // leaves the comparison out, and says so.
+    let article = match &a.article {
+        Some(dir) => Some(article_analysis(dir)?),
+        None => match article_analysis(&default_dataset()) {
+            Ok(analysis) => Some(analysis),
+            Err(e) => {
+                eprintln!("no article comparison: {e}");
+                None
+            }
         },
     };
     let crosswalk = match a.crosswalk {
@@ -66,11 +86,11 @@ fn records(a: RecordsArgs) -> detainers::Result<()> {
     }
     let results = results?;
     let out = a.out.unwrap_or_else(|| output_dir("records"));
-    // The article's estimate at its assumed and at the measured honored share.
-    let article = load_dataset(a.article.unwrap_or_else(default_dataset))?;
-    let p = article.meta.assumptions.honored_share.value;
-    let comparison = compare_with_article(&analyse(&article, p)?, &results);
-    let written = write_records_report_with(&results, &article_addition(&comparison)?, &out)?;
+    let addition = match &article {
+        Some(analysis) => article_addition(&compare_with_article(analysis, &results))?,
+        None => ReportAddition::default(),
+    };
+    let written = write_records_report_with(&results, &addition, &out)?;
     let excluded: Vec<String> = results
         .rows_excluded
         .iter()

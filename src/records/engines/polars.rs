@@ -35,7 +35,7 @@ fn lazy_file(path: &Path, file_no: u32, by: Option<By>) -> Result<LazyFrame> {
             ));
         }
     }
-    let by_column = by.map(By::column).filter(|c| !USED_COLUMNS.contains(c));
+
     let schema: Schema = names
         .iter()
         .map(|n| Field::new(n.as_str().into(), DataType::String))
@@ -44,8 +44,6 @@ fn lazy_file(path: &Path, file_no: u32, by: Option<By>) -> Result<LazyFrame> {
     // a null there means the row ended early (or its last field is empty).
     let nulls = USED_COLUMNS
         .iter()
-        .chain(has_id.then_some(&ID))
-        .chain(by_column.as_ref())
         .map(|c| (PlSmallStr::from(*c), PlSmallStr::from("NA")))
         .collect();
     // An absolute path without `..`: polars' chunked reader refuses `..` segments.
@@ -71,9 +69,20 @@ fn lazy_file(path: &Path, file_no: u32, by: Option<By>) -> Result<LazyFrame> {
     };
     let mut columns: Vec<Expr> = USED_COLUMNS.map(col).to_vec();
     columns.push(short.alias(SHORT_ROW));
-    columns.push(if has_id { col(ID) } else { null_string() }.alias(PERSON));
+    // The person and the group are read as the block engine reads a field:
+    // missing when empty (quoted or not) or `NA`. (They are not in polars'
+    // null values, which would also null them when they are the last column,
+    // the column that tells a short row.)
+    columns.push(
+        if has_id {
+            missing_as_null(col(ID))
+        } else {
+            null_string()
+        }
+        .alias(PERSON),
+    );
     columns.push(match by {
-        Some(by) => col(by.column()).alias(GROUP),
+        Some(by) => missing_as_null(col(by.column())).alias(GROUP),
         None => null_string().alias(GROUP),
     });
     columns.push(lit(file_no).alias(FILE_NO));
@@ -134,6 +143,13 @@ pub const REPLACED: &str = "_replaced";
 
 fn polars_input_error(path: &Path, e: &PolarsError) -> Error {
     Error::input(path, None, None, format!("could not read as CSV: {e}"))
+}
+
+/// Empty and `NA` as null.
+fn missing_as_null(e: Expr) -> Expr {
+    when(e.clone().eq(lit("")).or(e.clone().eq(lit("NA"))))
+        .then(null_string())
+        .otherwise(e)
 }
 
 fn equals_any(column: &str, values: &[String]) -> Expr {
@@ -330,6 +346,7 @@ pub fn aggregation_query(
     let mut stage4 = vec![
         col("reason"),
         col(PENDING),
+        col(IN_BY),
         col(REPLACED),
         when(used())
             .then(col("year_month"))
@@ -389,6 +406,7 @@ pub fn aggregation_query(
     let keys: Vec<Expr> = [
         "reason",
         PENDING,
+        IN_BY,
         REPLACED,
         "year_month",
         PENDING_DAY,
@@ -463,6 +481,12 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
         .map(|v| v.unwrap_or(false))
         .collect();
     let groups = string_values(df, GROUP)?;
+    let in_by: Vec<bool> = df
+        .column(IN_BY)?
+        .bool()?
+        .iter()
+        .map(|v| v.unwrap_or(false))
+        .collect();
     let person = string_values(df, PERSON)?;
     let file_no: Vec<Option<u32>> = df
         .column(FILE_NO)?
@@ -522,6 +546,7 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
             lift_reason: take(LIFT_REASON, i),
             duplicate: take(DUPLICATE, i),
             rows: rows[i],
+            in_by: in_by[i],
             by: groups[i].clone(),
             pending,
         });

@@ -393,7 +393,8 @@ impl Judge<'_> {
     /// was seen of its date.
     ///
     /// Key layout: reason (1 byte: [`Exclusion::code`], 0 for a used row),
-    /// pending (1 byte: 1 for a flagged row left for the duplicates policy),
+    /// flags (1 byte: 1 for a flagged row left for the duplicates policy, plus
+    /// 2 for a row counted in `by_area`),
     /// year-month (0 for none, or 1 then `year * 100 + month` in 4 bytes
     /// little-endian), then for each
     /// of the eight label columns after the date 0 for none, or 1, the length
@@ -453,7 +454,7 @@ impl Judge<'_> {
         let pending = duplicate && (reason.is_none() || in_by);
         key.clear();
         key.push(reason.map_or(0, Exclusion::code));
-        key.push(u8::from(pending));
+        key.push(u8::from(pending) | (u8::from(in_by) << 1));
         match date.filter(|_| reason.is_none()) {
             Some(d) => {
                 key.push(1);
@@ -554,7 +555,8 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
 /// Turn an encoded key back into a [`Combination`].
 fn decode(key: &[u8], tally: &Tally) -> Combination {
     let reason = Exclusion::from_code(key[0]);
-    let pending = key[1] == 1;
+    let pending = key[1] & 1 == 1;
+    let in_by = key[1] & 2 == 2;
     let mut at = 2;
     let year_month = if key[at] == 1 {
         let v = i32::from_le_bytes([key[at + 1], key[at + 2], key[at + 3], key[at + 4]]);
@@ -595,6 +597,7 @@ fn decode(key: &[u8], tally: &Tally) -> Combination {
         lift_reason,
         duplicate,
         rows: tally.rows,
+        in_by,
         by,
         pending,
     }
