@@ -12,7 +12,7 @@
 
 mod common;
 
-use detainers::{generate_records, Filters, RecordResults, ScanEngine, Size};
+use detainers::{generate_records, By, Duplicates, Filters, RecordResults, ScanEngine, Size};
 use proptest::prelude::*;
 use std::path::Path;
 
@@ -130,9 +130,14 @@ fn record_file(seed: u64, rows: u64) -> Vec<u8> {
 
 /// Both engines on one file: equal results, or both an error naming it.
 fn engines_agree(path: &Path, filters: &Filters) -> Result<(), TestCaseError> {
+    engines_agree_by(path, filters, None)
+}
+
+/// [`engines_agree`] with every area side by side (`--by`) when given.
+fn engines_agree_by(path: &Path, filters: &Filters, by: Option<By>) -> Result<(), TestCaseError> {
     let files = [path.to_path_buf()];
-    let blocks = common::run_engine(ScanEngine::Blocks, &files, filters);
-    let polars = common::run_engine(ScanEngine::Polars, &files, filters);
+    let blocks = common::run_engine_by(ScanEngine::Blocks, &files, filters, by);
+    let polars = common::run_engine_by(ScanEngine::Polars, &files, filters, by);
     let name = path.display().to_string();
     match (blocks, polars) {
         (Ok(b), Ok(p)) => {
@@ -169,12 +174,18 @@ proptest! {
         rows in 0u64..60,
         mutations in proptest::collection::vec(mutation(), 0..4),
         by_area in any::<bool>(),
+        policy in 0usize..3,
+        grouping in 0usize..4,
     ) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("records.csv");
         std::fs::write(&path, apply(record_file(seed, rows), &mutations)).unwrap();
-        let filters = if by_area { boston() } else { Filters::default() };
-        engines_agree(&path, &filters)?;
+        let filters = Filters {
+            duplicates: Duplicates::ALL[policy],
+            ..if by_area { boston() } else { Filters::default() }
+        };
+        let by = [None, Some(By::Aor), Some(By::State), Some(By::Facility)][grouping];
+        engines_agree_by(&path, &filters, by)?;
     }
 
     #[test]

@@ -67,9 +67,20 @@ pub fn run_engine(
     files: &[PathBuf],
     filters: &Filters,
 ) -> detainers::Result<RecordResults> {
+    run_engine_by(engine, files, filters, None)
+}
+
+/// [`run_engine`] with every area side by side (`--by`) when given.
+pub fn run_engine_by(
+    engine: ScanEngine,
+    files: &[PathBuf],
+    filters: &Filters,
+    by: Option<detainers::By>,
+) -> detainers::Result<RecordResults> {
     let (crosswalk, population) = (StatusCrosswalk::bundled(), PopulationTable::bundled());
     let options = RunOptions {
         engine,
+        group: by.map(|by| detainers::GroupBy { by, min_n: 1 }),
         ..RunOptions::default()
     };
     run_records_with(files, filters, &crosswalk, &population, &options)
