@@ -473,20 +473,18 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
         let c = df.column(name)?.cast(&DataType::Int32)?;
         Ok(c.i32()?.iter().collect())
     };
+    let flags = |name: &str| -> Result<Vec<bool>> {
+        Ok(df
+            .column(name)?
+            .bool()?
+            .iter()
+            .map(|v| v.unwrap_or(false))
+            .collect())
+    };
     let codes = int_column("reason")?;
-    let pending_flags: Vec<bool> = df
-        .column(PENDING)?
-        .bool()?
-        .iter()
-        .map(|v| v.unwrap_or(false))
-        .collect();
+    let pending_flags = flags(PENDING)?;
     let groups = string_values(df, GROUP)?;
-    let in_by: Vec<bool> = df
-        .column(IN_BY)?
-        .bool()?
-        .iter()
-        .map(|v| v.unwrap_or(false))
-        .collect();
+    let in_by = flags(IN_BY)?;
     let person = string_values(df, PERSON)?;
     let file_no: Vec<Option<u32>> = df
         .column(FILE_NO)?
