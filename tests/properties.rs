@@ -110,7 +110,7 @@ fn apply(mut bytes: Vec<u8>, mutations: &[Mutation]) -> Vec<u8> {
             }
             Mutation::LongField(i, n) => {
                 let k = at(*i, bytes.len());
-                bytes.splice(k..k, std::iter::repeat(b'a').take(*n));
+                bytes.splice(k..k, std::iter::repeat_n(b'a', *n));
             }
         }
     }

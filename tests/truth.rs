@@ -129,11 +129,10 @@ fn every_outcome_number_equals_the_generators_truth() {
                 ..filters
             };
             let in_period = |r: &&RowTruth| {
-                r.date
-                    .is_some_and(|d| filters.from.map_or(true, |f| d >= f))
-                    && r.date.is_some_and(|d| filters.to.map_or(true, |t| d <= t))
+                r.date.is_some_and(|d| filters.from.is_none_or(|f| d >= f))
+                    && r.date.is_some_and(|d| filters.to.is_none_or(|t| d <= t))
             };
-            let in_area = |r: &&RowTruth| filters.aor.as_ref().map_or(true, |a| r.aor == a.code);
+            let in_area = |r: &&RowTruth| filters.aor.as_ref().is_none_or(|a| r.aor == a.code);
             let selected: Vec<&RowTruth> = truth.iter().filter(in_period).filter(in_area).collect();
             let kept = used(&selected, policy, |_| ());
             let mut classes = Classes::default();

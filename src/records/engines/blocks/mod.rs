@@ -272,7 +272,7 @@ fn count_file(
             match h.join() {
                 Ok(Ok(counts)) => merge(&mut total, counts),
                 Ok(Err((line, e))) => {
-                    if first_error.as_ref().map_or(true, |(l, _)| line < *l) {
+                    if first_error.as_ref().is_none_or(|(l, _)| line < *l) {
                         first_error = Some((line, e));
                     }
                 }
@@ -419,7 +419,7 @@ impl Judge<'_> {
         let date = raw_date.and_then(parse_date);
         let in_dates = date.is_some_and(|d| {
             let k = day_key(d);
-            self.from.map_or(true, |f| k >= f) && self.to.map_or(true, |t| k <= t)
+            self.from.is_none_or(|f| k >= f) && self.to.is_none_or(|t| k <= t)
         });
         let accepts = |wanted: Option<&[String]>, v: Option<&str>| match wanted {
             None => true,
