@@ -24,6 +24,7 @@ pub(crate) mod engines;
 pub(crate) mod events;
 pub(crate) mod figures;
 pub(crate) mod filters;
+pub(crate) mod formats;
 pub(crate) mod generate;
 pub(crate) mod key_numbers;
 pub(crate) mod outcomes;

@@ -5,10 +5,11 @@
 use super::areas::By;
 use super::counts::Combination;
 use super::duplicates::{resolve_duplicates, DuplicateCounts, Duplicates};
+use super::engines::file_columns;
 use super::engines::{count_combinations, ScanEngine};
 use super::filters::{same_label, Accepted, Filters};
 use super::reasons::Exclusion;
-use super::schema::{read_header, FileInfo, ID};
+use super::schema::{FileInfo, ID};
 use crate::error::{Error, Result};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicU64;
@@ -48,7 +49,7 @@ pub fn scan_files(
     let mut infos = Vec::with_capacity(files.len());
     let mut ids_known = true;
     for f in files {
-        let has_id = read_header(f)?.iter().any(|n| n == ID);
+        let has_id = file_columns(f)?.iter().any(|n| n == ID);
         if !has_id && filters.duplicates == Duplicates::KeepFirst {
             return Err(Error::input(
                 f,

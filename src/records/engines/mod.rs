@@ -8,6 +8,8 @@ pub(crate) mod polars;
 use super::areas::By;
 use super::counts::Combination;
 use super::filters::{Accepted, Filters};
+use super::formats::{detect_format, FileFormat};
+use super::schema::read_header;
 use crate::error::{Error, Result};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicU64;
@@ -39,8 +41,50 @@ impl std::str::FromStr for ScanEngine {
     }
 }
 
+/// One input file: its place in the list given (which orders the rows for
+/// the duplicates policy), its path and its format.
+#[derive(Debug, Clone)]
+pub(crate) struct SourceFile {
+    pub(crate) no: u32,
+    pub(crate) path: PathBuf,
+    pub(crate) format: FileFormat,
+}
+
+/// The files with their places and formats.
+///
+/// # Errors
+/// As [`detect_format`].
+pub(crate) fn source_files(files: &[PathBuf]) -> Result<Vec<SourceFile>> {
+    files
+        .iter()
+        .enumerate()
+        .map(|(no, path)| {
+            Ok(SourceFile {
+                no: no as u32,
+                path: path.clone(),
+                format: detect_format(path)?,
+            })
+        })
+        .collect()
+}
+
+/// The column names of a record file of any format, after checking it has
+/// every one of [`crate::USED_COLUMNS`].
+///
+/// # Errors
+/// As [`read_header`] for CSV; for Parquet and IPC, [`Error::Input`] naming
+/// the file for one polars cannot read or a missing column.
+pub(crate) fn file_columns(path: &std::path::Path) -> Result<Vec<String>> {
+    match detect_format(path)? {
+        FileFormat::Csv => read_header(path),
+        format => polars::typed_columns(path, format),
+    }
+}
+
 /// Count the combinations in `files` with `engine`, for the raw labels in
-/// `accepted`. `rows_seen`, when given, grows as rows are read.
+/// `accepted`. `rows_seen`, when given, grows as rows are read. Parquet and
+/// IPC files are read by polars whichever engine is chosen (the block engine
+/// reads text); the combinations of both are put together.
 pub(crate) fn count_combinations(
     engine: ScanEngine,
     files: &[PathBuf],
@@ -49,13 +93,38 @@ pub(crate) fn count_combinations(
     by: Option<By>,
     rows_seen: Option<&Arc<AtomicU64>>,
 ) -> Result<Vec<Combination>> {
+    let sources = source_files(files)?;
+    let (csv, typed): (Vec<SourceFile>, Vec<SourceFile>) = sources
+        .iter()
+        .cloned()
+        .partition(|f| f.format == FileFormat::Csv);
     match engine {
         ScanEngine::Blocks => {
-            blocks::count_files(files, filters, accepted, by, rows_seen.map(|r| r.as_ref()))
+            let mut out = Vec::new();
+            if !csv.is_empty() {
+                let seen = rows_seen.map(|r| r.as_ref());
+                out = blocks::count_files(&csv, filters, accepted, by, seen)?;
+            }
+            if !typed.is_empty() {
+                let seen = rows_seen.cloned();
+                out.extend(polars::count_files(
+                    &typed,
+                    filters,
+                    accepted,
+                    by,
+                    seen,
+                    || Ok(()),
+                )?);
+            }
+            Ok(out)
         }
         ScanEngine::Polars => {
-            polars::count_files(files, filters, accepted, by, rows_seen.cloned(), || {
-                blocks::count_files(files, filters, accepted, by, None).map(|_| ())
+            polars::count_files(&sources, filters, accepted, by, rows_seen.cloned(), || {
+                if csv.is_empty() {
+                    Ok(())
+                } else {
+                    blocks::count_files(&csv, filters, accepted, by, None).map(|_| ())
+                }
             })
         }
     }

@@ -1,10 +1,12 @@
 //! The polars engine, the reference: a lazy query on polars' streaming engine
 //! that gives every row its reason and counts rows per reason and labels.
 
+use super::SourceFile;
 use crate::error::{Error, Result};
 use crate::records::areas::By;
 use crate::records::counts::{Combination, Pending};
 use crate::records::filters::{day_key, Accepted, Filters};
+use crate::records::formats::FileFormat;
 use crate::records::reasons::Exclusion;
 use crate::records::schema::{
     read_header, AOR, CASE_CATEGORY, DATE, DUPLICATE, ENTRY_STATUS, FINAL_ORDER, ID,
@@ -22,7 +24,123 @@ fn utf8_path(path: &Path) -> Result<&str> {
         .ok_or_else(|| Error::input(path, None, None, "the file name is not valid UTF-8"))
 }
 
-fn lazy_file(path: &Path, file_no: u32, by: Option<By>) -> Result<LazyFrame> {
+/// A record file of any format as the query's columns: the used ones as text
+/// (missing as null), whether the row is short, the person, the `by_area`
+/// group, the file's number and the row's index.
+fn lazy_file(file: &SourceFile, by: Option<By>) -> Result<LazyFrame> {
+    match file.format {
+        FileFormat::Csv => csv_file(&file.path, file.no, by),
+        format => typed_file(&file.path, format, file.no, by),
+    }
+}
+
+/// A Parquet or IPC file, scanned lazily: polars reads only the columns the
+/// query uses. Globbing and hive partitions are off, so the path is taken
+/// as it is written.
+fn scan_typed(path: &Path, format: FileFormat) -> Result<(LazyFrame, SchemaRef)> {
+    let absolute = path.canonicalize().map_err(|e| Error::io(path, e))?;
+    let at = PlRefPath::new(utf8_path(&absolute)?);
+    let unreadable = |e: PolarsError| {
+        Error::input(
+            path,
+            None,
+            None,
+            format!("could not read as {}: {e}", format.name()),
+        )
+    };
+    let mut lf = match format {
+        FileFormat::Parquet => LazyFrame::scan_parquet(
+            at,
+            ScanArgsParquet {
+                glob: false,
+                hive_options: HiveOptions::new_disabled(),
+                ..Default::default()
+            },
+        ),
+        _ => LazyFrame::scan_ipc(
+            at,
+            IpcScanOptions::default(),
+            UnifiedScanArgs {
+                glob: false,
+                hive_options: HiveOptions::new_disabled(),
+                ..Default::default()
+            },
+        ),
+    }
+    .map_err(unreadable)?;
+    let schema = lf.collect_schema().map_err(unreadable)?;
+    Ok((lf, schema))
+}
+
+/// The column names of a Parquet or IPC file (its footer only), after
+/// checking it has every one of [`USED_COLUMNS`].
+///
+/// # Errors
+/// [`Error::Input`] naming the file for one polars cannot read, or the
+/// column that is missing.
+pub(crate) fn typed_columns(path: &Path, format: FileFormat) -> Result<Vec<String>> {
+    let (_, schema) = scan_typed(path, format)?;
+    let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+    for wanted in USED_COLUMNS {
+        if !names.iter().any(|n| n == wanted) {
+            return Err(Error::input(
+                path,
+                None,
+                Some(wanted),
+                "required column is missing; is this a detainer file from the Deportation Data Project release?",
+            ));
+        }
+    }
+    Ok(names)
+}
+
+/// A typed column as the text a CSV export holds: a date as `YYYY-MM-DD`,
+/// a boolean as `TRUE` or `FALSE`, anything else cast to text; empty and
+/// `NA` as missing, as in CSV.
+fn as_text(name: &str, dtype: Option<&DataType>) -> Expr {
+    let c = col(name);
+    let text = match dtype {
+        Some(DataType::String) => c,
+        Some(DataType::Date) => c.dt().strftime("%Y-%m-%d"),
+        Some(DataType::Boolean) => when(c.clone().is_null())
+            .then(null_string())
+            .when(c)
+            .then(lit("TRUE"))
+            .otherwise(lit("FALSE")),
+        _ => c.cast(DataType::String),
+    };
+    missing_as_null(text)
+}
+
+fn typed_file(path: &Path, format: FileFormat, file_no: u32, by: Option<By>) -> Result<LazyFrame> {
+    let names = typed_columns(path, format)?;
+    let (lf, schema) = scan_typed(path, format)?;
+    let has = |name: &str| names.iter().any(|n| n == name);
+    if let Some(by) = by {
+        if !has(by.column()) {
+            return Err(Error::input(
+                path,
+                None,
+                Some(by.column()),
+                format!("--by {} needs this column", by.name()),
+            ));
+        }
+    }
+    let text = |name: &str| as_text(name, schema.get(name));
+    let mut columns: Vec<Expr> = USED_COLUMNS.iter().map(|&c| text(c).alias(c)).collect();
+    // A typed file has no short rows: every row has every column.
+    columns.push(lit(false).alias(SHORT_ROW));
+    columns.push(if has(ID) { text(ID) } else { null_string() }.alias(PERSON));
+    columns.push(match by {
+        Some(by) => text(by.column()).alias(GROUP),
+        None => null_string().alias(GROUP),
+    });
+    columns.push(lit(file_no).alias(FILE_NO));
+    columns.push(col(ROW).cast(DataType::UInt64));
+    Ok(lf.with_row_index(ROW, None).select(columns))
+}
+
+fn csv_file(path: &Path, file_no: u32, by: Option<By>) -> Result<LazyFrame> {
     let names = read_header(path)?;
     let has_id = names.iter().any(|n| n == ID);
     if let Some(by) = by {
@@ -169,8 +287,8 @@ fn null_string() -> Expr {
 ///
 /// `rows_seen`, when given, is increased as batches pass through the scan, for a
 /// progress display. It is never used for results.
-pub fn aggregation_query(
-    files: &[PathBuf],
+pub(crate) fn aggregation_query(
+    files: &[SourceFile],
     filters: &Filters,
     accepted: &Accepted,
     by: Option<By>,
@@ -181,8 +299,7 @@ pub fn aggregation_query(
     }
     let frames = files
         .iter()
-        .enumerate()
-        .map(|(file_no, p)| lazy_file(p, file_no as u32, by))
+        .map(|f| lazy_file(f, by))
         .collect::<Result<Vec<_>>>()?;
     let lf = if frames.len() == 1 {
         frames.into_iter().next().unwrap_or_default()
@@ -440,10 +557,10 @@ pub fn aggregation_query(
         .agg(aggregations))
 }
 
-fn scan_error(files: &[PathBuf], e: &PolarsError) -> Error {
-    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+fn scan_error(files: &[SourceFile], e: &PolarsError) -> Error {
+    let names: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
     let file = if files.len() == 1 {
-        files[0].clone()
+        files[0].path.clone()
     } else {
         PathBuf::from(names.join(", "))
     };
@@ -558,7 +675,7 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
 /// again row by row, which finds the first problem and names it as the block
 /// engine does.
 pub(crate) fn count_files(
-    files: &[PathBuf],
+    files: &[SourceFile],
     filters: &Filters,
     accepted: &Accepted,
     by: Option<By>,
@@ -567,7 +684,12 @@ pub(crate) fn count_files(
 ) -> Result<Vec<Combination>> {
     // polars accepts some malformed quoting the block engine refuses (and
     // reads it differently): the files' quoting is checked first.
-    super::blocks::check_quoting(files)?;
+    let text: Vec<&Path> = files
+        .iter()
+        .filter(|f| f.format == FileFormat::Csv)
+        .map(|f| f.path.as_path())
+        .collect();
+    super::blocks::check_quoting(&text)?;
     let query = aggregation_query(files, filters, accepted, by, rows_seen)?;
     match query
         .collect_with_engine(Engine::Streaming)

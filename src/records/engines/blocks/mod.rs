@@ -25,6 +25,7 @@ mod quoting;
 
 pub use cut::BLOCK_BYTES;
 
+use super::SourceFile;
 use crate::csv_table::physical_line;
 use crate::error::{Error, Result};
 use crate::records::areas::By;
@@ -175,7 +176,7 @@ struct Judge<'a> {
 
 /// Count the combinations in `files`, as the polars engine does.
 pub(crate) fn count_files(
-    files: &[impl AsRef<Path>],
+    files: &[SourceFile],
     filters: &Filters,
     accepted: &Accepted,
     by: Option<By>,
@@ -189,11 +190,8 @@ pub(crate) fn count_files(
         state: filters.state.as_ref().map(|_| accepted.state.as_slice()),
     };
     let mut total = Counts::new();
-    for (file_no, path) in files.iter().enumerate() {
-        merge(
-            &mut total,
-            count_file(path.as_ref(), file_no as u32, &judge, rows_seen)?,
-        );
+    for f in files {
+        merge(&mut total, count_file(&f.path, f.no, &judge, rows_seen)?);
     }
     let mut out: Vec<Combination> = total
         .into_iter()
