@@ -96,14 +96,16 @@ pub use records::engines::ScanEngine;
 pub use records::events::{
     bundled_events, event_splits, parse_events, Event, EventSplit, MonthsOutcomes, EVENTS_PATH,
 };
+pub use records::export::{convert_records, title_case, PREAMBLE_ROWS};
 pub use records::figures::{
     figure_by_area, figure_lift_reasons, figure_monthly_declined_share, figure_monthly_detainers,
     figure_status_groups, record_figures,
 };
 pub use records::filters::{parse_day, AorFilter, Filters};
+pub use records::formats::{detect_format, FileFormat};
 pub use records::generate::{
-    generate_file, generate_records, generate_records_with_truth, parse_bytes, GeneratedFile,
-    RowTruth, Size,
+    generate_file, generate_file_as, generate_records, generate_records_with_truth, parse_bytes,
+    GeneratedFile, RowTruth, Size,
 };
 pub use records::key_numbers::{record_key_numbers, RecordKeyNumbers};
 pub use records::outcomes::{
@@ -128,6 +130,7 @@ pub use records::tables::{
     lift_reason_table, month_table, outcome_table, record_scope, record_tables, status_group_table,
     summary_table, MISSING,
 };
+pub use records::xlsx::clean_name;
 
 // Where the two pipelines meet.
 pub use compare::{article_addition, compare_with_article, comparison_table, ArticleComparison};

@@ -7,7 +7,8 @@ mod common;
 
 use detainers::polars::prelude::*;
 use detainers::{
-    generate_file, resolve_aor, By, Duplicates, Filters, RecordResults, ScanEngine, Size,
+    detect_format, generate_file, generate_file_as, resolve_aor, By, Duplicates, FileFormat,
+    Filters, RecordResults, ScanEngine, Size, PREAMBLE_ROWS,
 };
 use std::path::{Path, PathBuf};
 
@@ -173,5 +174,230 @@ fn a_typed_file_without_a_used_column_names_file_and_column() {
             .to_string();
         assert!(e.contains("cut.parquet") && e.contains("Parquet"), "{e}");
         assert!(!e.contains('\n'), "one line: {e}");
+    }
+}
+
+fn detainers(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_detainers"))
+        .args(args)
+        .output()
+        .expect("run detainers")
+}
+
+/// Every output file of a `detainers records` run, by path in the folder,
+/// with `results.json`'s `files` taken out (the one place the formats may
+/// differ) and the page left aside (it lists the files).
+fn outputs(dir: &Path) -> (serde_json::Value, Vec<(String, Vec<u8>)>) {
+    let mut results: serde_json::Value =
+        serde_json::from_str(&common::read(&dir.join("results.json"))).unwrap();
+    let files = results
+        .as_object_mut()
+        .unwrap()
+        .remove("files")
+        .expect("results.json lists the files");
+    let mut rest = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path.strip_prefix(dir).unwrap().display().to_string();
+            if path.is_dir() {
+                stack.push(path);
+            } else if rel == "results.json" {
+                rest.push((rel, serde_json::to_vec(&results).unwrap()));
+            } else if !rel.ends_with(".html") {
+                rest.push((rel, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    rest.sort();
+    (files, rest)
+}
+
+/// The done-when of the formats work: one generated data set written as
+/// CSV, Parquet, IPC and a release-style workbook (six preamble rows, a
+/// title-case header, Excel dates) gives the same `results.json` but for
+/// `files`, and the same tables and figures byte for byte, from both
+/// engines, with no option naming the format.
+#[test]
+fn one_data_set_in_four_formats_gives_identical_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut inputs = Vec::new();
+    for format in [
+        FileFormat::Csv,
+        FileFormat::Parquet,
+        FileFormat::Ipc,
+        FileFormat::Xlsx,
+    ] {
+        // One name for every format (charts name their source file), with
+        // no extension: the content tells the format.
+        let folder = dir.path().join(format.name().replace(' ', "-"));
+        std::fs::create_dir(&folder).unwrap();
+        let path = folder.join("records");
+        let g = generate_file_as(&path, Size::Rows(6_000), 13, format).unwrap();
+        assert_eq!(g.rows, 6_000);
+        assert_eq!(detect_format(&path).unwrap(), format);
+        inputs.push((format, path));
+    }
+    let mut expected: Option<Vec<(String, Vec<u8>)>> = None;
+    for engine in ["blocks", "polars"] {
+        for (format, input) in &inputs {
+            let out = dir.path().join(format!("out-{engine}-{}", format.name()));
+            let o = detainers(&[
+                "records",
+                input.to_str().unwrap(),
+                "--aor",
+                "BOS",
+                "--by",
+                "aor",
+                "--duplicates",
+                "keep-first",
+                "--engine",
+                engine,
+                "--quiet",
+                "--out",
+                out.to_str().unwrap(),
+            ]);
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let (files, rest) = outputs(&out);
+            assert_eq!(files[0]["format"], format.name(), "{files}");
+            if *format == FileFormat::Xlsx {
+                assert_eq!(files[0]["sheet"], "Detainers");
+                assert_eq!(files[0]["header_row"], PREAMBLE_ROWS + 1);
+            } else {
+                assert!(files[0].get("sheet").is_none(), "{files}");
+            }
+            match &expected {
+                None => {
+                    assert!(
+                        rest.len() > 5,
+                        "{:?}",
+                        rest.iter().map(|r| &r.0).collect::<Vec<_>>()
+                    );
+                    expected = Some(rest);
+                }
+                Some(want) => {
+                    let names =
+                        |v: &[(String, Vec<u8>)]| v.iter().map(|r| r.0.clone()).collect::<Vec<_>>();
+                    assert_eq!(names(&rest), names(want), "{engine} {format:?}");
+                    for ((name, got), (_, want)) in rest.iter().zip(want) {
+                        assert!(
+                            got == want,
+                            "{engine} {format:?}: {name} differs from the CSV run's"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A release-style workbook with one cell changed, for the error tests.
+fn workbook_with(
+    dir: &Path,
+    name: &str,
+    edit: impl Fn(&mut rust_xlsxwriter::Worksheet),
+) -> PathBuf {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Data").unwrap();
+    sheet.write_string(0, 0, "ICE Detainers").unwrap();
+    let header = [
+        "Detainer Prepare Date",
+        "Facility State",
+        "Facility AOR",
+        "Case Category",
+        "Entry Status",
+        "Final Order Yes No",
+        "Illegal Reentry Yes No",
+        "Detainer Lift Reason",
+        "Duplicate Likely",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(6, c as u16, *h).unwrap();
+    }
+    let dates = Format::new().set_num_format("yyyy-mm-dd");
+    for r in 7..10 {
+        let day = ExcelDateTime::from_ymd(2018, 4, r as u8).unwrap();
+        sheet
+            .write_datetime_with_format(r, 0, &day, &dates)
+            .unwrap();
+        sheet.write_string(r, 1, "MASSACHUSETTS").unwrap();
+        sheet
+            .write_string(r, 2, "Boston Area of Responsibility")
+            .unwrap();
+        sheet
+            .write_string(r, 7, "Detainer Declined by LEA")
+            .unwrap();
+        sheet.write_boolean(r, 8, false).unwrap();
+    }
+    edit(sheet);
+    let path = dir.join(name);
+    book.save(&path).unwrap();
+    path
+}
+
+#[test]
+fn a_small_workbook_reads_and_its_errors_name_sheet_row_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = workbook_with(dir.path(), "good.xlsx", |_| {});
+    for engine in [ScanEngine::Blocks, ScanEngine::Polars] {
+        let r =
+            common::run_engine(engine, std::slice::from_ref(&good), &Filters::default()).unwrap();
+        assert_eq!((r.rows_read, r.rows_used), (3, 3));
+        assert_eq!(r.declined_by_lea.count, 3);
+        assert_eq!(r.files[0].sheet.as_deref(), Some("Data"));
+        assert_eq!(r.files[0].header_row, Some(7));
+    }
+    // A date column formatted as numbers.
+    let number = workbook_with(dir.path(), "number.xlsx", |s| {
+        s.write_number(8, 0, 43199.0).unwrap();
+    });
+    // No header anywhere.
+    let no_header = workbook_with(dir.path(), "no-header.xlsx", |s| {
+        s.write_string(6, 0, "Date").unwrap();
+    });
+    // A header without a used column.
+    let missing = workbook_with(dir.path(), "missing.xlsx", |s| {
+        s.write_string(6, 7, "Reason").unwrap();
+    });
+    // A zip archive that is not a workbook.
+    let zip = dir.path().join("not-a-book.xlsx");
+    std::fs::write(&zip, b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0").unwrap();
+    let cases: [(&PathBuf, &[&str]); 4] = [
+        (
+            &number,
+            &[
+                "number.xlsx:9",
+                "sheet 'Data'",
+                "detainer_prepare_date (column A)",
+                "43199",
+                "not a date",
+            ],
+        ),
+        (
+            &no_header,
+            &["no-header.xlsx", "no sheet has a header row", "'Data'"],
+        ),
+        (
+            &missing,
+            &["missing.xlsx:7", "detainer_lift_reason", "sheet 'Data'"],
+        ),
+        (
+            &zip,
+            &["not-a-book.xlsx", "could not read as an xlsx workbook"],
+        ),
+    ];
+    for engine in [ScanEngine::Blocks, ScanEngine::Polars] {
+        for (file, words) in &cases {
+            let e = common::run_engine(engine, std::slice::from_ref(*file), &Filters::default())
+                .unwrap_err()
+                .to_string();
+            for w in *words {
+                assert!(e.contains(w), "{engine:?}: '{w}' not in: {e}");
+            }
+            assert!(!e.contains('\n'), "one line: {e}");
+        }
     }
 }

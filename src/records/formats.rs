@@ -1,6 +1,7 @@
 //! Which format a record file is in, told by its first bytes rather than its
 //! name: CSV as the release's text export, Parquet and Arrow IPC (Feather v2)
-//! as the Deportation Data Project writes them. Formats the tool cannot read
+//! as the Deportation Data Project writes them, xlsx workbooks as ICE
+//! releases them. Formats the tool cannot read
 //! are named, with what to do, instead of being read as broken CSV.
 
 use crate::error::{Error, Result};
@@ -16,6 +17,8 @@ pub enum FileFormat {
     Parquet,
     /// Arrow IPC file format, also called Feather v2 (`ARROW1`).
     Ipc,
+    /// An Excel workbook (`PK`, a zip archive), as ICE releases the records.
+    Xlsx,
 }
 
 impl FileFormat {
@@ -25,6 +28,23 @@ impl FileFormat {
             FileFormat::Csv => "CSV",
             FileFormat::Parquet => "Parquet",
             FileFormat::Ipc => "Arrow IPC (Feather v2)",
+            FileFormat::Xlsx => "xlsx",
+        }
+    }
+}
+
+impl std::str::FromStr for FileFormat {
+    type Err = Error;
+    /// `csv`, `parquet`, `ipc` (or `feather`) and `xlsx`, as `--format` takes them.
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "csv" => Ok(FileFormat::Csv),
+            "parquet" => Ok(FileFormat::Parquet),
+            "ipc" | "feather" | "arrow" => Ok(FileFormat::Ipc),
+            "xlsx" => Ok(FileFormat::Xlsx),
+            _ => Err(Error::Argument(format!(
+                "unknown format '{s}'; use csv, parquet, ipc or xlsx"
+            ))),
         }
     }
 }
@@ -34,7 +54,7 @@ impl FileFormat {
 /// # Errors
 /// [`Error::Input`] naming the file when it cannot be opened, or when its
 /// first bytes say it is a format the tool does not read (Feather v1, an
-/// Arrow IPC stream, a zip file such as an xlsx workbook, a legacy xls
+/// Arrow IPC stream, a legacy xls
 /// workbook, a gzip or zstd compressed file), saying what to do instead.
 pub fn detect_format(path: &Path) -> Result<FileFormat> {
     let mut head = [0u8; 8];
@@ -60,7 +80,9 @@ pub fn detect_format(path: &Path) -> Result<FileFormat> {
     } else if head.starts_with(&[0xFF, 0xFF, 0xFF, 0xFF]) {
         refuse("file is an Arrow IPC stream, which is not read; write it in the Arrow IPC file format (Feather v2) or as Parquet")
     } else if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
-        refuse("file is a zip archive (an xlsx workbook?), which is not read yet; save the sheet as CSV UTF-8")
+        // A zip archive: an xlsx workbook, or a file the workbook reader
+        // will name as unreadable.
+        Ok(FileFormat::Xlsx)
     } else if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         refuse(
             "file is a legacy Excel workbook (xls), which is not read; save the sheet as CSV UTF-8",
@@ -88,7 +110,7 @@ mod tests {
             (b"", Ok(FileFormat::Csv)),
             (b"FEA1....", Err("Feather v1")),
             (b"\xFF\xFF\xFF\xFF\x10\0\0\0", Err("IPC stream")),
-            (b"PK\x03\x04....", Err("xlsx")),
+            (b"PK\x03\x04....", Ok(FileFormat::Xlsx)),
             (b"\x1F\x8B\x08\0", Err("gzip")),
             (b"\xD0\xCF\x11\xE0\xA1\xB1", Err("xls")),
         ];

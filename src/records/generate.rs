@@ -5,6 +5,8 @@
 //! labels, a few likely duplicates and unparseable dates), not real records.
 
 use super::crosswalk::aor_table;
+use super::export::{convert_records, write_atomically};
+use super::formats::FileFormat;
 use crate::error::{Error, Result};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -491,15 +493,51 @@ impl GeneratedFile {
     }
 }
 
-/// [`generate_records`] into a new file.
+/// [`generate_records`] into a new CSV file (written beside `path`, then
+/// renamed into place).
 pub fn generate_file(path: &Path, size: Size, seed: u64) -> Result<GeneratedFile> {
-    let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
-    let (rows, bytes) = generate_records(file, size, seed).map_err(|e| Error::io(path, e))?;
+    generate_file_as(path, size, seed, FileFormat::Csv)
+}
+
+/// [`generate_file`] in any format the records are published in: the CSV
+/// rows written as [`crate::convert_records`] writes them. `size` in bytes
+/// is the CSV's size; every format holds the same rows.
+pub fn generate_file_as(
+    path: &Path,
+    size: Size,
+    seed: u64,
+    format: FileFormat,
+) -> Result<GeneratedFile> {
+    let rows = match format {
+        FileFormat::Csv => write_atomically(path, |tmp| write_csv(tmp, size, seed))?,
+        _ => {
+            let csv = path.with_file_name(format!(
+                ".{}.{}.csv",
+                path.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                std::process::id()
+            ));
+            let written = write_csv(&csv, size, seed)
+                .and_then(|rows| convert_records(&csv, path, format).map(|()| rows));
+            let _ = std::fs::remove_file(&csv);
+            written?
+        }
+    };
+    let bytes = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len();
     Ok(GeneratedFile {
         path: path.to_path_buf(),
         rows,
         bytes,
     })
+}
+
+fn write_csv(path: &Path, size: Size, seed: u64) -> Result<u64> {
+    let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    let (rows, _) = generate_records(file, size, seed).map_err(|e| Error::io(path, e))?;
+    Ok(rows)
 }
 
 /// Parse a size such as `1G`, `250M`, `64k` or a plain number of bytes.

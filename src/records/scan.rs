@@ -5,7 +5,7 @@
 use super::areas::By;
 use super::counts::Combination;
 use super::duplicates::{resolve_duplicates, DuplicateCounts, Duplicates};
-use super::engines::file_columns;
+use super::engines::file_layout;
 use super::engines::{count_combinations, ScanEngine};
 use super::filters::{same_label, Accepted, Filters};
 use super::reasons::Exclusion;
@@ -49,7 +49,8 @@ pub fn scan_files(
     let mut infos = Vec::with_capacity(files.len());
     let mut ids_known = true;
     for f in files {
-        let has_id = file_columns(f)?.iter().any(|n| n == ID);
+        let layout = file_layout(f)?;
+        let has_id = layout.columns.iter().any(|n| n == ID);
         if !has_id && filters.duplicates == Duplicates::KeepFirst {
             return Err(Error::input(
                 f,
@@ -63,6 +64,9 @@ pub fn scan_files(
         infos.push(FileInfo {
             path: f.display().to_string(),
             bytes: meta.len(),
+            format: layout.format.name().to_string(),
+            header_row: layout.sheet.as_ref().map(|(_, row)| *row),
+            sheet: layout.sheet.map(|(sheet, _)| sheet),
         });
     }
     let mut accepted = Accepted::from_filters(filters);

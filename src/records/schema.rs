@@ -64,6 +64,17 @@ pub struct FileInfo {
     pub path: String,
     /// Size in bytes.
     pub bytes: u64,
+    /// The format, told by the file's first bytes: `CSV`, `Parquet`,
+    /// `Arrow IPC (Feather v2)` or `xlsx`.
+    #[serde(default)]
+    pub format: String,
+    /// For a workbook, the sheet read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// For a workbook, the header's row as Excel numbers it (the rows above
+    /// are the release's preamble).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_row: Option<u32>,
 }
 
 /// Read the header line of a detainer file and check it has every column in

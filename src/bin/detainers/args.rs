@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
-use detainers::{By, Duplicates, ScanEngine};
+use detainers::{By, Duplicates, FileFormat, ScanEngine};
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -141,6 +141,15 @@ pub struct GenerateArgs {
     /// Seed: the same seed and size give the same file.
     #[arg(long, default_value_t = 2018)]
     pub seed: u64,
+    /// Format: csv, parquet, ipc (Feather v2) or xlsx (ICE's release layout:
+    /// six preamble rows, a title-case header, Excel dates). `--size` is the
+    /// CSV's size; every format holds the same rows.
+    #[arg(long, default_value = "csv", value_parser = parse_format)]
+    pub format: FileFormat,
+}
+
+fn parse_format(text: &str) -> Result<FileFormat, String> {
+    text.parse().map_err(|e: detainers::Error| e.to_string())
 }
 
 fn parse_by(text: &str) -> Result<By, String> {

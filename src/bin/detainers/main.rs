@@ -9,7 +9,7 @@ mod args;
 use args::{default_dataset, Cli, Command, GenerateArgs, RecordsArgs, ReportArgs};
 use clap::Parser;
 use detainers::{
-    analyse, article_addition, check_claims, compare_with_article, estimate_rows, generate_file,
+    analyse, article_addition, check_claims, compare_with_article, estimate_rows, generate_file_as,
     load_dataset, output_dir, parse_bytes, resolve_aor, run_records_with,
     write_records_report_with, write_report, Analysis, Duplicates, Filters, FollowUpOptions,
     GroupBy, PopulationTable, ReportAddition, RunOptions, Size, StatusCrosswalk,
@@ -155,11 +155,12 @@ fn generate(a: GenerateArgs) -> detainers::Result<()> {
         (None, Some(s)) => Size::Bytes(parse_bytes(&s)?),
         (None, None) => Size::Rows(10_000),
     };
-    let g = generate_file(&a.out, size, a.seed)?;
+    let g = generate_file_as(&a.out, size, a.seed, a.format)?;
     eprintln!(
-        "wrote {} rows ({} bytes, seed {}) to {}",
+        "wrote {} rows ({} bytes, {}, seed {}) to {}",
         g.rows,
         g.bytes,
+        a.format.name(),
         a.seed,
         a.out.display()
     );

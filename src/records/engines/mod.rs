@@ -68,23 +68,48 @@ pub(crate) fn source_files(files: &[PathBuf]) -> Result<Vec<SourceFile>> {
         .collect()
 }
 
-/// The column names of a record file of any format, after checking it has
-/// every one of [`crate::USED_COLUMNS`].
+/// A record file's columns and where they were found.
+pub(crate) struct FileLayout {
+    pub(crate) format: FileFormat,
+    /// The column names.
+    pub(crate) columns: Vec<String>,
+    /// For a workbook, the sheet and the header's row.
+    pub(crate) sheet: Option<(String, u32)>,
+}
+
+/// The columns of a record file of any format, after checking it has every
+/// one of [`crate::USED_COLUMNS`].
 ///
 /// # Errors
 /// As [`read_header`] for CSV; for Parquet and IPC, [`Error::Input`] naming
-/// the file for one polars cannot read or a missing column.
-pub(crate) fn file_columns(path: &std::path::Path) -> Result<Vec<String>> {
-    match detect_format(path)? {
-        FileFormat::Csv => read_header(path),
-        format => polars::typed_columns(path, format),
-    }
+/// the file for one polars cannot read or a missing column; for xlsx, as
+/// [`crate::records::xlsx::sheet_layout`].
+pub(crate) fn file_layout(path: &std::path::Path) -> Result<FileLayout> {
+    let format = detect_format(path)?;
+    let (columns, sheet) = match format {
+        FileFormat::Csv => (read_header(path)?, None),
+        FileFormat::Xlsx => {
+            let layout = crate::records::xlsx::sheet_layout(path)?;
+            let columns = layout
+                .columns
+                .into_iter()
+                .filter(|c| !c.is_empty())
+                .collect();
+            (columns, Some((layout.sheet, layout.header_row)))
+        }
+        format => (polars::typed_columns(path, format)?, None),
+    };
+    Ok(FileLayout {
+        format,
+        columns,
+        sheet,
+    })
 }
 
 /// Count the combinations in `files` with `engine`, for the raw labels in
-/// `accepted`. `rows_seen`, when given, grows as rows are read. Parquet and
-/// IPC files are read by polars whichever engine is chosen (the block engine
-/// reads text); the combinations of both are put together.
+/// `accepted`. `rows_seen`, when given, grows as rows are read. Parquet, IPC
+/// and xlsx files are read by polars whichever engine is chosen (the block
+/// engine reads CSV text); the combinations of both are put together.
 pub(crate) fn count_combinations(
     engine: ScanEngine,
     files: &[PathBuf],

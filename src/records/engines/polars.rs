@@ -30,6 +30,7 @@ fn utf8_path(path: &Path) -> Result<&str> {
 fn lazy_file(file: &SourceFile, by: Option<By>) -> Result<LazyFrame> {
     match file.format {
         FileFormat::Csv => csv_file(&file.path, file.no, by),
+        FileFormat::Xlsx => xlsx_file(&file.path, file.no, by),
         format => typed_file(&file.path, format, file.no, by),
     }
 }
@@ -80,6 +81,17 @@ fn scan_typed(path: &Path, format: FileFormat) -> Result<(LazyFrame, SchemaRef)>
 /// column that is missing.
 pub(crate) fn typed_columns(path: &Path, format: FileFormat) -> Result<Vec<String>> {
     let (_, schema) = scan_typed(path, format)?;
+    match schema.get(DATE) {
+        None | Some(DataType::String | DataType::Date | DataType::Datetime(..)) => {}
+        Some(other) => {
+            return Err(Error::input(
+                path,
+                None,
+                Some(DATE),
+                format!("holds {other} values, not dates or text; write it as a date column"),
+            ))
+        }
+    }
     let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
     for wanted in USED_COLUMNS {
         if !names.iter().any(|n| n == wanted) {
@@ -94,14 +106,15 @@ pub(crate) fn typed_columns(path: &Path, format: FileFormat) -> Result<Vec<Strin
     Ok(names)
 }
 
-/// A typed column as the text a CSV export holds: a date as `YYYY-MM-DD`,
+/// A typed column as the text a CSV export holds: a date as `YYYY-MM-DD`
+/// (a datetime as its date),
 /// a boolean as `TRUE` or `FALSE`, anything else cast to text; empty and
 /// `NA` as missing, as in CSV.
 fn as_text(name: &str, dtype: Option<&DataType>) -> Expr {
     let c = col(name);
     let text = match dtype {
         Some(DataType::String) => c,
-        Some(DataType::Date) => c.dt().strftime("%Y-%m-%d"),
+        Some(DataType::Date | DataType::Datetime(..)) => c.dt().strftime("%Y-%m-%d"),
         Some(DataType::Boolean) => when(c.clone().is_null())
             .then(null_string())
             .when(c)
@@ -115,9 +128,8 @@ fn as_text(name: &str, dtype: Option<&DataType>) -> Expr {
 fn typed_file(path: &Path, format: FileFormat, file_no: u32, by: Option<By>) -> Result<LazyFrame> {
     let names = typed_columns(path, format)?;
     let (lf, schema) = scan_typed(path, format)?;
-    let has = |name: &str| names.iter().any(|n| n == name);
     if let Some(by) = by {
-        if !has(by.column()) {
+        if !names.iter().any(|n| n == by.column()) {
             return Err(Error::input(
                 path,
                 None,
@@ -126,6 +138,40 @@ fn typed_file(path: &Path, format: FileFormat, file_no: u32, by: Option<By>) -> 
             ));
         }
     }
+    Ok(typed_query(lf, &schema, file_no, by))
+}
+
+/// An xlsx workbook's used columns, read cell by cell into memory (the
+/// workbook reader has no lazy scan), then queried as a typed file is.
+fn xlsx_file(path: &Path, file_no: u32, by: Option<By>) -> Result<LazyFrame> {
+    let mut wanted: Vec<&str> = USED_COLUMNS.to_vec();
+    wanted.push(ID);
+    if let Some(by) = by.filter(|b| !wanted.contains(&b.column())) {
+        wanted.push(by.column());
+    }
+    let (df, layout) = crate::records::xlsx::read_columns(path, &wanted)?;
+    if let Some(by) = by {
+        if df.column(by.column()).is_err() {
+            return Err(Error::input(
+                path,
+                Some(u64::from(layout.header_row)),
+                Some(by.column()),
+                format!(
+                    "sheet '{}': --by {} needs this column",
+                    layout.sheet,
+                    by.name()
+                ),
+            ));
+        }
+    }
+    let schema = df.schema().clone();
+    Ok(typed_query(df.lazy(), &schema, file_no, by))
+}
+
+/// The query's columns from a file whose columns are typed (or all text, as
+/// an xlsx workbook's are read): see [`lazy_file`].
+fn typed_query(lf: LazyFrame, schema: &Schema, file_no: u32, by: Option<By>) -> LazyFrame {
+    let has = |name: &str| schema.get(name).is_some();
     let text = |name: &str| as_text(name, schema.get(name));
     let mut columns: Vec<Expr> = USED_COLUMNS.iter().map(|&c| text(c).alias(c)).collect();
     // A typed file has no short rows: every row has every column.
@@ -137,7 +183,7 @@ fn typed_file(path: &Path, format: FileFormat, file_no: u32, by: Option<By>) -> 
     });
     columns.push(lit(file_no).alias(FILE_NO));
     columns.push(col(ROW).cast(DataType::UInt64));
-    Ok(lf.with_row_index(ROW, None).select(columns))
+    lf.with_row_index(ROW, None).select(columns)
 }
 
 fn csv_file(path: &Path, file_no: u32, by: Option<By>) -> Result<LazyFrame> {
