@@ -126,7 +126,7 @@ pub use records::summary::{
     ReasonCount, RecordResults,
 };
 pub use records::tables::{
-    area_table, case_category_table, context_table, duplicates_table, event_table,
+    area_table, case_category_table, context_table, duplicates_table, event_table, files_table,
     lift_reason_table, month_table, outcome_table, record_scope, record_tables, status_group_table,
     summary_table, MISSING,
 };
@@ -156,15 +156,16 @@ pub mod prelude {
         custody_estimate, dataset_dir, dispositions_table, duplicates_table, event_table,
         figure_by_area, figure_case_timeline, figure_custody_sensitivity, figure_dispositions,
         figure_hits_by_status, figure_lift_reasons, figure_monthly_declined_share,
-        figure_monthly_detainers, figure_rate_by_status, figure_status_groups, generate_file,
-        independence_table, key_numbers, lift_reason_table, load_dataset, month_table,
-        outcome_table, output_dir, parse_day, precision_table, record_figures, record_key_numbers,
-        record_tables, repo_root, resolve_aor, run_records, run_records_with, select_claims,
-        sensitivity_table, status_group_table, status_table, summary_table, verdict_counts_table,
-        write_records_report, write_report, Analysis, By, ClaimCheck, Dataset, Duplicates, Error,
-        Figure, Filters, FollowUpOptions, GeneratedFile, GroupBy, KeyNumbers, PopulationTable,
-        RecordKeyNumbers, RecordResults, Result, RunOptions, ShowAsText, ShowTable, Size,
-        StatusCrosswalk, Verdict, Written, CONFIDENCE, MIN_RESOLVED,
+        figure_monthly_detainers, figure_rate_by_status, figure_status_groups, files_table,
+        generate_file, generate_file_as, independence_table, key_numbers, lift_reason_table,
+        load_dataset, month_table, outcome_table, output_dir, parse_day, precision_table,
+        record_figures, record_key_numbers, record_tables, repo_root, resolve_aor, run_records,
+        run_records_with, select_claims, sensitivity_table, status_group_table, status_table,
+        summary_table, verdict_counts_table, write_records_report, write_report, Analysis, By,
+        ClaimCheck, Dataset, Duplicates, Error, Figure, FileFormat, Filters, FollowUpOptions,
+        GeneratedFile, GroupBy, KeyNumbers, PopulationTable, RecordKeyNumbers, RecordResults,
+        Result, RunOptions, ShowAsText, ShowTable, Size, StatusCrosswalk, Verdict, Written,
+        CONFIDENCE, MIN_RESOLVED,
     };
     pub use std::path::PathBuf;
 }

@@ -350,6 +350,33 @@ fn a_small_workbook_reads_and_its_errors_name_sheet_row_and_column() {
         assert_eq!(r.files[0].sheet.as_deref(), Some("Data"));
         assert_eq!(r.files[0].header_row, Some(7));
     }
+    // ICE's own layout: no duplicate flag, a person column instead; the
+    // second and third rows are one person on one day.
+    let derived = workbook_with(dir.path(), "derived.xlsx", |s| {
+        s.write_string(6, 8, "Unique Identifier").unwrap();
+        for (r, id) in [(7, "A1"), (8, "B2"), (9, "B2")] {
+            s.write_string(r, 8, id).unwrap();
+        }
+        let day = rust_xlsxwriter::ExcelDateTime::from_ymd(2018, 4, 8).unwrap();
+        let dates = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+        s.write_datetime_with_format(9, 0, &day, &dates).unwrap();
+    });
+    for engine in [ScanEngine::Blocks, ScanEngine::Polars] {
+        for (policy, used) in [
+            (Duplicates::Exclude, 1),
+            (Duplicates::KeepFirst, 2),
+            (Duplicates::Include, 3),
+        ] {
+            let filters = Filters {
+                duplicates: policy,
+                ..Filters::default()
+            };
+            let r = common::run_engine(engine, std::slice::from_ref(&derived), &filters).unwrap();
+            assert_eq!(r.rows_used, used, "{engine:?} {policy:?}");
+            assert_eq!(r.duplicates.flagged_rows, 2);
+            assert!(r.files[0].derived[0].starts_with("duplicate_likely derived"));
+        }
+    }
     // A date column formatted as numbers.
     let number = workbook_with(dir.path(), "number.xlsx", |s| {
         s.write_number(8, 0, 43199.0).unwrap();

@@ -31,6 +31,16 @@ impl FileFormat {
             FileFormat::Xlsx => "xlsx",
         }
     }
+
+    /// The usual file extension (without the dot).
+    pub fn extension(self) -> &'static str {
+        match self {
+            FileFormat::Csv => "csv",
+            FileFormat::Parquet => "parquet",
+            FileFormat::Ipc => "feather",
+            FileFormat::Xlsx => "xlsx",
+        }
+    }
 }
 
 impl std::str::FromStr for FileFormat {

@@ -5,8 +5,14 @@ use std::io::Read;
 use std::path::PathBuf;
 
 /// Estimated data rows in `files`: total bytes over the mean row length in the
-/// first megabyte of the first file. `None` when a file cannot be read.
+/// first megabyte of the first file. `None` when a file cannot be read or is
+/// not CSV (a Parquet, IPC or xlsx file's size says little of its rows).
 pub fn estimate_rows(files: &[PathBuf]) -> Option<u64> {
+    for f in files {
+        if super::formats::detect_format(f).ok()? != super::formats::FileFormat::Csv {
+            return None;
+        }
+    }
     let total: u64 = files
         .iter()
         .map(|f| std::fs::metadata(f).map(|m| m.len()))

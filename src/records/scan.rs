@@ -8,8 +8,10 @@ use super::duplicates::{resolve_duplicates, DuplicateCounts, Duplicates};
 use super::engines::file_layout;
 use super::engines::{count_combinations, ScanEngine};
 use super::filters::{same_label, Accepted, Filters};
+use super::formats::FileFormat;
 use super::reasons::Exclusion;
-use super::schema::{FileInfo, ID};
+use super::schema::{FileInfo, DUPLICATE, ID};
+use super::xlsx::DERIVED_DUPLICATES;
 use crate::error::{Error, Result};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicU64;
@@ -67,6 +69,13 @@ pub fn scan_files(
             format: layout.format.name().to_string(),
             header_row: layout.sheet.as_ref().map(|(_, row)| *row),
             sheet: layout.sheet.map(|(sheet, _)| sheet),
+            derived: if layout.format == FileFormat::Xlsx
+                && !layout.columns.iter().any(|n| n == DUPLICATE)
+            {
+                vec![DERIVED_DUPLICATES.to_string()]
+            } else {
+                Vec::new()
+            },
         });
     }
     let mut accepted = Accepted::from_filters(filters);

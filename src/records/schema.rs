@@ -75,6 +75,9 @@ pub struct FileInfo {
     /// are the release's preamble).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_row: Option<u32>,
+    /// Columns the file lacks that were derived, each with its rule.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub derived: Vec<String>,
 }
 
 /// Read the header line of a detainer file and check it has every column in

@@ -247,6 +247,31 @@ pub fn duplicates_table(r: &RecordResults) -> Result<ShowTable> {
     ))
 }
 
+/// The files each run read: format, the sheet and header row of a workbook,
+/// size, and the run's rows read, rows used and detainers declined by the
+/// law-enforcement agency. Runs of the same records in several formats
+/// should agree on the last three.
+pub fn files_table(runs: &[&RecordResults]) -> Result<ShowTable> {
+    let files: Vec<(&RecordResults, &super::schema::FileInfo)> = runs
+        .iter()
+        .flat_map(|r| r.files.iter().map(move |f| (*r, f)))
+        .collect();
+    let df = df!(
+        "file" => files.iter().map(|(_, f)| crate::paths::shown(Path::new(&f.path))).collect::<Vec<_>>(),
+        "format" => files.iter().map(|(_, f)| f.format.clone()).collect::<Vec<_>>(),
+        "sheet" => files.iter().map(|(_, f)| f.sheet.clone()).collect::<Vec<_>>(),
+        "header row" => files.iter().map(|(_, f)| f.header_row).collect::<Vec<_>>(),
+        "bytes" => files.iter().map(|(_, f)| f.bytes).collect::<Vec<_>>(),
+        "rows read" => files.iter().map(|(r, _)| r.rows_read).collect::<Vec<_>>(),
+        "rows used" => files.iter().map(|(r, _)| r.rows_used).collect::<Vec<_>>(),
+        "declined by LEA" => files.iter().map(|(r, _)| r.declined_by_lea.count).collect::<Vec<_>>(),
+    )?;
+    Ok(ShowTable::new(
+        df,
+        "Files read, by run: format (told by the file's first bytes), the sheet and header row of a workbook, size; rows read, rows used and detainers declined by LEA are the run's",
+    ))
+}
+
 /// Every area's outcomes (`--by`): detainers, outcome classes, the declined
 /// and custody shares of detainers with a lift reason, the honored share with
 /// its 95% Wilson interval, and detainers per 100,000 noncitizen residents

@@ -14,7 +14,7 @@
 //! is refused (a column formatted as numbers, not dates, would otherwise
 //! read as unparseable dates); text there is read as a CSV's text is.
 
-use super::schema::{DATE, ID, USED_COLUMNS};
+use super::schema::{DATE, DUPLICATE, ID, USED_COLUMNS};
 use crate::error::{Error, Result};
 use calamine::{DataRef, Reader, Xlsx, XlsxError};
 use polars::prelude::*;
@@ -35,6 +35,10 @@ const ALIASES: [(&str, &str); 5] = [
     ("anonymized_identifier", ID),
     ("anonymized_unique_identifier", ID),
 ];
+
+/// The rule a workbook without `duplicate_likely` is flagged by, as the
+/// Deportation Data Project first derived the column for ICE's workbooks.
+pub const DERIVED_DUPLICATES: &str = "duplicate_likely derived: TRUE where another row of the file has the same unique_identifier and detainer_prepare_date (missing without a unique_identifier), as the workbook has no such column";
 
 /// Where a workbook's records are: the sheet, the header's row (1-based, as
 /// Excel numbers it) and the columns' cleaned names, in sheet order.
@@ -191,8 +195,14 @@ fn find_layout(path: &Path, book: &mut Xlsx<BufReader<File>>) -> Result<SheetLay
                 header_row: row + 1,
                 columns,
             };
+            let has = |name: &str| layout.columns.iter().any(|n| n == name);
             for wanted in USED_COLUMNS {
-                if !layout.columns.iter().any(|n| n == wanted) {
+                // ICE's own workbooks have no duplicate flag: it is derived
+                // from the person and the date (see `read_columns`).
+                if wanted == DUPLICATE && has(ID) {
+                    continue;
+                }
+                if !has(wanted) {
                     return Err(Error::input(
                         path,
                         Some(u64::from(layout.header_row)),
@@ -373,9 +383,24 @@ pub(crate) fn read_columns(path: &Path, wanted: &[&str]) -> Result<(DataFrame, S
         .into_iter()
         .map(|b| b.finish().into_series().into_column())
         .collect();
-    let df = DataFrame::new_infer_height(columns)
-        .map_err(|e| Error::input(path, None, None, format!("could not build the table: {e}")))?;
+    let build =
+        |e: PolarsError| Error::input(path, None, None, format!("could not build the table: {e}"));
+    let mut df = DataFrame::new_infer_height(columns).map_err(build)?;
+    if wanted.contains(&DUPLICATE) && df.column(DUPLICATE).is_err() {
+        df = derive_duplicates(df).map_err(build)?;
+    }
     Ok((df, layout))
+}
+
+/// [`DERIVED_DUPLICATES`]: the flag a workbook without one is given.
+fn derive_duplicates(df: DataFrame) -> PolarsResult<DataFrame> {
+    let repeated = len().over([col(DATE), col(ID)])?.gt(lit(1));
+    let flag = when(col(ID).is_null())
+        .then(lit(NULL).cast(DataType::String))
+        .when(repeated)
+        .then(lit("TRUE"))
+        .otherwise(lit("FALSE"));
+    df.lazy().with_column(flag.alias(DUPLICATE)).collect()
 }
 
 #[cfg(test)]

@@ -62,7 +62,8 @@ pub fn default_dataset() -> PathBuf {
 /// `detainers records`.
 #[derive(Args)]
 pub struct RecordsArgs {
-    /// Detainer CSV files (for example one per fiscal year), read as one.
+    /// Detainer files (for example one per fiscal year), read as one: CSV,
+    /// Parquet, Arrow IPC (Feather v2) or xlsx, told apart by their first bytes.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Area of responsibility: code (BOS), city (Boston) or label.
@@ -119,9 +120,10 @@ pub struct RecordsArgs {
     /// No progress bar even on a terminal.
     #[arg(long)]
     pub quiet: bool,
-    /// How to read the files: `blocks` (worker threads, the default) or
+    /// How to read CSV files: `blocks` (worker threads, the default) or
     /// `polars` (polars' streaming CSV reader, the reference engine).
-    /// Both give the same results.
+    /// Both give the same results. Parquet, IPC and xlsx files are read by
+    /// polars under either.
     #[arg(long, default_value = "blocks", value_parser = parse_engine)]
     pub engine: ScanEngine,
 }

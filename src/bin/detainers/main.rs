@@ -129,20 +129,31 @@ fn progress_bar(
     files: &[std::path::PathBuf],
     rows_seen: Arc<AtomicU64>,
 ) -> (ProgressBar, std::thread::JoinHandle<()>) {
-    let estimate = estimate_rows(files).unwrap_or(0).max(1);
-    let bar = ProgressBar::new(estimate);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "reading [{bar:24}] {percent:>3}%  {human_pos} rows  {elapsed}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("#."),
-    );
+    // Rows cannot be told from the size of a compressed or typed file: a
+    // count of rows read is shown without a bar.
+    let estimate = estimate_rows(files);
+    let bar = match estimate {
+        Some(n) => ProgressBar::new(n.max(1)).with_style(
+            ProgressStyle::with_template(
+                "reading [{bar:24}] {percent:>3}%  {human_pos} rows  {elapsed}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("#."),
+        ),
+        None => ProgressBar::new_spinner().with_style(
+            ProgressStyle::with_template("reading {spinner} {human_pos} rows  {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ),
+    };
+    let cap = estimate.map_or(u64::MAX, |n| n.max(1).saturating_sub(n.max(1) / 100));
     let shown = bar.clone();
     let ticker = std::thread::spawn(move || {
         while !shown.is_finished() {
             let seen = rows_seen.load(Ordering::Relaxed);
-            shown.set_position(seen.min(estimate.saturating_sub(estimate / 100)));
+            if estimate.is_none() {
+                shown.tick();
+            }
+            shown.set_position(seen.min(cap));
             std::thread::sleep(Duration::from_millis(200));
         }
     });
