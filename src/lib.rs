@@ -96,7 +96,7 @@ pub use records::engines::ScanEngine;
 pub use records::events::{
     bundled_events, event_splits, parse_events, Event, EventSplit, MonthsOutcomes, EVENTS_PATH,
 };
-pub use records::export::{convert_records, title_case, PREAMBLE_ROWS};
+pub use records::export::{convert_records, record_text_frame, title_case, PREAMBLE_ROWS};
 pub use records::figures::{
     figure_by_area, figure_lift_reasons, figure_monthly_declined_share, figure_monthly_detainers,
     figure_status_groups, record_figures,

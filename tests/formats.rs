@@ -7,27 +7,15 @@ mod common;
 
 use detainers::polars::prelude::*;
 use detainers::{
-    detect_format, generate_file, generate_file_as, resolve_aor, By, Duplicates, FileFormat,
-    Filters, RecordResults, ScanEngine, Size, PREAMBLE_ROWS,
+    detect_format, generate_file, generate_file_as, record_text_frame, resolve_aor, By, Duplicates,
+    FileFormat, Filters, RecordResults, ScanEngine, Size, PREAMBLE_ROWS,
 };
 use std::path::{Path, PathBuf};
 
-/// A CSV record file read by polars with every column as text (`NA` and
-/// empty as missing), without the unnamed R index column.
+/// A CSV record file with every column as text (`NA` and empty as missing),
+/// without the unnamed R index column.
 fn as_frame(csv: &Path) -> DataFrame {
-    let df = CsvReadOptions::default()
-        .with_has_header(true)
-        .with_infer_schema_length(Some(0))
-        .map_parse_options(|o| {
-            o.with_null_values(Some(NullValues::AllColumnsSingle("NA".into())))
-                .with_missing_is_null(true)
-        })
-        .try_into_reader_with_file_path(Some(csv.to_path_buf()))
-        .unwrap()
-        .finish()
-        .unwrap();
-    let first = df.get_column_names()[0].clone();
-    df.drop(first.as_str()).unwrap()
+    record_text_frame(csv).unwrap()
 }
 
 /// Type the frame as the Deportation Data Project's files are typed: the

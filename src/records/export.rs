@@ -95,9 +95,13 @@ pub(crate) fn write_atomically<T>(
     }
 }
 
-/// The records of a generated CSV file as text columns (`NA` as null),
-/// without the unnamed R index column.
-fn read_text_frame(csv: &Path) -> Result<DataFrame> {
+/// The records of a CSV record file as text columns (`NA` and empty as
+/// null), without the unnamed R index column: the frame the typed formats
+/// are written from.
+///
+/// # Errors
+/// [`Error::Input`] naming the file polars cannot read.
+pub fn record_text_frame(csv: &Path) -> Result<DataFrame> {
     let fail = |e: PolarsError| Error::input(csv, None, None, format!("could not read: {e}"));
     let df = CsvReadOptions::default()
         .with_has_header(true)
@@ -145,7 +149,7 @@ pub fn convert_records(csv: &Path, out: &Path, format: FileFormat) -> Result<()>
             Ok(())
         }),
         FileFormat::Parquet | FileFormat::Ipc => {
-            let mut df = typed_frame(read_text_frame(csv)?)?;
+            let mut df = typed_frame(record_text_frame(csv)?)?;
             write_atomically(out, |tmp| {
                 let file = std::fs::File::create(tmp).map_err(|e| Error::io(tmp, e))?;
                 let fail = |e: PolarsError| Error::input(out, None, None, format!("{e}"));
