@@ -120,7 +120,7 @@ pub use records::report::{
     RunOptions,
 };
 pub use records::scan::{scan_files, Scan};
-pub use records::schema::{read_header, FileInfo, DECLINED_BY_LEA, USED_COLUMNS};
+pub use records::schema::{read_header, FileInfo, SheetRead, DECLINED_BY_LEA, USED_COLUMNS};
 pub use records::summary::{
     record_period, summarise, CategoryCount, Declined, GroupCount, MonthCount, PopulationContext,
     ReasonCount, RecordResults,

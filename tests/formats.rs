@@ -250,10 +250,11 @@ fn one_data_set_in_four_formats_gives_identical_outputs() {
             let (files, rest) = outputs(&out);
             assert_eq!(files[0]["format"], format.name(), "{files}");
             if *format == FileFormat::Xlsx {
-                assert_eq!(files[0]["sheet"], "Detainers");
-                assert_eq!(files[0]["header_row"], PREAMBLE_ROWS + 1);
+                assert_eq!(files[0]["sheets"][0]["sheet"], "Detainers");
+                assert_eq!(files[0]["sheets"][0]["header_row"], PREAMBLE_ROWS + 1);
+                assert!(files[0].get("derived").is_none(), "{files}");
             } else {
-                assert!(files[0].get("sheet").is_none(), "{files}");
+                assert!(files[0].get("sheets").is_none(), "{files}");
             }
             match &expected {
                 None => {
@@ -280,16 +281,10 @@ fn one_data_set_in_four_formats_gives_identical_outputs() {
     }
 }
 
-/// A release-style workbook with one cell changed, for the error tests.
-fn workbook_with(
-    dir: &Path,
-    name: &str,
-    edit: impl Fn(&mut rust_xlsxwriter::Worksheet),
-) -> PathBuf {
-    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name("Data").unwrap();
+/// Write a small release-style sheet: a title, the header on `header_row`
+/// (0-based) and one Boston row per day from April `first_day`, `rows` rows.
+fn fill_sheet(sheet: &mut rust_xlsxwriter::Worksheet, header_row: u32, first_day: u8, rows: u32) {
+    use rust_xlsxwriter::{ExcelDateTime, Format};
     sheet.write_string(0, 0, "ICE Detainers").unwrap();
     let header = [
         "Detainer Prepare Date",
@@ -303,11 +298,12 @@ fn workbook_with(
         "Duplicate Likely",
     ];
     for (c, h) in header.iter().enumerate() {
-        sheet.write_string(6, c as u16, *h).unwrap();
+        sheet.write_string(header_row, c as u16, *h).unwrap();
     }
     let dates = Format::new().set_num_format("yyyy-mm-dd");
-    for r in 7..10 {
-        let day = ExcelDateTime::from_ymd(2018, 4, r as u8).unwrap();
+    for k in 0..rows {
+        let r = header_row + 1 + k;
+        let day = ExcelDateTime::from_ymd(2018, 4, first_day + k as u8).unwrap();
         sheet
             .write_datetime_with_format(r, 0, &day, &dates)
             .unwrap();
@@ -320,10 +316,63 @@ fn workbook_with(
             .unwrap();
         sheet.write_boolean(r, 8, false).unwrap();
     }
+}
+
+/// A release-style workbook with one cell changed, for the error tests.
+fn workbook_with(
+    dir: &Path,
+    name: &str,
+    edit: impl Fn(&mut rust_xlsxwriter::Worksheet),
+) -> PathBuf {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Data").unwrap();
+    fill_sheet(sheet, 6, 7, 3);
     edit(sheet);
     let path = dir.join(name);
     book.save(&path).unwrap();
     path
+}
+
+/// A workbook as a release may hold one: a blank cover sheet, a sheet per
+/// year (their preambles of different lengths), a notes sheet without a
+/// header, and notes beside the table, all read as one file.
+#[test]
+fn every_sheet_with_a_header_is_read_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet().set_name("Cover").unwrap();
+    let fy18 = book.add_worksheet().set_name("FY18").unwrap();
+    fill_sheet(fy18, 6, 1, 3);
+    // A note beside the table, and one below it: not records.
+    fy18.write_string(8, 12, "checked").unwrap();
+    fy18.write_string(20, 11, "Source: ICE").unwrap();
+    let notes = book.add_worksheet().set_name("Notes").unwrap();
+    notes
+        .write_string(0, 0, "Dates are prepare dates.")
+        .unwrap();
+    let fy19 = book.add_worksheet().set_name("FY19").unwrap();
+    fill_sheet(fy19, 2, 10, 2);
+    let path = dir.path().join("years.xlsx");
+    book.save(&path).unwrap();
+    for engine in [ScanEngine::Blocks, ScanEngine::Polars] {
+        let r =
+            common::run_engine(engine, std::slice::from_ref(&path), &Filters::default()).unwrap();
+        assert_eq!((r.rows_read, r.rows_used), (5, 5), "{engine:?}");
+        let sheets: Vec<(&str, u32)> = r.files[0]
+            .sheets
+            .iter()
+            .map(|s| (s.sheet.as_str(), s.header_row))
+            .collect();
+        assert_eq!(sheets, [("FY18", 7), ("FY19", 3)]);
+        assert!(r.files[0].derived.is_empty());
+        let months: Vec<(&str, u64)> = r
+            .by_month
+            .iter()
+            .map(|m| (m.month.as_str(), m.detainers))
+            .collect();
+        assert_eq!(months, [("2018-04", 5)]);
+    }
 }
 
 #[test]
@@ -335,8 +384,11 @@ fn a_small_workbook_reads_and_its_errors_name_sheet_row_and_column() {
             common::run_engine(engine, std::slice::from_ref(&good), &Filters::default()).unwrap();
         assert_eq!((r.rows_read, r.rows_used), (3, 3));
         assert_eq!(r.declined_by_lea.count, 3);
-        assert_eq!(r.files[0].sheet.as_deref(), Some("Data"));
-        assert_eq!(r.files[0].header_row, Some(7));
+        let sheets = &r.files[0].sheets;
+        assert_eq!(
+            (sheets[0].sheet.as_str(), sheets[0].header_row),
+            ("Data", 7)
+        );
     }
     // ICE's own layout: no duplicate flag, a person column instead; the
     // second and third rows are one person on one day.
@@ -365,6 +417,23 @@ fn a_small_workbook_reads_and_its_errors_name_sheet_row_and_column() {
             assert!(r.files[0].derived[0].starts_with("duplicate_likely derived"));
         }
     }
+    // `NA` and empty identifiers are no person: never a repeat.
+    let unknown = workbook_with(dir.path(), "unknown.xlsx", |s| {
+        s.write_string(6, 8, "Unique Identifier").unwrap();
+        let day = rust_xlsxwriter::ExcelDateTime::from_ymd(2018, 4, 8).unwrap();
+        let dates = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+        for (r, id) in [(7, "NA"), (8, "NA"), (9, "")] {
+            s.write_string(r, 8, id).unwrap();
+            s.write_datetime_with_format(r, 0, &day, &dates).unwrap();
+        }
+    });
+    let r = common::run_engine(
+        ScanEngine::Blocks,
+        std::slice::from_ref(&unknown),
+        &Filters::default(),
+    )
+    .unwrap();
+    assert_eq!((r.rows_used, r.duplicates.flagged_rows), (3, 0));
     // A date column formatted as numbers.
     let number = workbook_with(dir.path(), "number.xlsx", |s| {
         s.write_number(8, 0, 43199.0).unwrap();

@@ -13,7 +13,8 @@
 //!   as empty cells.
 //!
 //! Each is written to a temporary file beside the target and renamed into
-//! place, so a failed write leaves no partial file.
+//! place, so an error leaves no partial file (a killed process can leave a
+//! hidden `.partial` file beside the target).
 
 use super::formats::FileFormat;
 use super::schema::{DATE, DUPLICATE};
@@ -114,18 +115,22 @@ pub fn record_text_frame(csv: &Path) -> Result<DataFrame> {
         .map_err(fail)?
         .finish()
         .map_err(fail)?;
-    let first = df.get_column_names()[0].clone();
-    if first.is_empty() {
-        df.drop(first.as_str()).map_err(fail)
-    } else {
-        Ok(df)
+    match df.get_column_names().first().map(|n| n.to_string()) {
+        Some(first) if first.is_empty() => df.drop(&first).map_err(fail),
+        _ => Ok(df),
     }
 }
 
 /// The text frame typed as the Deportation Data Project types its files.
 fn typed_frame(df: DataFrame) -> Result<DataFrame> {
-    // `NA` stays null.
-    let mut columns = vec![col(DUPLICATE).eq(lit("TRUE")).alias(DUPLICATE)];
+    // `NA` stays null; `TRUE` is read in any of the cases the analysis reads.
+    let flagged = ["TRUE", "True", "true"]
+        .into_iter()
+        .fold(lit(false), |acc, t| acc.or(col(DUPLICATE).eq(lit(t))));
+    let mut columns = vec![when(col(DUPLICATE).is_null())
+        .then(lit(NULL).cast(DataType::Boolean))
+        .otherwise(flagged)
+        .alias(DUPLICATE)];
     for name in NUMBER_COLUMNS {
         if df.column(name).is_ok() {
             columns.push(col(name).cast(DataType::Int32).alias(name));
@@ -164,7 +169,7 @@ pub fn convert_records(csv: &Path, out: &Path, format: FileFormat) -> Result<()>
                 Ok(())
             })
         }
-        FileFormat::Xlsx => write_atomically(out, |tmp| write_workbook(csv, tmp)),
+        FileFormat::Xlsx => write_atomically(out, |tmp| write_workbook(csv, tmp, out)),
     }
 }
 
@@ -177,11 +182,14 @@ fn xlsx_error(path: &Path, e: rust_xlsxwriter::XlsxError) -> Error {
     )
 }
 
-/// Write the records of `csv` as a release-style workbook at `out`, one row
-/// in memory at a time.
-fn write_workbook(csv: &Path, out: &Path) -> Result<()> {
+/// Rows a worksheet holds (Excel's limit).
+pub const SHEET_ROWS: u32 = 1_048_576;
+
+/// Write the records of `csv` as a release-style workbook at `tmp`, one row
+/// in memory at a time; errors name `target`, the file being made.
+fn write_workbook(csv: &Path, tmp: &Path, target: &Path) -> Result<()> {
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
-    let fail = |e: rust_xlsxwriter::XlsxError| xlsx_error(out, e);
+    let fail = |e: rust_xlsxwriter::XlsxError| xlsx_error(target, e);
     let mut reader = csv::ReaderBuilder::new()
         .from_path(csv)
         .map_err(|e| Error::input(csv, None, None, e.to_string()))?;
@@ -245,6 +253,17 @@ fn write_workbook(csv: &Path, out: &Path) -> Result<()> {
             break;
         }
         row += 1;
+        if row >= SHEET_ROWS {
+            return Err(Error::input(
+                target,
+                None,
+                None,
+                format!(
+                    "a worksheet holds at most {SHEET_ROWS} rows, {} of them the preamble and header: write fewer rows, or another format",
+                    PREAMBLE_ROWS + 1
+                ),
+            ));
+        }
         for (c, (&i, &kind)) in kept.iter().zip(&kinds).enumerate() {
             let c = c as u16;
             let text = record.get(i).unwrap_or("");
@@ -252,23 +271,26 @@ fn write_workbook(csv: &Path, out: &Path) -> Result<()> {
                 continue;
             }
             match kind {
-                b'd' => match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-                    Ok(d) => {
-                        use chrono::Datelike;
-                        let day = ExcelDateTime::from_ymd(
-                            d.year() as u16,
-                            d.month() as u8,
-                            d.day() as u8,
-                        )
-                        .map_err(fail)?;
-                        sheet
-                            .write_datetime_with_format(row, c, &day, &dates)
-                            .map_err(fail)?;
+                b'd' => {
+                    // A date Excel cannot hold (before 1900) stays text.
+                    let day = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                        .ok()
+                        .and_then(|d| {
+                            use chrono::Datelike;
+                            let year = u16::try_from(d.year()).ok()?;
+                            ExcelDateTime::from_ymd(year, d.month() as u8, d.day() as u8).ok()
+                        });
+                    match day {
+                        Some(day) => {
+                            sheet
+                                .write_datetime_with_format(row, c, &day, &dates)
+                                .map_err(fail)?;
+                        }
+                        None => {
+                            sheet.write_string(row, c, text).map_err(fail)?;
+                        }
                     }
-                    Err(_) => {
-                        sheet.write_string(row, c, text).map_err(fail)?;
-                    }
-                },
+                }
                 b'n' => match text.parse::<f64>() {
                     Ok(x) => {
                         sheet.write_number(row, c, x).map_err(fail)?;
@@ -277,8 +299,10 @@ fn write_workbook(csv: &Path, out: &Path) -> Result<()> {
                         sheet.write_string(row, c, text).map_err(fail)?;
                     }
                 },
-                b'b' if text == "TRUE" || text == "FALSE" => {
-                    sheet.write_boolean(row, c, text == "TRUE").map_err(fail)?;
+                b'b' if text.eq_ignore_ascii_case("true") || text.eq_ignore_ascii_case("false") => {
+                    sheet
+                        .write_boolean(row, c, text.eq_ignore_ascii_case("true"))
+                        .map_err(fail)?;
                 }
                 _ => {
                     sheet.write_string(row, c, text).map_err(fail)?;
@@ -286,7 +310,7 @@ fn write_workbook(csv: &Path, out: &Path) -> Result<()> {
             }
         }
     }
-    book.save(out).map_err(fail)
+    book.save(tmp).map_err(fail)
 }
 
 #[cfg(test)]

@@ -508,6 +508,14 @@ pub fn generate_file_as(
     seed: u64,
     format: FileFormat,
 ) -> Result<GeneratedFile> {
+    if let (FileFormat::Xlsx, Size::Rows(n)) = (format, size) {
+        let room = u64::from(super::export::SHEET_ROWS - super::export::PREAMBLE_ROWS - 1);
+        if n > room {
+            return Err(Error::Argument(format!(
+                "an xlsx worksheet holds at most {room} data rows below the release's preamble and header; ask for fewer rows or another format"
+            )));
+        }
+    }
     let rows = match format {
         FileFormat::Csv => write_atomically(path, |tmp| write_csv(tmp, size, seed))?,
         _ => {

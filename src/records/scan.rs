@@ -67,8 +67,7 @@ pub fn scan_files(
             path: f.display().to_string(),
             bytes: meta.len(),
             format: layout.format.name().to_string(),
-            header_row: layout.sheet.as_ref().map(|(_, row)| *row),
-            sheet: layout.sheet.map(|(sheet, _)| sheet),
+            sheets: layout.sheets,
             derived: if layout.format == FileFormat::Xlsx
                 && !layout.columns.iter().any(|n| n == DUPLICATE)
             {

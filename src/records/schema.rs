@@ -68,16 +68,22 @@ pub struct FileInfo {
     /// `Arrow IPC (Feather v2)` or `xlsx`.
     #[serde(default)]
     pub format: String,
-    /// For a workbook, the sheet read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sheet: Option<String>,
-    /// For a workbook, the header's row as Excel numbers it (the rows above
-    /// are the release's preamble).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub header_row: Option<u32>,
+    /// For a workbook, the sheets read (each with a header), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sheets: Vec<SheetRead>,
     /// Columns the file lacks that were derived, each with its rule.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub derived: Vec<String>,
+}
+
+/// One sheet of a workbook as read.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SheetRead {
+    /// The sheet's name.
+    pub sheet: String,
+    /// The header's row as Excel numbers it (the rows above are the
+    /// release's preamble).
+    pub header_row: u32,
 }
 
 /// Read the header line of a detainer file and check it has every column in

@@ -247,7 +247,7 @@ pub fn duplicates_table(r: &RecordResults) -> Result<ShowTable> {
     ))
 }
 
-/// The files each run read: format, the sheet and header row of a workbook,
+/// The files each run read: format, the sheets of a workbook (header rows),
 /// size, and the run's rows read, rows used and detainers declined by the
 /// law-enforcement agency. Runs of the same records in several formats
 /// should agree on the last three.
@@ -259,8 +259,15 @@ pub fn files_table(runs: &[&RecordResults]) -> Result<ShowTable> {
     let df = df!(
         "file" => files.iter().map(|(_, f)| crate::paths::shown(Path::new(&f.path))).collect::<Vec<_>>(),
         "format" => files.iter().map(|(_, f)| f.format.clone()).collect::<Vec<_>>(),
-        "sheet" => files.iter().map(|(_, f)| f.sheet.clone()).collect::<Vec<_>>(),
-        "header row" => files.iter().map(|(_, f)| f.header_row).collect::<Vec<_>>(),
+        "sheets (header row)" => files.iter().map(|(_, f)| {
+            (!f.sheets.is_empty()).then(|| {
+                f.sheets
+                    .iter()
+                    .map(|s| format!("{} ({})", s.sheet, s.header_row))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+        }).collect::<Vec<_>>(),
         "bytes" => files.iter().map(|(_, f)| f.bytes).collect::<Vec<_>>(),
         "rows read" => files.iter().map(|(r, _)| r.rows_read).collect::<Vec<_>>(),
         "rows used" => files.iter().map(|(r, _)| r.rows_used).collect::<Vec<_>>(),
@@ -268,7 +275,7 @@ pub fn files_table(runs: &[&RecordResults]) -> Result<ShowTable> {
     )?;
     Ok(ShowTable::new(
         df,
-        "Files read, by run: format (told by the file's first bytes), the sheet and header row of a workbook, size; rows read, rows used and detainers declined by LEA are the run's",
+        "Files read, by run: format (told by the file's first bytes), the sheets of a workbook with their header rows, size; rows read, rows used and detainers declined by LEA are the run's",
     ))
 }
 

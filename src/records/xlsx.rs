@@ -2,10 +2,10 @@
 //!
 //! The release's sheets open with rows of preamble (a title, a date, notes)
 //! before a header in title case ("Detainer Prepare Date", "Facility AOR").
-//! The header is the first row, in the first sheet that has one, whose
-//! names, cleaned as the Deportation Data Project cleans them (lower case,
-//! runs of other characters to one underscore), include
-//! `detainer_prepare_date`. Cells are read one at a time, so memory holds the
+//! A sheet's header is its first row whose names, cleaned as the Deportation
+//! Data Project cleans them (lower case, runs of other characters to one
+//! underscore), include `detainer_prepare_date`; every sheet with one is
+//! read, in order, as one file. Cells are read one at a time, so memory holds the
 //! used columns and the workbook's shared strings, never the whole sheet.
 //!
 //! Each cell becomes the text a CSV export holds: an Excel date as
@@ -48,6 +48,12 @@ pub(crate) struct SheetLayout {
     pub(crate) header_row: u32,
     /// Cleaned name of each column, by its 0-based column index in the sheet.
     pub(crate) columns: Vec<String>,
+}
+
+impl SheetLayout {
+    fn has(&self, name: &str) -> bool {
+        self.columns.iter().any(|n| n == name)
+    }
 }
 
 /// A header cell's text as a column name, the way janitor's `clean_names`
@@ -151,97 +157,102 @@ fn names_of(cells: &[(u32, String)]) -> Vec<String> {
     names
 }
 
-/// Find the header: the first row, in the first sheet that has one, within
-/// the first [`HEADER_SEARCH_ROWS`] rows, whose cleaned names include
-/// `detainer_prepare_date`; then check it has every used column.
-fn find_layout(path: &Path, book: &mut Xlsx<BufReader<File>>) -> Result<SheetLayout> {
-    let sheets = book.sheet_names();
-    for sheet in &sheets {
-        let mut cells = book
-            .worksheet_cells_reader(sheet)
-            .map_err(|e| cell_error(path, sheet, e))?;
-        let mut row: Option<u32> = None;
-        let mut current: Vec<(u32, String)> = Vec::new();
-        let mut found: Option<(u32, Vec<String>)> = None;
-        loop {
-            let next = cells.next_cell().map_err(|e| cell_error(path, sheet, e))?;
-            let (r, cell) = match &next {
-                Some(cell) => (Some(cell.get_position().0), Some(cell)),
-                None => (None, None),
-            };
-            if r != row {
-                if let Some(done) = row {
-                    let names = names_of(&current);
-                    if names.iter().any(|n| n == DATE) {
-                        found = Some((done, names));
-                        break;
-                    }
+/// The header of one sheet: the first row within the first
+/// [`HEADER_SEARCH_ROWS`] rows whose cleaned names include
+/// `detainer_prepare_date`. `None` for a sheet without one, or one the
+/// reader cannot open as a worksheet (a blank sheet stored without cells, a
+/// chart sheet).
+fn sheet_header(book: &mut Xlsx<BufReader<File>>, sheet: &str) -> Option<SheetLayout> {
+    let mut cells = book.worksheet_cells_reader(sheet).ok()?;
+    let mut row: Option<u32> = None;
+    let mut current: Vec<(u32, String)> = Vec::new();
+    loop {
+        let next = cells.next_cell().ok()?;
+        let r = next.as_ref().map(|cell| cell.get_position().0);
+        if r != row {
+            if let Some(done) = row {
+                let columns = names_of(&current);
+                if columns.iter().any(|n| n == DATE) {
+                    return Some(SheetLayout {
+                        sheet: sheet.to_string(),
+                        header_row: done + 1,
+                        columns,
+                    });
                 }
-                current.clear();
-                row = r;
             }
-            match (r, cell) {
-                (Some(r), Some(cell)) if r < HEADER_SEARCH_ROWS => {
-                    if let Some(text) = header_text(cell.get_value()) {
-                        current.push((cell.get_position().1, text));
-                    }
-                }
-                _ => break,
-            }
+            current.clear();
+            row = r;
         }
-        if let Some((row, columns)) = found {
-            let layout = SheetLayout {
-                sheet: sheet.clone(),
-                header_row: row + 1,
-                columns,
-            };
-            let has = |name: &str| layout.columns.iter().any(|n| n == name);
-            for wanted in USED_COLUMNS {
-                // ICE's own workbooks have no duplicate flag: it is derived
-                // from the person and the date (see `read_columns`).
-                if wanted == DUPLICATE && has(ID) {
-                    continue;
-                }
-                if !has(wanted) {
-                    return Err(Error::input(
-                        path,
-                        Some(u64::from(layout.header_row)),
-                        Some(wanted),
-                        format!(
-                            "sheet '{}': required column is missing from the header; is this a detainer file from the Deportation Data Project release?",
-                            layout.sheet
-                        ),
-                    ));
+        match next {
+            Some(cell) if cell.get_position().0 < HEADER_SEARCH_ROWS => {
+                if let Some(text) = header_text(cell.get_value()) {
+                    current.push((cell.get_position().1, text));
                 }
             }
-            return Ok(layout);
+            _ => return None,
         }
     }
-    Err(Error::input(
-        path,
-        None,
-        None,
-        format!(
-            "no sheet has a header row naming '{DATE}' (or 'Detainer Prepare Date') in its first {HEADER_SEARCH_ROWS} rows; sheets: {}",
-            sheets
-                .iter()
-                .map(|s| format!("'{s}'"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    ))
 }
 
-/// The sheet, header row and column names of the workbook at `path`, after
-/// checking it has every one of [`USED_COLUMNS`].
+/// Every sheet with a header ([`sheet_header`]), in workbook order (a
+/// workbook may hold one sheet per year), each checked to have every used
+/// column. `duplicate_likely` may be missing from all of them (ICE's own
+/// workbooks): it is then derived from `unique_identifier` (see
+/// [`DERIVED_DUPLICATES`]), which every sheet must have.
+fn find_layouts(path: &Path, book: &mut Xlsx<BufReader<File>>) -> Result<Vec<SheetLayout>> {
+    let sheets = book.sheet_names();
+    let layouts: Vec<SheetLayout> = sheets
+        .iter()
+        .filter_map(|sheet| sheet_header(book, sheet))
+        .collect();
+    if layouts.is_empty() {
+        return Err(Error::input(
+            path,
+            None,
+            None,
+            format!(
+                "no sheet has a header row naming '{DATE}' (or 'Detainer Prepare Date') in its first {HEADER_SEARCH_ROWS} rows; sheets: {}",
+                sheets
+                    .iter()
+                    .map(|s| format!("'{s}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    let derive = layouts.iter().all(|l| !l.has(DUPLICATE));
+    for layout in &layouts {
+        for wanted in USED_COLUMNS.iter().chain(derive.then_some(&ID)) {
+            if *wanted == DUPLICATE && derive {
+                continue;
+            }
+            if !layout.has(wanted) {
+                let why = if *wanted == ID {
+                    "the workbook has no duplicate_likely column, which is derived from this one"
+                } else {
+                    "required column is missing from the header; is this a detainer file from the Deportation Data Project release?"
+                };
+                return Err(Error::input(
+                    path,
+                    Some(u64::from(layout.header_row)),
+                    Some(wanted),
+                    format!("sheet '{}': {why}", layout.sheet),
+                ));
+            }
+        }
+    }
+    Ok(layouts)
+}
+
+/// The sheets read from the workbook at `path` (see [`find_layouts`]).
 ///
 /// # Errors
 /// [`Error::Input`] naming the file for a workbook that cannot be read, no
 /// sheet with a recognisable header, or a missing column (with the sheet and
 /// the header's row).
-pub(crate) fn sheet_layout(path: &Path) -> Result<SheetLayout> {
+pub(crate) fn sheet_layouts(path: &Path) -> Result<Vec<SheetLayout>> {
     let mut book = open(path)?;
-    find_layout(path, &mut book)
+    find_layouts(path, &mut book)
 }
 
 /// Excel's date as `YYYY-MM-DD` (a time of day, if any, is left out, as it
@@ -269,34 +280,59 @@ fn number_text(x: f64) -> String {
 }
 
 /// The records of the workbook at `path` as a frame of text columns, one per
-/// name in `wanted` that the sheet has (missing as null), in sheet order.
-/// Rows with no cell at all are skipped, as blank lines are in a CSV file.
+/// name in `wanted` (null where a sheet lacks it), from every sheet with a
+/// header, in workbook order. Rows with no cell under a named column are
+/// skipped, as blank lines are in a CSV file; so are cells outside the
+/// table (a note beside it).
 ///
 /// # Errors
-/// As [`sheet_layout`], and [`Error::Input`] naming the file, sheet, row and
+/// As [`sheet_layouts`], and [`Error::Input`] naming the file, sheet, row and
 /// column for a cell holding an Excel error (`#N/A`) or a number in the
 /// prepare-date column.
-pub(crate) fn read_columns(path: &Path, wanted: &[&str]) -> Result<(DataFrame, SheetLayout)> {
+pub(crate) fn read_columns(path: &Path, wanted: &[&str]) -> Result<(DataFrame, Vec<SheetLayout>)> {
     let mut book = open(path)?;
-    let layout = find_layout(path, &mut book)?;
+    let layouts = find_layouts(path, &mut book)?;
+    let build =
+        |e: PolarsError| Error::input(path, None, None, format!("could not build the table: {e}"));
+    let mut frames = Vec::with_capacity(layouts.len());
+    for layout in &layouts {
+        frames.push(read_sheet(path, &mut book, layout, wanted)?.lazy());
+    }
+    let mut df = concat(frames, UnionArgs::default())
+        .and_then(LazyFrame::collect)
+        .map_err(build)?;
+    if wanted.contains(&DUPLICATE) && layouts.iter().all(|l| !l.has(DUPLICATE)) {
+        df = derive_duplicates(df).map_err(build)?;
+    }
+    Ok((df, layouts))
+}
+
+/// One sheet's rows below its header, as [`read_columns`] describes.
+fn read_sheet(
+    path: &Path,
+    book: &mut Xlsx<BufReader<File>>,
+    layout: &SheetLayout,
+    wanted: &[&str],
+) -> Result<DataFrame> {
     // For each column of the sheet, the wanted column it fills.
     let mut slot: Vec<Option<usize>> = vec![None; layout.columns.len()];
-    let mut names = Vec::new();
-    for name in wanted {
+    for (k, name) in wanted.iter().enumerate() {
         if let Some(c) = layout.columns.iter().position(|n| n == name) {
-            slot[c] = Some(names.len());
-            names.push((*name, c as u32));
+            slot[c] = Some(k);
         }
     }
-    let mut builders: Vec<StringChunkedBuilder> = names
+    let mut builders: Vec<StringChunkedBuilder> = wanted
         .iter()
-        .map(|(n, _)| StringChunkedBuilder::new((*n).into(), 1024))
+        .map(|n| StringChunkedBuilder::new((*n).into(), 1024))
         .collect();
-    let mut row_values: Vec<Option<String>> = vec![None; names.len()];
-    let date_slot = names.iter().position(|(n, _)| *n == DATE);
-    let sheet = layout.sheet.clone();
+    let mut row_values: Vec<Option<String>> = vec![None; wanted.len()];
+    let date_slot = wanted.iter().position(|n| *n == DATE);
+    let sheet = &layout.sheet;
     let at = |row: u32, column: u32, what: String| {
-        let (name, _) = names[slot[column as usize].unwrap_or(0)];
+        let name = layout
+            .columns
+            .get(column as usize)
+            .map_or("", String::as_str);
         let column = format!("{name} (column {})", column_letters(column));
         Error::input(
             path,
@@ -306,8 +342,8 @@ pub(crate) fn read_columns(path: &Path, wanted: &[&str]) -> Result<(DataFrame, S
         )
     };
     let mut cells = book
-        .worksheet_cells_reader(&layout.sheet)
-        .map_err(|e| cell_error(path, &layout.sheet, e))?;
+        .worksheet_cells_reader(sheet)
+        .map_err(|e| cell_error(path, sheet, e))?;
     let mut row: Option<u32> = None;
     let mut row_has_cells = false;
     let mut flush = |values: &mut Vec<Option<String>>, has_cells: bool| {
@@ -322,10 +358,7 @@ pub(crate) fn read_columns(path: &Path, wanted: &[&str]) -> Result<(DataFrame, S
             values.iter_mut().for_each(|v| *v = None);
         }
     };
-    while let Some(cell) = cells
-        .next_cell()
-        .map_err(|e| cell_error(path, &layout.sheet, e))?
-    {
+    while let Some(cell) = cells.next_cell().map_err(|e| cell_error(path, sheet, e))? {
         let (r, c) = cell.get_position();
         if r < layout.header_row {
             continue;
@@ -336,12 +369,26 @@ pub(crate) fn read_columns(path: &Path, wanted: &[&str]) -> Result<(DataFrame, S
             row_has_cells = false;
         }
         let value = cell.get_value();
-        if *value == DataRef::Empty {
+        // Only a cell under a named column makes a row.
+        let named = layout
+            .columns
+            .get(c as usize)
+            .is_some_and(|n| !n.is_empty());
+        if *value == DataRef::Empty || !named {
             continue;
         }
         row_has_cells = true;
         let Some(&Some(k)) = slot.get(c as usize) else {
             continue;
+        };
+        let not_a_date = |shown: String| {
+            at(
+                r,
+                c,
+                format!(
+                    "holds the number {shown}, not a date; format the column as dates (yyyy-mm-dd)"
+                ),
+            )
         };
         let text = match value {
             DataRef::Empty => continue,
@@ -350,26 +397,12 @@ pub(crate) fn read_columns(path: &Path, wanted: &[&str]) -> Result<(DataFrame, S
             DataRef::DateTimeIso(s) => iso_date(s),
             DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
             DataRef::DateTime(d) if d.is_datetime() => date_text(d),
+            DataRef::DateTime(d) if Some(k) == date_slot => {
+                return Err(not_a_date(number_text(d.as_f64())));
+            }
             DataRef::DateTime(d) => number_text(d.as_f64()),
-            DataRef::Int(i) if Some(k) == date_slot => {
-                return Err(at(
-                    r,
-                    c,
-                    format!(
-                        "holds the number {i}, not a date; format the column as dates (yyyy-mm-dd)"
-                    ),
-                ));
-            }
-            DataRef::Float(x) if Some(k) == date_slot => {
-                return Err(at(
-                    r,
-                    c,
-                    format!(
-                        "holds the number {}, not a date; format the column as dates (yyyy-mm-dd)",
-                        number_text(*x)
-                    ),
-                ));
-            }
+            DataRef::Int(i) if Some(k) == date_slot => return Err(not_a_date(i.to_string())),
+            DataRef::Float(x) if Some(k) == date_slot => return Err(not_a_date(number_text(*x))),
             DataRef::Int(i) => i.to_string(),
             DataRef::Float(x) => number_text(*x),
             DataRef::Error(e) => {
@@ -383,19 +416,20 @@ pub(crate) fn read_columns(path: &Path, wanted: &[&str]) -> Result<(DataFrame, S
         .into_iter()
         .map(|b| b.finish().into_series().into_column())
         .collect();
-    let build =
-        |e: PolarsError| Error::input(path, None, None, format!("could not build the table: {e}"));
-    let mut df = DataFrame::new_infer_height(columns).map_err(build)?;
-    if wanted.contains(&DUPLICATE) && df.column(DUPLICATE).is_err() {
-        df = derive_duplicates(df).map_err(build)?;
-    }
-    Ok((df, layout))
+    DataFrame::new_infer_height(columns)
+        .map_err(|e| Error::input(path, None, None, format!("could not build the table: {e}")))
 }
 
-/// [`DERIVED_DUPLICATES`]: the flag a workbook without one is given.
+/// [`DERIVED_DUPLICATES`]: the flag a workbook without one is given. Empty
+/// and `NA` are missing, as everywhere else.
 fn derive_duplicates(df: DataFrame) -> PolarsResult<DataFrame> {
-    let repeated = len().over([col(DATE), col(ID)])?.gt(lit(1));
-    let flag = when(col(ID).is_null())
+    let missing = |name: &str| {
+        when(col(name).eq(lit("")).or(col(name).eq(lit("NA"))))
+            .then(lit(NULL).cast(DataType::String))
+            .otherwise(col(name))
+    };
+    let repeated = len().over([missing(DATE), missing(ID)])?.gt(lit(1));
+    let flag = when(missing(ID).is_null())
         .then(lit(NULL).cast(DataType::String))
         .when(repeated)
         .then(lit("TRUE"))

@@ -9,7 +9,7 @@ use super::areas::By;
 use super::counts::Combination;
 use super::filters::{Accepted, Filters};
 use super::formats::{detect_format, FileFormat};
-use super::schema::read_header;
+use super::schema::{read_header, SheetRead};
 use crate::error::{Error, Result};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicU64;
@@ -71,10 +71,10 @@ pub(crate) fn source_files(files: &[PathBuf]) -> Result<Vec<SourceFile>> {
 /// A record file's columns and where they were found.
 pub(crate) struct FileLayout {
     pub(crate) format: FileFormat,
-    /// The column names.
+    /// The column names (for a workbook, those every sheet read has).
     pub(crate) columns: Vec<String>,
-    /// For a workbook, the sheet and the header's row.
-    pub(crate) sheet: Option<(String, u32)>,
+    /// For a workbook, the sheets read.
+    pub(crate) sheets: Vec<SheetRead>,
 }
 
 /// The columns of a record file of any format, after checking it has every
@@ -83,26 +83,34 @@ pub(crate) struct FileLayout {
 /// # Errors
 /// As [`read_header`] for CSV; for Parquet and IPC, [`Error::Input`] naming
 /// the file for one polars cannot read or a missing column; for xlsx, as
-/// [`crate::records::xlsx::sheet_layout`].
+/// [`crate::records::xlsx::sheet_layouts`].
 pub(crate) fn file_layout(path: &std::path::Path) -> Result<FileLayout> {
     let format = detect_format(path)?;
-    let (columns, sheet) = match format {
-        FileFormat::Csv => (read_header(path)?, None),
+    let (columns, sheets) = match format {
+        FileFormat::Csv => (read_header(path)?, Vec::new()),
         FileFormat::Xlsx => {
-            let layout = crate::records::xlsx::sheet_layout(path)?;
-            let columns = layout
+            let layouts = crate::records::xlsx::sheet_layouts(path)?;
+            let columns = layouts[0]
                 .columns
-                .into_iter()
-                .filter(|c| !c.is_empty())
+                .iter()
+                .filter(|c| !c.is_empty() && layouts.iter().all(|l| l.columns.contains(c)))
+                .cloned()
                 .collect();
-            (columns, Some((layout.sheet, layout.header_row)))
+            let sheets = layouts
+                .into_iter()
+                .map(|l| SheetRead {
+                    sheet: l.sheet,
+                    header_row: l.header_row,
+                })
+                .collect();
+            (columns, sheets)
         }
-        format => (polars::typed_columns(path, format)?, None),
+        format => (polars::typed_columns(path, format)?, Vec::new()),
     };
     Ok(FileLayout {
         format,
         columns,
-        sheet,
+        sheets,
     })
 }
 

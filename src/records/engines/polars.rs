@@ -149,9 +149,12 @@ fn xlsx_file(path: &Path, file_no: u32, by: Option<By>) -> Result<LazyFrame> {
     if let Some(by) = by.filter(|b| !wanted.contains(&b.column())) {
         wanted.push(by.column());
     }
-    let (df, layout) = crate::records::xlsx::read_columns(path, &wanted)?;
+    let (df, layouts) = crate::records::xlsx::read_columns(path, &wanted)?;
     if let Some(by) = by {
-        if df.column(by.column()).is_err() {
+        if let Some(layout) = layouts
+            .iter()
+            .find(|l| !l.columns.iter().any(|n| n == by.column()))
+        {
             return Err(Error::input(
                 path,
                 Some(u64::from(layout.header_row)),
@@ -618,11 +621,15 @@ fn scan_error(files: &[SourceFile], e: &PolarsError) -> Error {
     } else {
         ""
     };
+    let format = match files.first().map(|f| f.format) {
+        Some(first) if files.iter().all(|f| f.format == first) => first.name(),
+        _ => "CSV, Parquet, IPC or xlsx",
+    };
     Error::input(
         &file,
         None,
         None,
-        format!("could not read as CSV{hint}: {text}"),
+        format!("could not read as {format}{hint}: {text}"),
     )
 }
 
