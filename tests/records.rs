@@ -311,12 +311,12 @@ fn hand_checked_fixture_counts_every_row_once() {
     );
     let c = r.context.as_ref().expect("BOS has a population row");
     assert_eq!(c.population_year, 2019);
-    // A year is a label, not a count: no thousands separator.
+    // A year is a number without a thousands separator, aligned as numbers are.
     let shown = detainers::context_table(&r).unwrap().to_html();
-    assert!(
-        shown.contains(">2019<") && !shown.contains("2,019"),
-        "{shown}"
-    );
+    assert!(!shown.contains("2,019"), "{shown}");
+    let cell = shown.find(">2019<").expect("the year is shown");
+    let opening = shown[..cell].rfind("<td").unwrap();
+    assert!(shown[opening..cell].contains("text-align:right"), "{shown}");
     assert_eq!(c.period_days, 73);
     assert!((c.detainers_per_100k - 5.0 / 824_540.0 * 1e5).abs() < 1e-12);
     assert!((c.detainers_per_100k_per_year - c.detainers_per_100k * 365.25 / 73.0).abs() < 1e-12);

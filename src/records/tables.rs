@@ -165,7 +165,7 @@ pub fn context_table(r: &RecordResults) -> Result<ShowTable> {
         "area" => c.map(|c| c.aor.clone()).into_iter().collect::<Vec<_>>(),
         "detainers" => c.map(|_| r.rows_used).into_iter().collect::<Vec<_>>(),
         "noncitizen residents" => c.map(|c| c.noncitizen_population).into_iter().collect::<Vec<_>>(),
-        "population year" => c.map(|c| c.population_year.to_string()).into_iter().collect::<Vec<_>>(),
+        "population year" => c.map(|c| c.population_year).into_iter().collect::<Vec<_>>(),
         "days" => c.map(|c| c.period_days).into_iter().collect::<Vec<_>>(),
         "per 100,000" => c.map(|c| c.detainers_per_100k).into_iter().collect::<Vec<_>>(),
         "per 100,000 per year" => c.map(|c| c.detainers_per_100k_per_year).into_iter().collect::<Vec<_>>(),
@@ -174,7 +174,7 @@ pub fn context_table(r: &RecordResults) -> Result<ShowTable> {
         Some(c) => format!("Detainers per 100,000 noncitizen residents. {}", c.note),
         None => "Detainers per 100,000 noncitizen residents: select one area (--aor) with a population row to compute it".to_string(),
     };
-    Ok(ShowTable::new(df, caption))
+    Ok(ShowTable::new(df, caption).with_years(&["population year"]))
 }
 
 /// Outcome classes of the detainers used (through

@@ -30,6 +30,8 @@ pub enum ColumnFormat {
     Percent,
     /// A probability shown as `< 0.0001` when tiny, else with four decimals.
     PValue,
+    /// A year: a number, shown without a thousands separator.
+    Year,
 }
 
 /// A polars table with a caption and display hints. Shows as an HTML table in
@@ -44,6 +46,8 @@ pub struct ShowTable {
     pub percent_columns: Vec<&'static str>,
     /// Columns shown as p-values.
     pub p_value_columns: Vec<&'static str>,
+    /// Columns of years (no thousands separator).
+    pub year_columns: Vec<&'static str>,
 }
 
 impl ShowTable {
@@ -54,7 +58,14 @@ impl ShowTable {
             caption: caption.into(),
             percent_columns: Vec::new(),
             p_value_columns: Vec::new(),
+            year_columns: Vec::new(),
         }
+    }
+
+    /// Show these columns as years (no thousands separator).
+    pub fn with_years(mut self, columns: &[&'static str]) -> Self {
+        self.year_columns.extend_from_slice(columns);
+        self
     }
 
     /// Show these columns as percentages.
@@ -70,7 +81,9 @@ impl ShowTable {
     }
 
     fn format_of(&self, column: &str) -> ColumnFormat {
-        if self.p_value_columns.contains(&column) {
+        if self.year_columns.contains(&column) {
+            ColumnFormat::Year
+        } else if self.p_value_columns.contains(&column) {
             ColumnFormat::PValue
         } else if self.percent_columns.contains(&column) {
             ColumnFormat::Percent
@@ -137,10 +150,15 @@ impl ShowTable {
 pub fn format_value(value: &AnyValue<'_>, format: ColumnFormat) -> String {
     match value {
         AnyValue::Null => "\u{2014}".into(),
+        AnyValue::Int32(_) | AnyValue::Int64(_) | AnyValue::UInt32(_) | AnyValue::UInt64(_)
+            if format == ColumnFormat::Year =>
+        {
+            value.str_value().into_owned()
+        }
         AnyValue::Float64(x) => match format {
             ColumnFormat::Percent => fmt_percent(*x, 1),
             ColumnFormat::PValue => fmt_p_value(*x),
-            ColumnFormat::Plain => fmt_number(*x),
+            ColumnFormat::Plain | ColumnFormat::Year => fmt_number(*x),
         },
         AnyValue::Float32(x) => fmt_number(f64::from(*x)),
         AnyValue::UInt64(n) => fmt_count(*n),
