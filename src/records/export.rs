@@ -68,13 +68,14 @@ pub fn title_case(name: &str) -> String {
         .join(" ")
 }
 
-/// A temporary path beside `path`, renamed over it by [`finish_atomically`].
-fn temporary_beside(path: &Path) -> PathBuf {
+/// A hidden path beside `path` for a file on its way there, ending in
+/// `suffix` (`partial`, or `csv` for the rows a format is written from).
+pub(crate) fn temporary_beside(path: &Path, suffix: &str) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.partial", std::process::id()))
+    path.with_file_name(format!(".{name}.{}.{suffix}", std::process::id()))
 }
 
 /// Run `write` on a temporary file beside `path`, then rename it into place;
@@ -83,7 +84,7 @@ pub(crate) fn write_atomically<T>(
     path: &Path,
     write: impl FnOnce(&Path) -> Result<T>,
 ) -> Result<T> {
-    let partial = temporary_beside(path);
+    let partial = temporary_beside(path, "partial");
     match write(&partial) {
         Ok(v) => {
             std::fs::rename(&partial, path).map_err(|e| Error::io(path, e))?;

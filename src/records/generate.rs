@@ -5,7 +5,7 @@
 //! labels, a few likely duplicates and unparseable dates), not real records.
 
 use super::crosswalk::aor_table;
-use super::export::{convert_records, write_atomically};
+use super::export::{convert_records, temporary_beside, write_atomically};
 use super::formats::FileFormat;
 use crate::error::{Error, Result};
 use std::io::{BufWriter, Write};
@@ -519,13 +519,7 @@ pub fn generate_file_as(
     let rows = match format {
         FileFormat::Csv => write_atomically(path, |tmp| write_csv(tmp, size, seed))?,
         _ => {
-            let csv = path.with_file_name(format!(
-                ".{}.{}.csv",
-                path.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                std::process::id()
-            ));
+            let csv = temporary_beside(path, "csv");
             let written = write_csv(&csv, size, seed)
                 .and_then(|rows| convert_records(&csv, path, format).map(|()| rows));
             let _ = std::fs::remove_file(&csv);

@@ -5,12 +5,10 @@
 use super::areas::By;
 use super::counts::Combination;
 use super::duplicates::{resolve_duplicates, DuplicateCounts, Duplicates};
-use super::engines::file_layout;
-use super::engines::{count_combinations, ScanEngine};
+use super::engines::{count_combinations, file_layout, ScanEngine, SourceFile};
 use super::filters::{same_label, Accepted, Filters};
-use super::formats::FileFormat;
 use super::reasons::Exclusion;
-use super::schema::{FileInfo, DUPLICATE, ID};
+use super::schema::{FileInfo, ID};
 use super::xlsx::DERIVED_DUPLICATES;
 use crate::error::{Error, Result};
 use std::path::PathBuf;
@@ -50,7 +48,8 @@ pub fn scan_files(
     }
     let mut infos = Vec::with_capacity(files.len());
     let mut ids_known = true;
-    for f in files {
+    let mut sources = Vec::with_capacity(files.len());
+    for (no, f) in files.iter().enumerate() {
         let layout = file_layout(f)?;
         let has_id = layout.columns.iter().any(|n| n == ID);
         if !has_id && filters.duplicates == Duplicates::KeepFirst {
@@ -63,14 +62,17 @@ pub fn scan_files(
         }
         ids_known &= has_id;
         let meta = std::fs::metadata(f).map_err(|e| Error::io(f, e))?;
+        sources.push(SourceFile {
+            no: no as u32,
+            path: f.clone(),
+            format: layout.format,
+        });
         infos.push(FileInfo {
             path: f.display().to_string(),
             bytes: meta.len(),
             format: layout.format.name().to_string(),
             sheets: layout.sheets,
-            derived: if layout.format == FileFormat::Xlsx
-                && !layout.columns.iter().any(|n| n == DUPLICATE)
-            {
+            derived: if layout.derives_duplicates {
                 vec![DERIVED_DUPLICATES.to_string()]
             } else {
                 Vec::new()
@@ -84,7 +86,7 @@ pub fn scan_files(
         if let Some(seen) = rows_seen {
             seen.store(0, std::sync::atomic::Ordering::Relaxed);
         }
-        let combinations = count_combinations(engine, files, filters, &accepted, by, rows_seen)?;
+        let combinations = count_combinations(engine, &sources, filters, &accepted, by, rows_seen)?;
         let mut added = false;
         for c in &combinations {
             if let (Some(Exclusion::OutsideAor), Some(raw), Some(a)) =

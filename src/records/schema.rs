@@ -147,15 +147,19 @@ pub fn read_header(path: &Path) -> Result<Vec<String>> {
         }
         names.push(name);
     }
-    for wanted in USED_COLUMNS {
-        if !names.iter().any(|n| n == wanted) {
-            return Err(Error::input(
-                path,
-                Some(1),
-                Some(wanted),
-                "required column is missing; is this a detainer file from the Deportation Data Project release?",
-            ));
-        }
+    if let Some(wanted) = first_missing(&names, USED_COLUMNS) {
+        return Err(Error::input(path, Some(1), Some(wanted), MISSING_COLUMN));
     }
     Ok(names)
+}
+
+/// What a file without one of [`USED_COLUMNS`] is told, in every format.
+pub(crate) const MISSING_COLUMN: &str = "required column is missing; is this a detainer file from the Deportation Data Project release?";
+
+/// The first of `wanted` that `names` lacks.
+pub(crate) fn first_missing<'a>(
+    names: &[String],
+    wanted: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    wanted.into_iter().find(|w| !names.iter().any(|n| n == w))
 }

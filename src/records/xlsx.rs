@@ -14,7 +14,7 @@
 //! is refused (a column formatted as numbers, not dates, would otherwise
 //! read as unparseable dates); text there is read as a CSV's text is.
 
-use super::schema::{DATE, DUPLICATE, ID, USED_COLUMNS};
+use super::schema::{first_missing, DATE, DUPLICATE, ID, MISSING_COLUMN, USED_COLUMNS};
 use crate::error::{Error, Result};
 use calamine::{DataRef, Reader, Xlsx, XlsxError};
 use polars::prelude::*;
@@ -220,28 +220,33 @@ fn find_layouts(path: &Path, book: &mut Xlsx<BufReader<File>>) -> Result<Vec<She
             ),
         ));
     }
-    let derive = layouts.iter().all(|l| !l.has(DUPLICATE));
+    let derive = derives_duplicates(&layouts);
     for layout in &layouts {
-        for wanted in USED_COLUMNS.iter().chain(derive.then_some(&ID)) {
-            if *wanted == DUPLICATE && derive {
-                continue;
-            }
-            if !layout.has(wanted) {
-                let why = if *wanted == ID {
-                    "the workbook has no duplicate_likely column, which is derived from this one"
-                } else {
-                    "required column is missing from the header; is this a detainer file from the Deportation Data Project release?"
-                };
-                return Err(Error::input(
-                    path,
-                    Some(u64::from(layout.header_row)),
-                    Some(wanted),
-                    format!("sheet '{}': {why}", layout.sheet),
-                ));
-            }
+        let wanted = USED_COLUMNS
+            .into_iter()
+            .filter(|w| !(derive && *w == DUPLICATE))
+            .chain(derive.then_some(ID));
+        if let Some(wanted) = first_missing(&layout.columns, wanted) {
+            let why = if wanted == ID {
+                "the workbook has no duplicate_likely column, which is derived from this one"
+            } else {
+                MISSING_COLUMN
+            };
+            return Err(Error::input(
+                path,
+                Some(u64::from(layout.header_row)),
+                Some(wanted),
+                format!("sheet '{}': {why}", layout.sheet),
+            ));
         }
     }
     Ok(layouts)
+}
+
+/// Whether the workbook's `duplicate_likely` is derived
+/// ([`DERIVED_DUPLICATES`]): no sheet read has one.
+pub(crate) fn derives_duplicates(layouts: &[SheetLayout]) -> bool {
+    layouts.iter().all(|l| !l.has(DUPLICATE))
 }
 
 /// The sheets read from the workbook at `path` (see [`find_layouts`]).
@@ -301,7 +306,7 @@ pub(crate) fn read_columns(path: &Path, wanted: &[&str]) -> Result<(DataFrame, V
     let mut df = concat(frames, UnionArgs::default())
         .and_then(LazyFrame::collect)
         .map_err(build)?;
-    if wanted.contains(&DUPLICATE) && layouts.iter().all(|l| !l.has(DUPLICATE)) {
+    if wanted.contains(&DUPLICATE) && derives_duplicates(&layouts) {
         df = derive_duplicates(df).map_err(build)?;
     }
     Ok((df, layouts))

@@ -50,24 +50,6 @@ pub(crate) struct SourceFile {
     pub(crate) format: FileFormat,
 }
 
-/// The files with their places and formats.
-///
-/// # Errors
-/// As [`detect_format`].
-pub(crate) fn source_files(files: &[PathBuf]) -> Result<Vec<SourceFile>> {
-    files
-        .iter()
-        .enumerate()
-        .map(|(no, path)| {
-            Ok(SourceFile {
-                no: no as u32,
-                path: path.clone(),
-                format: detect_format(path)?,
-            })
-        })
-        .collect()
-}
-
 /// A record file's columns and where they were found.
 pub(crate) struct FileLayout {
     pub(crate) format: FileFormat,
@@ -75,6 +57,8 @@ pub(crate) struct FileLayout {
     pub(crate) columns: Vec<String>,
     /// For a workbook, the sheets read.
     pub(crate) sheets: Vec<SheetRead>,
+    /// Whether `duplicate_likely` is derived (a workbook without one).
+    pub(crate) derives_duplicates: bool,
 }
 
 /// The columns of a record file of any format, after checking it has every
@@ -86,10 +70,12 @@ pub(crate) struct FileLayout {
 /// [`crate::records::xlsx::sheet_layouts`].
 pub(crate) fn file_layout(path: &std::path::Path) -> Result<FileLayout> {
     let format = detect_format(path)?;
+    let mut derives_duplicates = false;
     let (columns, sheets) = match format {
         FileFormat::Csv => (read_header(path)?, Vec::new()),
         FileFormat::Xlsx => {
             let layouts = crate::records::xlsx::sheet_layouts(path)?;
+            derives_duplicates = crate::records::xlsx::derives_duplicates(&layouts);
             let columns = layouts[0]
                 .columns
                 .iter()
@@ -111,6 +97,7 @@ pub(crate) fn file_layout(path: &std::path::Path) -> Result<FileLayout> {
         format,
         columns,
         sheets,
+        derives_duplicates,
     })
 }
 
@@ -120,13 +107,12 @@ pub(crate) fn file_layout(path: &std::path::Path) -> Result<FileLayout> {
 /// engine reads CSV text); the combinations of both are put together.
 pub(crate) fn count_combinations(
     engine: ScanEngine,
-    files: &[PathBuf],
+    sources: &[SourceFile],
     filters: &Filters,
     accepted: &Accepted,
     by: Option<By>,
     rows_seen: Option<&Arc<AtomicU64>>,
 ) -> Result<Vec<Combination>> {
-    let sources = source_files(files)?;
     let (csv, typed): (Vec<SourceFile>, Vec<SourceFile>) = sources
         .iter()
         .cloned()
@@ -152,7 +138,7 @@ pub(crate) fn count_combinations(
             Ok(out)
         }
         ScanEngine::Polars => {
-            polars::count_files(&sources, filters, accepted, by, rows_seen.cloned(), || {
+            polars::count_files(sources, filters, accepted, by, rows_seen.cloned(), || {
                 if csv.is_empty() {
                     Ok(())
                 } else {

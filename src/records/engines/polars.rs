@@ -9,8 +9,8 @@ use crate::records::filters::{day_key, Accepted, Filters};
 use crate::records::formats::FileFormat;
 use crate::records::reasons::Exclusion;
 use crate::records::schema::{
-    read_header, AOR, CASE_CATEGORY, DATE, DUPLICATE, ENTRY_STATUS, FINAL_ORDER, ID,
-    ILLEGAL_REENTRY, LIFT_REASON, STATE, USED_COLUMNS,
+    first_missing, read_header, AOR, CASE_CATEGORY, DATE, DUPLICATE, ENTRY_STATUS, FINAL_ORDER, ID,
+    ILLEGAL_REENTRY, LIFT_REASON, MISSING_COLUMN, STATE, USED_COLUMNS,
 };
 use polars::prelude::*;
 use std::collections::BTreeMap;
@@ -77,10 +77,20 @@ fn scan_typed(path: &Path, format: FileFormat) -> Result<(LazyFrame, SchemaRef)>
 /// checking it has every one of [`USED_COLUMNS`].
 ///
 /// # Errors
-/// [`Error::Input`] naming the file for one polars cannot read, or the
-/// column that is missing.
+/// As [`checked_scan`].
 pub(crate) fn typed_columns(path: &Path, format: FileFormat) -> Result<Vec<String>> {
-    let (_, schema) = scan_typed(path, format)?;
+    let (_, schema) = checked_scan(path, format)?;
+    Ok(schema.iter_names().map(|n| n.to_string()).collect())
+}
+
+/// [`scan_typed`], after checking the file has every one of
+/// [`USED_COLUMNS`] and a prepare date that is a date or text.
+///
+/// # Errors
+/// [`Error::Input`] naming the file for one polars cannot read, or the
+/// column that is missing or holds something else.
+fn checked_scan(path: &Path, format: FileFormat) -> Result<(LazyFrame, SchemaRef)> {
+    let (lf, schema) = scan_typed(path, format)?;
     match schema.get(DATE) {
         None | Some(DataType::String | DataType::Date | DataType::Datetime(..)) => {}
         Some(other) => {
@@ -93,17 +103,10 @@ pub(crate) fn typed_columns(path: &Path, format: FileFormat) -> Result<Vec<Strin
         }
     }
     let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
-    for wanted in USED_COLUMNS {
-        if !names.iter().any(|n| n == wanted) {
-            return Err(Error::input(
-                path,
-                None,
-                Some(wanted),
-                "required column is missing; is this a detainer file from the Deportation Data Project release?",
-            ));
-        }
+    if let Some(wanted) = first_missing(&names, USED_COLUMNS) {
+        return Err(Error::input(path, None, Some(wanted), MISSING_COLUMN));
     }
-    Ok(names)
+    Ok((lf, schema))
 }
 
 /// A typed column as the text a CSV export holds: a date as `YYYY-MM-DD`
@@ -126,10 +129,9 @@ fn as_text(name: &str, dtype: Option<&DataType>) -> Expr {
 }
 
 fn typed_file(path: &Path, format: FileFormat, file_no: u32, by: Option<By>) -> Result<LazyFrame> {
-    let names = typed_columns(path, format)?;
-    let (lf, schema) = scan_typed(path, format)?;
+    let (lf, schema) = checked_scan(path, format)?;
     if let Some(by) = by {
-        if !names.iter().any(|n| n == by.column()) {
+        if schema.get(by.column()).is_none() {
             return Err(Error::input(
                 path,
                 None,
