@@ -472,3 +472,98 @@ fn crosswalk_and_population_errors_name_the_physical_line() {
         "{e}"
     );
 }
+
+/// A record file of one row whose prepare date is `date`, as CSV.
+fn one_row_csv(path: &Path, date: &str) {
+    let text = format!(
+        "detainer_prepare_date,facility_state,facility_aor,case_category,entry_status,\
+         final_order_yes_no,illegal_reentry_yes_no,detainer_lift_reason,duplicate_likely\n\
+         {date},MASSACHUSETTS,Boston Area of Responsibility,NA,NA,NO,NO,Detainer Declined by LEA,FALSE\n"
+    );
+    std::fs::write(path, text).unwrap();
+}
+
+/// The same row as Parquet, its prepare date a typed date (`date32`).
+fn one_row_parquet(path: &Path, date: chrono::NaiveDate) {
+    use detainers::polars::prelude::*;
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+    let days = (date - epoch).num_days() as i32;
+    let text = |name: &str, v: &str| Column::new(name.into(), [v]);
+    let mut df = DataFrame::new_infer_height(vec![
+        Column::new("detainer_prepare_date".into(), [days])
+            .cast(&DataType::Date)
+            .unwrap(),
+        text("facility_state", "MASSACHUSETTS"),
+        text("facility_aor", "Boston Area of Responsibility"),
+        text("case_category", "NA"),
+        text("entry_status", "NA"),
+        text("final_order_yes_no", "NO"),
+        text("illegal_reentry_yes_no", "NO"),
+        text("detainer_lift_reason", "Detainer Declined by LEA"),
+        Column::new("duplicate_likely".into(), [false]),
+    ])
+    .unwrap();
+    let file = std::fs::File::create(path).unwrap();
+    ParquetWriter::new(file).finish(&mut df).unwrap();
+}
+
+/// Bytes in every file under `dir`.
+fn folder_bytes(dir: &Path) -> u64 {
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        total += if path.is_dir() {
+            folder_bytes(&path)
+        } else {
+            std::fs::metadata(&path).unwrap().len()
+        };
+    }
+    total
+}
+
+#[test]
+fn one_odd_date_is_one_excluded_row_from_both_engines_in_csv_and_parquet() {
+    let dir = tempfile::tempdir().unwrap();
+    let ymd = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    // (text in CSV, the typed date in Parquet, the reason both must give)
+    let cases = [
+        ("+214749-01-01", ymd(214_749, 1, 1), "unparseable_date"),
+        ("-0001-01-01", ymd(-1, 1, 1), "unparseable_date"),
+        ("10000-01-01", ymd(10_000, 1, 1), "unparseable_date"),
+        ("0002-01-01", ymd(2, 1, 1), "unparseable_date"),
+        ("1850-06-01", ymd(1850, 6, 1), "implausible_date"),
+        ("2150-01-01", ymd(2150, 1, 1), "implausible_date"),
+    ];
+    for (i, (text, date, reason)) in cases.iter().enumerate() {
+        let csv = dir.path().join(format!("odd{i}.csv"));
+        one_row_csv(&csv, text);
+        let parquet = dir.path().join(format!("odd{i}.parquet"));
+        one_row_parquet(&parquet, *date);
+        for file in [&csv, &parquet] {
+            for engine in ["blocks", "polars"] {
+                let out = dir.path().join(format!("out-{i}-{engine}"));
+                let o = std::process::Command::new(env!("CARGO_BIN_EXE_detainers"))
+                    .args(["records", "--quiet", "--engine", engine, "--out"])
+                    .arg(&out)
+                    .arg(file)
+                    .output()
+                    .unwrap();
+                let context = format!("{text} in {} by {engine}", file.display());
+                assert!(
+                    o.status.success(),
+                    "{context}: {}",
+                    String::from_utf8_lossy(&o.stderr)
+                );
+                let v: serde_json::Value =
+                    serde_json::from_str(&common::read(&out.join("results.json"))).unwrap();
+                assert_eq!(v["rows_read"], 1, "{context}");
+                assert_eq!(v["rows_used"], 0, "{context}");
+                assert_eq!(v["rows_excluded"][reason], 1, "{context}");
+                assert_eq!(v["by_month"].as_array().unwrap().len(), 0, "{context}");
+                assert!(v["outcomes"]["follow_up"]["as_of"].is_null(), "{context}");
+                let bytes = folder_bytes(&out);
+                assert!(bytes < 1_000_000, "{context}: {bytes} bytes of output");
+            }
+        }
+    }
+}

@@ -239,7 +239,8 @@ const LONE_FLAGS_PER_MILLE: u64 = 5;
 /// the tests compare every computed number with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowTruth {
-    /// The prepare date; `None` when it is `NA` or not `YYYY-MM-DD`.
+    /// The prepare date; `None` when it is `NA` or a spreadsheet's serial
+    /// day number written as text (not a date in any form read).
     pub date: Option<chrono::NaiveDate>,
     /// The area's code (`data/crosswalk/aor.csv`).
     pub aor: String,
@@ -300,8 +301,10 @@ fn draw_row(rng: &mut Rng, aors: &[(String, String)]) -> Row {
     let (date_text, parsed) = if rng.chance(2) {
         ("NA".to_string(), None)
     } else if rng.chance(1) {
-        // Unparseable dates occur in real exports (spreadsheet serials, US order).
-        (date.format("%m/%d/%Y").to_string(), None)
+        // Unparseable dates occur in real exports: a spreadsheet's serial
+        // day number written as text.
+        let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default();
+        ((date - epoch).num_days().to_string(), None)
     } else {
         (date.format("%Y-%m-%d").to_string(), Some(date))
     };

@@ -19,6 +19,7 @@
 pub(crate) mod areas;
 pub(crate) mod counts;
 pub(crate) mod crosswalk;
+pub(crate) mod dates;
 pub(crate) mod duplicates;
 pub(crate) mod engines;
 pub(crate) mod events;

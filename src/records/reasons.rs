@@ -11,8 +11,13 @@ pub enum Exclusion {
     ShortRow,
     /// `detainer_prepare_date` is empty or `NA`.
     MissingDate,
-    /// `detainer_prepare_date` is not a date in the form `YYYY-MM-DD`.
+    /// `detainer_prepare_date` is not a date in one of the forms read
+    /// ([`crate::records::dates`]).
     UnparseableDate,
+    /// `detainer_prepare_date` is a date outside the window a detainer file
+    /// can plausibly hold ([`crate::records::dates::FIRST_PLAUSIBLE`] to
+    /// [`crate::records::dates::LAST_PLAUSIBLE`]).
+    ImplausibleDate,
     /// The date is outside the chosen period.
     OutsideDates,
     /// The area of responsibility is not the chosen one.
@@ -26,10 +31,11 @@ pub enum Exclusion {
 
 impl Exclusion {
     /// Every reason, in the order they are tested.
-    pub const ALL: [Exclusion; 7] = [
+    pub const ALL: [Exclusion; 8] = [
         Exclusion::ShortRow,
         Exclusion::MissingDate,
         Exclusion::UnparseableDate,
+        Exclusion::ImplausibleDate,
         Exclusion::OutsideDates,
         Exclusion::OutsideAor,
         Exclusion::OutsideState,
@@ -42,6 +48,7 @@ impl Exclusion {
             Exclusion::ShortRow => "short_row",
             Exclusion::MissingDate => "missing_date",
             Exclusion::UnparseableDate => "unparseable_date",
+            Exclusion::ImplausibleDate => "implausible_date",
             Exclusion::OutsideDates => "outside_dates",
             Exclusion::OutsideAor => "outside_aor",
             Exclusion::OutsideState => "outside_state",
@@ -54,7 +61,8 @@ impl Exclusion {
         match self {
             Exclusion::ShortRow => "fewer fields than the header",
             Exclusion::MissingDate => "no prepare date",
-            Exclusion::UnparseableDate => "prepare date not YYYY-MM-DD",
+            Exclusion::UnparseableDate => "prepare date not in a form read",
+            Exclusion::ImplausibleDate => "prepare date before 2007 or after 2099",
             Exclusion::OutsideDates => "outside the period",
             Exclusion::OutsideAor => "outside the area",
             Exclusion::OutsideState => "outside the state",
@@ -90,7 +98,7 @@ mod tests {
             assert_eq!(Exclusion::from_code(r.code()), Some(*r));
         }
         assert_eq!(Exclusion::from_code(0), None);
-        assert_eq!(Exclusion::from_code(8), None);
+        assert_eq!(Exclusion::from_code(9), None);
         assert_eq!(Exclusion::OutsideAor.key(), "outside_aor");
         let mut sorted = Exclusion::ALL;
         sorted.sort();

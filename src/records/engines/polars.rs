@@ -5,6 +5,7 @@ use super::SourceFile;
 use crate::error::{Error, Result};
 use crate::records::areas::By;
 use crate::records::counts::{Combination, Pending};
+use crate::records::dates::PrepareDate;
 use crate::records::filters::{day_key, Accepted, Filters};
 use crate::records::formats::FileFormat;
 use crate::records::reasons::Exclusion;
@@ -259,8 +260,31 @@ fn csv_file(path: &Path, file_no: u32, by: Option<By>) -> Result<LazyFrame> {
     Ok(lf.with_row_index(ROW, None).select(columns))
 }
 
-/// Internal column: the parsed date.
-const PARSED_DATE: &str = "_date";
+/// Internal column: the prepare date as judged by [`judge_dates`].
+const JUDGED_DATE: &str = "_date";
+
+/// [`JUDGED_DATE`] of a date that is not in a form read.
+const UNPARSEABLE: i32 = -1;
+
+/// [`JUDGED_DATE`] of a date outside the plausible window.
+const IMPLAUSIBLE: i32 = -2;
+
+/// The prepare dates of a batch judged by [`PrepareDate::judge`], the
+/// block engine's rule: `yyyymmdd` for a date used, [`UNPARSEABLE`] or
+/// [`IMPLAUSIBLE`], null when missing.
+fn judge_dates(c: Column) -> PolarsResult<Column> {
+    let text = c.str()?;
+    let judged: Int32Chunked = text
+        .iter()
+        .map(|v| match PrepareDate::judge(v) {
+            PrepareDate::Missing => None,
+            PrepareDate::Unparseable => Some(UNPARSEABLE),
+            PrepareDate::Implausible(_) => Some(IMPLAUSIBLE),
+            PrepareDate::Date(d) => Some(day_key(d)),
+        })
+        .collect();
+    Ok(judged.with_name(c.name().clone()).into_column())
+}
 
 /// Internal column: the date as `yyyymmdd`.
 const DAY: &str = "_day";
@@ -357,24 +381,20 @@ pub(crate) fn aggregation_query(
     } else {
         concat(frames, UnionArgs::default())?
     };
-    // The date is parsed once, in a stage of its own, and everything else is
-    // derived from the parsed column (expressions cloned into several places
-    // would otherwise parse it once per use).
-    let parsed = col(DATE)
-        .str()
-        .to_date(StrptimeOptions {
-            format: Some("%Y-%m-%d".into()),
-            strict: false,
-            exact: true,
-            cache: true,
+    // The date is judged once, in a stage of its own, by the rule the block
+    // engine uses ([`PrepareDate`]), and everything else is derived from
+    // the judged column (expressions cloned into several places would
+    // otherwise judge it once per use).
+    let judged = col(DATE)
+        .map(judge_dates, |_, f| {
+            Ok(Field::new(f.name().clone(), DataType::Int32))
         })
-        .alias(PARSED_DATE);
-    let date = col(PARSED_DATE);
-    let year = date.clone().dt().year();
-    let month = date.clone().dt().month().cast(DataType::Int32);
-    let day_of_month = date.clone().dt().day().cast(DataType::Int32);
-    let day = year.clone() * lit(10000) + month.clone() * lit(100) + day_of_month.clone();
-    let year_month = year * lit(100) + month;
+        .alias(JUDGED_DATE);
+    let day = when(col(JUDGED_DATE).gt(lit(0)))
+        .then(col(JUDGED_DATE))
+        .otherwise(lit(NULL).cast(DataType::Int32));
+    let year_month = (col(DAY) / lit(100)).cast(DataType::Int32);
+    let day_of_month = col(DAY) % lit(100);
     let mut in_dates = lit(true);
     if let Some(from) = filters.from {
         in_dates = in_dates.and(col(DAY).gt_eq(lit(day_key(from))));
@@ -408,8 +428,10 @@ pub(crate) fn aggregation_query(
         .then(lit(Exclusion::ShortRow.code()))
         .when(col(DATE).is_null().or(col(DATE).eq(lit(""))))
         .then(lit(Exclusion::MissingDate.code()))
-        .when(col(PARSED_DATE).is_null())
+        .when(col(JUDGED_DATE).eq(lit(UNPARSEABLE)))
         .then(lit(Exclusion::UnparseableDate.code()))
+        .when(col(JUDGED_DATE).eq(lit(IMPLAUSIBLE)))
+        .then(lit(Exclusion::ImplausibleDate.code()))
         .when(in_dates.fill_null(lit(false)).not())
         .then(lit(Exclusion::OutsideDates.code()))
         .when(aor_ok.not())
@@ -458,12 +480,16 @@ pub(crate) fn aggregation_query(
                 .fill_null(lit(false)))
         });
     let mut stage1 = raw_columns();
-    stage1.push(parsed);
+    stage1.push(judged);
     stage1.push(replaced.alias(REPLACED));
+    let mut stage2a = raw_columns();
+    stage2a.push(col(REPLACED));
+    stage2a.push(col(JUDGED_DATE));
+    stage2a.push(day.alias(DAY));
     let mut stage2 = raw_columns();
     stage2.push(col(REPLACED));
-    stage2.push(col(PARSED_DATE));
-    stage2.push(day.alias(DAY));
+    stage2.push(col(JUDGED_DATE));
+    stage2.push(col(DAY));
     stage2.push(year_month.alias("year_month"));
     stage2.push(day_of_month.alias(DAY_OF_MONTH));
     let mut stage3 = vec![
@@ -599,6 +625,7 @@ pub(crate) fn aggregation_query(
     }));
     Ok(lf
         .select(stage1)
+        .select(stage2a)
         .select(stage2)
         .select(stage3)
         .select(stage3b)

@@ -30,10 +30,11 @@ use crate::csv_table::physical_line;
 use crate::error::{Error, Result};
 use crate::records::areas::By;
 use crate::records::counts::{Combination, Pending};
+use crate::records::dates::PrepareDate;
 use crate::records::filters::{day_key, Accepted, Filters};
 use crate::records::reasons::Exclusion;
 use crate::records::schema::{read_header, ID, USED_COLUMNS};
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use cut::{count_byte, read_blocks, Block};
 pub(crate) use quoting::first_malformed;
 use std::collections::HashMap;
@@ -414,7 +415,8 @@ impl Judge<'_> {
         }
         let short = layout.short_rule && matches!(record.get(layout.width - 1), None | Some(b""));
         let raw_date = values[0];
-        let date = raw_date.and_then(parse_date);
+        let judged = PrepareDate::judge(raw_date);
+        let date = judged.date();
         let in_dates = date.is_some_and(|d| {
             let k = day_key(d);
             self.from.is_none_or(|f| k >= f) && self.to.is_none_or(|t| k <= t)
@@ -426,10 +428,12 @@ impl Judge<'_> {
         let duplicate = values[8].is_some_and(|v| matches!(v, "TRUE" | "True" | "true"));
         let reason = if short {
             Some(Exclusion::ShortRow)
-        } else if raw_date.is_none() {
+        } else if judged == PrepareDate::Missing {
             Some(Exclusion::MissingDate)
-        } else if date.is_none() {
+        } else if judged == PrepareDate::Unparseable {
             Some(Exclusion::UnparseableDate)
+        } else if matches!(judged, PrepareDate::Implausible(_)) {
+            Some(Exclusion::ImplausibleDate)
         } else if !in_dates {
             Some(Exclusion::OutsideDates)
         } else if !accepts(self.aor, values[1]) {
@@ -534,22 +538,6 @@ fn read_u64(key: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(b)
 }
 
-/// Parse `YYYY-MM-DD` as the polars engine does (`%Y-%m-%d`, exact).
-fn parse_date(text: &str) -> Option<NaiveDate> {
-    let b = text.as_bytes();
-    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
-        let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-            b[r].iter().try_fold(0u32, |acc, &c| {
-                c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-            })
-        };
-        if let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) {
-            return NaiveDate::from_ymd_opt(y as i32, m, d);
-        }
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-}
-
 /// Turn an encoded key back into a [`Combination`].
 fn decode(key: &[u8], tally: &Tally) -> Combination {
     let reason = Exclusion::from_code(key[0]);
@@ -637,17 +625,6 @@ pub(crate) fn check_quoting(files: &[impl AsRef<Path>]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_parse_like_the_polars_engine() {
-        assert_eq!(
-            parse_date("2018-03-19"),
-            NaiveDate::from_ymd_opt(2018, 3, 19)
-        );
-        assert_eq!(parse_date("2018-02-30"), None);
-        assert_eq!(parse_date("03/19/2018"), None);
-        assert_eq!(parse_date("2018-13-01"), None);
-    }
 
     #[test]
     fn days_stay_small_and_add_up() {
