@@ -12,13 +12,65 @@
 use crate::article::analysis::{custody_estimate, Analysis};
 use crate::article::model::Outcome;
 use crate::error::Result;
-use crate::records::report::ReportAddition;
-use crate::records::summary::{record_period, RecordResults};
+use crate::records::{
+    record_period, run_records_with, write_records_report_with, Filters, Inputs, RecordResults,
+    ReportAddition, RunOptions,
+};
 use crate::render::format::fmt_percent;
+use crate::render::output::Written;
 use crate::render::table::ShowTable;
 use crate::stats::Interval;
 use polars::prelude::*;
 use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// A records run with the article's custody estimate beside it: what
+/// `detainers records` computes and writes, for the command line and the
+/// notebooks alike.
+#[derive(Debug, Clone)]
+pub struct RecordRun {
+    /// The records' results.
+    pub results: RecordResults,
+    /// The article's estimate at its assumed and the measured honored share;
+    /// `None` when no article analysis was given.
+    pub comparison: Option<ArticleComparison>,
+}
+
+impl RecordRun {
+    /// Run `files` through the records pipeline ([`run_records_with`]) and,
+    /// when `article` is given, put its custody estimate beside the honored
+    /// share measured ([`compare_with_article`]).
+    ///
+    /// # Errors
+    /// As [`run_records_with`].
+    pub fn run(
+        files: &[PathBuf],
+        filters: &Filters,
+        inputs: &Inputs,
+        options: &RunOptions,
+        article: Option<&Analysis>,
+    ) -> Result<RecordRun> {
+        let results = run_records_with(files, filters, inputs, options)?;
+        let comparison = article.map(|a| compare_with_article(a, &results));
+        Ok(RecordRun {
+            results,
+            comparison,
+        })
+    }
+
+    /// Write `results.json` (with `article_comparison` when there is one),
+    /// `report.html`, figures and tables to `out_dir`.
+    ///
+    /// # Errors
+    /// As [`write_records_report_with`].
+    pub fn write(&self, out_dir: &Path) -> Result<Written> {
+        let addition = match &self.comparison {
+            Some(c) => article_addition(c)?,
+            None => ReportAddition::default(),
+        };
+        write_records_report_with(&self.results, &addition, out_dir)
+    }
+}
 
 /// The article's custody estimate at the assumed and the measured honored share.
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 /// One data row of a CSV file, with the 1-based line it starts on.
 #[derive(Debug, Clone)]
-pub struct CsvRow {
+pub(crate) struct CsvRow {
     /// Line number in the file (the header is line 1).
     pub line: u64,
     fields: Vec<String>,
@@ -19,7 +19,7 @@ pub struct CsvRow {
 
 /// A CSV file read as text: header names and data rows, fields trimmed.
 #[derive(Debug, Clone)]
-pub struct CsvTable {
+pub(crate) struct CsvTable {
     /// The file this table was read from (used in every error).
     pub path: PathBuf,
     /// Column names, in file order, trimmed.
@@ -30,12 +30,12 @@ pub struct CsvTable {
 
 impl CsvTable {
     /// Index of a column, if the file has it.
-    pub fn column_index(&self, name: &str) -> Option<usize> {
+    pub(crate) fn column_index(&self, name: &str) -> Option<usize> {
         self.headers.iter().position(|h| h == name)
     }
 
     /// The trimmed text of a column in a row; `""` when the column is absent.
-    pub fn text<'a>(&self, row: &'a CsvRow, column: &str) -> &'a str {
+    pub(crate) fn text<'a>(&self, row: &'a CsvRow, column: &str) -> &'a str {
         self.column_index(column)
             .and_then(|i| row.fields.get(i))
             .map(String::as_str)
@@ -43,25 +43,25 @@ impl CsvTable {
     }
 
     /// The text of a column, or `None` when it is blank or the column is absent.
-    pub fn optional_text(&self, row: &CsvRow, column: &str) -> Option<String> {
+    pub(crate) fn optional_text(&self, row: &CsvRow, column: &str) -> Option<String> {
         let text = self.text(row, column);
         (!text.is_empty()).then(|| text.to_owned())
     }
 
     /// The text of a column that must not be blank.
-    pub fn required_text(&self, row: &CsvRow, column: &str) -> Result<String> {
+    pub(crate) fn required_text(&self, row: &CsvRow, column: &str) -> Result<String> {
         self.optional_text(row, column)
             .ok_or_else(|| self.error(row, column, "is blank; a value is required"))
     }
 
     /// A count: a whole number, zero or more. Accepts `1,234` grouping.
-    pub fn count(&self, row: &CsvRow, column: &str) -> Result<u64> {
+    pub(crate) fn count(&self, row: &CsvRow, column: &str) -> Result<u64> {
         let text = self.text(row, column);
         parse_count(text).map_err(|why| self.error(row, column, why))
     }
 
     /// An optional decimal number (blank means missing).
-    pub fn optional_number(&self, row: &CsvRow, column: &str) -> Result<Option<f64>> {
+    pub(crate) fn optional_number(&self, row: &CsvRow, column: &str) -> Result<Option<f64>> {
         let text = self.text(row, column).trim_end_matches('%').trim();
         if text.is_empty() {
             return Ok(None);
@@ -77,12 +77,12 @@ impl CsvTable {
     }
 
     /// An input error located at a row and column of this file.
-    pub fn error(&self, row: &CsvRow, column: &str, message: impl Into<String>) -> Error {
+    pub(crate) fn error(&self, row: &CsvRow, column: &str, message: impl Into<String>) -> Error {
         Error::input(&self.path, Some(row.line), Some(column), message)
     }
 
     /// An input error about the whole file.
-    pub fn file_error(&self, message: impl Into<String>) -> Error {
+    pub(crate) fn file_error(&self, message: impl Into<String>) -> Error {
         Error::input(&self.path, None, None, message)
     }
 }
@@ -123,7 +123,7 @@ fn is_grouped_thousands(text: &str) -> bool {
 /// Decode a file's bytes as UTF-8 text, with an error naming the line of the
 /// first bad byte. A UTF-8 byte-order mark is dropped; UTF-16 is recognised
 /// and refused with advice.
-pub fn decode_utf8(path: &Path, bytes: &[u8]) -> Result<String> {
+pub(crate) fn decode_utf8(path: &Path, bytes: &[u8]) -> Result<String> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(Error::input(
             path,
@@ -154,14 +154,14 @@ pub fn decode_utf8(path: &Path, bytes: &[u8]) -> Result<String> {
 /// Read a CSV file: check encoding, that it is not empty, that `required`
 /// columns are present and that every column is either required or in
 /// `optional`. Fields are trimmed; quoted fields, CRLF and a BOM are accepted.
-pub fn read_csv(path: &Path, required: &[&str], optional: &[&str]) -> Result<CsvTable> {
+pub(crate) fn read_csv(path: &Path, required: &[&str], optional: &[&str]) -> Result<CsvTable> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let text = decode_utf8(path, &bytes)?;
     parse_csv_text(path, &text, required, optional)
 }
 
 /// [`read_csv`] on text already in memory; `path` names it in errors.
-pub fn parse_csv_text(
+pub(crate) fn parse_csv_text(
     path: &Path,
     text: &str,
     required: &[&str],

@@ -26,7 +26,7 @@ pub fn z_for_confidence(confidence: f64) -> f64 {
 /// are no trials (a rate of nothing has no interval).
 ///
 /// ```
-/// let ci = detainers::wilson_interval(216, 456, 0.95).unwrap();
+/// let ci = detainers::stats::wilson_interval(216, 456, 0.95).unwrap();
 /// assert!((ci.low - 0.4283).abs() < 1e-4 && (ci.high - 0.5195).abs() < 1e-4);
 /// ```
 pub fn wilson_interval(successes: u64, trials: u64, confidence: f64) -> Option<Interval> {

@@ -1,16 +1,14 @@
 //! Damaged and hostile input: no hang, errors on the right physical line
 //! (header = line 1) from every reader, one rule for bytes that are not UTF-8.
 
-mod common;
-
-use detainers::BLOCK_BYTES;
+use detainers::records::BLOCK_BYTES;
 use detainers::{generate_file, Size};
 use detainers::{Filters, RecordResults, ScanEngine};
 use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
-const ENGINES: [ScanEngine; 2] = [ScanEngine::Blocks, ScanEngine::Polars];
+use crate::util::ENGINES;
 
 /// Run on another thread and give up after `limit`: a hang fails the test
 /// instead of stalling the suite.
@@ -22,7 +20,11 @@ fn run_within(
     let (send, receive) = mpsc::channel();
     let path = path.to_path_buf();
     std::thread::spawn(move || {
-        let _ = send.send(common::run_engine(engine, &[path], &Filters::default()));
+        let _ = send.send(crate::util::run_engine(
+            engine,
+            &[path],
+            &Filters::default(),
+        ));
     });
     receive
         .recv_timeout(limit)
@@ -162,9 +164,10 @@ fn record_errors_name_the_physical_line_from_both_engines() {
         std::fs::write(&path, &bytes).unwrap();
         assert_eq!(lines_with_bad_byte(&bytes), vec![line], "{name}: fixture");
         for engine in ENGINES {
-            let err = common::run_engine(engine, std::slice::from_ref(&path), &Filters::default())
-                .expect_err(name)
-                .to_string();
+            let err =
+                crate::util::run_engine(engine, std::slice::from_ref(&path), &Filters::default())
+                    .expect_err(name)
+                    .to_string();
             assert_eq!(line_in(&err, &path), line, "{name}, {engine:?}: {err}");
             assert!(
                 err.contains("column 'facility_aor'"),
@@ -195,7 +198,7 @@ fn a_byte_that_is_not_utf8_in_an_unused_column_is_accepted_by_both_engines() {
     let results: Vec<RecordResults> = ENGINES
         .iter()
         .map(|&e| {
-            common::run_engine(e, std::slice::from_ref(&path), &Filters::default())
+            crate::util::run_engine(e, std::slice::from_ref(&path), &Filters::default())
                 .expect("an unused column is not read")
         })
         .collect();
@@ -213,7 +216,9 @@ fn a_literal_replacement_character_in_a_used_column_is_valid_text() {
     std::fs::write(&path, &bytes).unwrap();
     let results: Vec<RecordResults> = ENGINES
         .iter()
-        .map(|&e| common::run_engine(e, std::slice::from_ref(&path), &Filters::default()).unwrap())
+        .map(|&e| {
+            crate::util::run_engine(e, std::slice::from_ref(&path), &Filters::default()).unwrap()
+        })
         .collect();
     assert_eq!(results[0], results[1]);
     assert_eq!(results[0].rows_used, 1);
@@ -221,9 +226,9 @@ fn a_literal_replacement_character_in_a_used_column_is_valid_text() {
 
 #[test]
 fn dataset_errors_name_the_physical_line() {
-    let dir = common::copy_of_boston();
+    let dir = crate::util::copy_of_boston();
     let status = dir.path().join("status.csv");
-    let original = common::read(&status);
+    let original = crate::util::read(&status);
     let lines: Vec<&str> = original.lines().collect();
     let cases: Vec<(&str, String, u64)> = vec![
         (
@@ -354,9 +359,9 @@ fn assert_no_active_content(html: &str, page: &str) {
 
 #[test]
 fn hostile_labels_and_addresses_never_become_active_content() {
-    let dir = common::copy_of_boston();
+    let dir = crate::util::copy_of_boston();
     let path = dir.path().join("datapackage.json");
-    let mut meta: serde_json::Value = serde_json::from_str(&common::read(&path)).unwrap();
+    let mut meta: serde_json::Value = serde_json::from_str(&crate::util::read(&path)).unwrap();
     meta["title"] = "<script>alert(1)</script> \"quoted\" & 'single'".into();
     meta["description"] = "<img src=x onerror=alert(1)>".into();
     meta["assumptions"]["honored_share"]["quote"] = "</blockquote><script>alert(2)</script>".into();
@@ -369,7 +374,7 @@ fn hostile_labels_and_addresses_never_become_active_content() {
     ]);
     std::fs::write(&path, meta.to_string()).unwrap();
     let status = dir.path().join("status.csv");
-    let text = common::read(&status).replacen(
+    let text = crate::util::read(&status).replacen(
         "Final Order of Removal",
         "\"Final <script>alert(7)</script> \"\"q\"\" 'a'\"",
         1,
@@ -382,7 +387,7 @@ fn hostile_labels_and_addresses_never_become_active_content() {
     let analysis = detainers::analyse(&dataset, 0.5).unwrap();
     let out = tempfile::tempdir().unwrap();
     detainers::write_report(&dataset, &analysis, &[], out.path()).unwrap();
-    let html = common::read(&out.path().join("report.html"));
+    let html = crate::util::read(&out.path().join("report.html"));
     assert_no_active_content(&html, "report.html");
     assert!(
         html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
@@ -402,7 +407,7 @@ fn hostile_labels_and_addresses_never_become_active_content() {
     {
         if svg.path().extension().is_some_and(|e| e == "svg") {
             assert_no_active_content(
-                &common::read(&svg.path()),
+                &crate::util::read(&svg.path()),
                 &svg.path().display().to_string(),
             );
         }
@@ -427,14 +432,14 @@ fn hostile_labels_in_record_files_never_become_active_content() {
         bytes.extend_from_slice(&r);
     }
     std::fs::write(&path, &bytes).unwrap();
-    let r = common::run_engine(ScanEngine::Blocks, &[path], &Filters::default()).unwrap();
+    let r = crate::util::run_engine(ScanEngine::Blocks, &[path], &Filters::default()).unwrap();
     assert_eq!(
         r.by_case_category[0].case_category.as_deref(),
         Some("<script>alert(1)</script>")
     );
     let out = tempfile::tempdir().unwrap();
     detainers::write_records_report(&r, out.path()).unwrap();
-    let html = common::read(&out.path().join("report.html"));
+    let html = crate::util::read(&out.path().join("report.html"));
     assert_no_active_content(&html, "records report.html");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
 }
@@ -448,7 +453,7 @@ fn crosswalk_and_population_errors_name_the_physical_line() {
         "rule,field,match,value,group,note\r\n1,case_category,contains,Final,Final Order of Removal,\"two\r\nlines\"\r\nx,case_category,contains,Y,Final Order of Removal,\r\n",
     )
     .unwrap();
-    let e = detainers::StatusCrosswalk::from_file(&crosswalk)
+    let e = detainers::records::StatusCrosswalk::from_file(&crosswalk)
         .unwrap_err()
         .to_string();
     assert!(
@@ -461,7 +466,7 @@ fn crosswalk_and_population_errors_name_the_physical_line() {
         "aor|noncitizen_pop|year\r\nBOS|1000|2019\r\nSPM|-3|2019\r\n",
     )
     .unwrap();
-    let e = detainers::PopulationTable::from_file(&population)
+    let e = detainers::records::PopulationTable::from_file(&population)
         .unwrap_err()
         .to_string();
     assert!(
@@ -555,7 +560,7 @@ fn one_odd_date_is_one_excluded_row_from_both_engines_in_csv_and_parquet() {
                     String::from_utf8_lossy(&o.stderr)
                 );
                 let v: serde_json::Value =
-                    serde_json::from_str(&common::read(&out.join("results.json"))).unwrap();
+                    serde_json::from_str(&crate::util::read(&out.join("results.json"))).unwrap();
                 assert_eq!(v["rows_read"], 1, "{context}");
                 assert_eq!(v["rows_used"], 0, "{context}");
                 assert_eq!(v["rows_excluded"][reason], 1, "{context}");

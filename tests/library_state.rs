@@ -3,10 +3,9 @@
 //! (One test in a file of its own, so that no other test can have changed
 //! the environment first.)
 
-use detainers::{
-    generate_file, run_records_with, Filters, PopulationTable, RunOptions, ScanEngine, Size,
-    StatusCrosswalk,
-};
+use detainers::{generate_file, run_records_with, Filters, RunOptions, ScanEngine, Size};
+
+use detainers::Inputs;
 
 #[test]
 fn scanning_with_either_engine_leaves_the_environment_alone() {
@@ -22,8 +21,7 @@ fn scanning_with_either_engine_leaves_the_environment_alone() {
         let r = run_records_with(
             std::slice::from_ref(&path),
             &Filters::default(),
-            &StatusCrosswalk::bundled(),
-            &PopulationTable::bundled(),
+            &Inputs::bundled(),
             &options,
         )
         .unwrap();

@@ -1,8 +1,6 @@
 //! Outputs are written as a whole: a run that fails leaves the previous
 //! output as it was, and no temporary file survives a run.
 
-mod common;
-
 use detainers::{analyse, check_claims, load_dataset, write_report};
 use std::path::{Path, PathBuf};
 
@@ -20,7 +18,7 @@ fn partial_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn report(out: &Path, honored_share: f64) -> detainers::Result<detainers::Written> {
-    let dataset = load_dataset(common::boston()).unwrap();
+    let dataset = load_dataset(crate::util::boston()).unwrap();
     let analysis = analyse(&dataset, honored_share).unwrap();
     let claims = check_claims(&dataset, &analysis).unwrap();
     write_report(&dataset, &analysis, &claims, out)
@@ -30,17 +28,17 @@ fn report(out: &Path, honored_share: f64) -> detainers::Result<detainers::Writte
 fn a_run_that_fails_leaves_the_previous_output_as_it_was() {
     let out = tempfile::tempdir().unwrap();
     report(out.path(), 0.5).unwrap();
-    let results = common::read(&out.path().join("results.json"));
-    let page = common::read(&out.path().join("report.html"));
+    let results = crate::util::read(&out.path().join("results.json"));
+    let page = crate::util::read(&out.path().join("report.html"));
     // The figures folder becomes a file: the next run cannot write its charts.
     std::fs::remove_dir_all(out.path().join("figures")).unwrap();
     std::fs::write(out.path().join("figures"), "in the way").unwrap();
     let err = report(out.path(), 0.7).unwrap_err().to_string();
     assert!(err.contains("figures"), "{err}");
-    assert_eq!(common::read(&out.path().join("results.json")), results);
-    assert_eq!(common::read(&out.path().join("report.html")), page);
+    assert_eq!(crate::util::read(&out.path().join("results.json")), results);
+    assert_eq!(crate::util::read(&out.path().join("report.html")), page);
     assert!(
-        !common::read(&out.path().join("tables/custody_sensitivity.csv")).is_empty(),
+        !crate::util::read(&out.path().join("tables/custody_sensitivity.csv")).is_empty(),
         "the previous tables stay"
     );
     assert_eq!(partial_files(out.path()), Vec::<PathBuf>::new());
@@ -57,6 +55,6 @@ fn a_run_leaves_no_temporary_file_and_removes_those_of_a_killed_run() {
     assert!(written.files.iter().any(|f| f == Path::new("results.json")));
     assert_eq!(partial_files(out.path()), Vec::<PathBuf>::new());
     let results: serde_json::Value =
-        serde_json::from_str(&common::read(&out.path().join("results.json"))).unwrap();
+        serde_json::from_str(&crate::util::read(&out.path().join("results.json"))).unwrap();
     assert_eq!(results["custody"]["in_custody"], 218.0);
 }

@@ -10,9 +10,9 @@
 //! PROPTEST_CASES=20000 cargo test --release --test properties
 //! ```
 
-mod common;
+use detainers::{By, Duplicates, Filters, ScanEngine, Size};
 
-use detainers::{generate_records, By, Duplicates, Filters, RecordResults, ScanEngine, Size};
+use detainers::records::generate_records;
 use proptest::prelude::*;
 use std::path::Path;
 
@@ -121,7 +121,7 @@ fn apply(mut bytes: Vec<u8>, mutations: &[Mutation]) -> Vec<u8> {
 /// hand-made fixture.
 fn record_file(seed: u64, rows: u64) -> Vec<u8> {
     if rows == 0 {
-        return std::fs::read(common::fixture("records/mini.csv")).unwrap();
+        return std::fs::read(crate::util::fixture("records/mini.csv")).unwrap();
     }
     let mut out = Vec::new();
     generate_records(&mut out, Size::Rows(rows), seed).unwrap();
@@ -136,31 +136,21 @@ fn engines_agree(path: &Path, filters: &Filters) -> Result<(), TestCaseError> {
 /// [`engines_agree`] with every area side by side (`--by`) when given.
 fn engines_agree_by(path: &Path, filters: &Filters, by: Option<By>) -> Result<(), TestCaseError> {
     let files = [path.to_path_buf()];
-    let blocks = common::run_engine_by(ScanEngine::Blocks, &files, filters, by);
-    let polars = common::run_engine_by(ScanEngine::Polars, &files, filters, by);
-    let name = path.display().to_string();
-    match (blocks, polars) {
-        (Ok(b), Ok(p)) => {
-            prop_assert_eq!(b, p);
-        }
-        (Err(b), Err(p)) => {
-            prop_assert!(b.to_string().starts_with(&name), "blocks: {}", b);
-            prop_assert!(p.to_string().starts_with(&name), "polars: {}", p);
-        }
-        (b, p) => {
-            return Err(TestCaseError::fail(format!(
-                "engines disagree: blocks {:?}, polars {:?}",
-                b.map(|r: RecordResults| r.rows_read),
-                p.map(|r: RecordResults| r.rows_read)
-            )))
-        }
+    let blocks = crate::util::run_engine_by(ScanEngine::Blocks, &files, filters, by);
+    let polars = crate::util::run_engine_by(ScanEngine::Polars, &files, filters, by);
+    if let Some(why) = crate::util::disagreement(&blocks, &polars) {
+        return Err(TestCaseError::fail(why));
+    }
+    if let Err(e) = blocks {
+        let name = path.display().to_string();
+        prop_assert!(e.to_string().starts_with(&name), "{}", e);
     }
     Ok(())
 }
 
 fn boston() -> Filters {
     Filters {
-        aor: Some(detainers::resolve_aor("BOS").unwrap().into()),
+        aor: Some(detainers::records::resolve_aor("BOS").unwrap().into()),
         ..Filters::default()
     }
 }
@@ -207,7 +197,7 @@ proptest! {
         ],
         mutations in proptest::collection::vec(mutation(), 1..4),
     ) {
-        let dir = common::copy_of_boston();
+        let dir = crate::util::copy_of_boston();
         let path = dir.path().join(file);
         let bytes = apply(std::fs::read(&path).unwrap(), &mutations);
         std::fs::write(&path, bytes).unwrap();
@@ -229,7 +219,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_as_a_status_table_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
-        let dir = common::copy_of_boston();
+        let dir = crate::util::copy_of_boston();
         std::fs::write(dir.path().join("status.csv"), &bytes).unwrap();
         if let Err(e) = detainers::load_dataset(dir.path()) {
             prop_assert!(e.to_string().starts_with(&dir.path().display().to_string()));

@@ -74,7 +74,7 @@ pub fn round_to(value: f64, decimals: u32) -> f64 {
 /// Does `value` round to `printed` at the printed number's precision?
 ///
 /// ```
-/// use detainers::rounds_to;
+/// use detainers::article::rounds_to;
 /// assert!(rounds_to(60.714, 61.0));
 /// assert!(!rounds_to(60.714, 60.0));
 /// assert!(rounds_to(47.807, 47.8));
@@ -103,7 +103,7 @@ pub struct Custody {
 /// `(CAP + p x detainers) / hits` and its complement.
 ///
 /// ```
-/// let c = detainers::custody_estimate(110, 216, 456, 0.5);
+/// let c = detainers::article::custody_estimate(110, 216, 456, 0.5);
 /// assert_eq!((c.in_custody, c.not_in_custody), (218.0, 238.0));
 /// ```
 pub fn custody_estimate(cap: u64, detainers: u64, hits: u64, honored_share: f64) -> Custody {
@@ -378,7 +378,7 @@ pub fn analyse(dataset: &Dataset, honored_share: f64) -> Result<Analysis> {
 }
 
 /// Count the decimal places of a number as printed (`47.8` has 1).
-pub fn decimals(printed: &str) -> u32 {
+pub(crate) fn decimals(printed: &str) -> u32 {
     printed
         .split_once('.')
         .map_or(0, |(_, frac)| frac.len() as u32)

@@ -13,7 +13,7 @@ use crate::render::figure::{render_svg, Figure, SIZE};
 use crate::render::format::fmt_number;
 
 /// The source line printed under every chart.
-pub fn source_line(dataset: &Dataset) -> String {
+pub(crate) fn source_line(dataset: &Dataset) -> String {
     let s = dataset.meta.sources.first();
     let cite = s.map_or_else(
         || dataset.meta.title.clone(),

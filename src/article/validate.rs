@@ -12,7 +12,7 @@ use crate::error::Result;
 use chrono::NaiveDate;
 
 /// Is this status label a pasted total row (`Total`, `Totals`, `Grand total`, `All`)?
-pub fn is_total_label(label: &str) -> bool {
+pub(crate) fn is_total_label(label: &str) -> bool {
     let folded = label
         .trim()
         .trim_end_matches(':')

@@ -2,40 +2,72 @@
 //! Project's release, one row per detainer) through the article's analysis.
 //!
 //! ```text
-//! record files ──scan (engines: blocks | polars)──▶ counted combinations
-//!   (schema, filters, reasons)                      (counts)
-//!                                                      │ summarise (crosswalks:
-//!                                                      │   status groups, lift outcomes)
-//!                                                      ▼
-//!                   RecordResults ◀── population context ──▶ tables, figures ──▶ out/records/
+//! select ─▶ read ─▶ count ─▶ decide ─▶ show
+//! (filters,  (formats,  (engines:   (duplicates,   (tables, figures,
+//!  grouping,  layout,    blocks |    outcomes,      key numbers,
+//!  policy)    dates)     polars)     areas, events,  the page)
+//!                                    population,
+//!                                    summary)
+//! synthetic: the generator and its export to every format
 //! ```
 //!
-//! Takes in: one or more record files, [`Filters`], a status crosswalk and a
-//! population table. Gives out: [`RecordResults`] (written as `results.json`),
-//! tables, figures and a report folder. Reads each file once in blocks, so
-//! memory stays bounded at any size. Uses what is below both pipelines (CSV
-//! reading, statistics, rendering); knows nothing of the article's pipeline.
+//! Each stage imports only the stages before it. [`run::run_records_with`]
+//! runs read, count and decide; [`show::report::write_records_report`]
+//! writes what decide gives out. Takes in: record files, `select`'s
+//! choices and the [`decide::Inputs`] (crosswalks, events, population, each
+//! with a bundled default). Gives out: [`decide::summary::RecordResults`]
+//! (written as `results.json`), tables, figures and a report folder. Knows
+//! nothing of the article's pipeline.
 
-pub(crate) mod areas;
-pub(crate) mod counts;
-pub(crate) mod crosswalk;
-pub(crate) mod dates;
-pub(crate) mod duplicates;
-pub(crate) mod engines;
-pub(crate) mod events;
-pub(crate) mod export;
-pub(crate) mod figures;
-pub(crate) mod filters;
-pub(crate) mod formats;
-pub(crate) mod generate;
-pub(crate) mod key_numbers;
-pub(crate) mod outcomes;
-pub(crate) mod population;
-pub(crate) mod progress;
-pub(crate) mod reasons;
-pub(crate) mod report;
-pub(crate) mod scan;
-pub(crate) mod schema;
-pub(crate) mod summary;
-pub(crate) mod tables;
-pub(crate) mod xlsx;
+pub(crate) mod count;
+pub(crate) mod decide;
+pub(crate) mod read;
+pub(crate) mod run;
+pub(crate) mod select;
+pub(crate) mod show;
+pub(crate) mod synthetic;
+
+// The public surface of the record-level pipeline, by stage.
+pub use count::reasons::Exclusion;
+pub use count::ScanEngine;
+pub use decide::areas::AreaOutcomes;
+pub use decide::duplicates::{DuplicateCounts, PolicyRows};
+pub use decide::events::{
+    bundled_events, parse_events, Event, EventSplit, MonthsOutcomes, EVENTS_PATH,
+};
+pub use decide::outcomes::{
+    Denominator, FollowUp, LiftOutcome, LiftOutcomes, OutcomeClass, Outcomes, Share,
+    LIFT_OUTCOMES_PATH,
+};
+pub use decide::population::{PopulationContext, PopulationRow, PopulationTable};
+pub use decide::status::{StatusCrosswalk, ARTICLE_GROUPS, NOT_MAPPED};
+pub use decide::summary::{record_period, CategoryCount, Declined, GroupCount, RecordResults};
+pub use decide::tally::{MonthCount, ReasonCount};
+pub use decide::Inputs;
+pub use read::blocks::BLOCK_BYTES;
+pub use read::formats::{detect_format, FileFormat};
+pub use read::progress::estimate_rows;
+pub use read::schema::{FileInfo, SheetRead, DECLINED_BY_LEA, USED_COLUMNS};
+pub use read::xlsx::clean_name;
+pub use run::{run_records, run_records_with, RunOptions};
+pub use select::aor::{aor_table, normalise_label, resolve_aor, Aor};
+pub use select::duplicates::Duplicates;
+pub use select::filters::{parse_day, AorFilter, Filters};
+pub use select::follow_up::{FollowUpOptions, FOLLOW_UP_DAYS};
+pub use select::grouping::{By, GroupBy, MIN_RESOLVED};
+pub use show::figures::{
+    figure_by_area, figure_lift_reasons, figure_monthly_declined_share, figure_monthly_detainers,
+    figure_status_groups, record_figures,
+};
+pub use show::key_numbers::{record_key_numbers, RecordKeyNumbers};
+pub use show::report::{write_records_report, write_records_report_with, ReportAddition};
+pub use show::tables::{
+    area_table, case_category_table, context_table, duplicates_table, event_table, files_table,
+    lift_reason_table, month_table, outcome_table, record_scope, record_tables, status_group_table,
+    summary_table, MISSING,
+};
+pub use synthetic::export::{convert_records, record_text_frame, title_case, PREAMBLE_ROWS};
+pub use synthetic::generate::{
+    generate_file, generate_file_as, generate_records, generate_records_with_truth, parse_bytes,
+    GeneratedFile, RowTruth, Size,
+};

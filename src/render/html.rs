@@ -3,7 +3,7 @@
 /// Escape text for HTML element content and attribute values.
 ///
 /// ```
-/// assert_eq!(detainers::escape_html("<b>\"A&B\"</b>"), "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;");
+/// assert_eq!(detainers::render::escape_html("<b>\"A&B\"</b>"), "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;");
 /// ```
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -26,8 +26,8 @@ pub fn escape_html(text: &str) -> String {
 /// never followed.
 ///
 /// ```
-/// assert_eq!(detainers::http_url(" https://example.org/x "), Some("https://example.org/x"));
-/// assert_eq!(detainers::http_url("javascript:alert(1)"), None);
+/// assert_eq!(detainers::render::http_url(" https://example.org/x "), Some("https://example.org/x"));
+/// assert_eq!(detainers::render::http_url("javascript:alert(1)"), None);
 /// ```
 pub fn http_url(url: &str) -> Option<&str> {
     let url = url.trim();

@@ -11,3 +11,13 @@ pub(crate) mod notebook;
 pub(crate) mod output;
 pub(crate) mod page;
 pub(crate) mod table;
+
+pub use draw::{draw_bars, draw_dot_intervals, draw_monthly, DotInterval, KeyedAxis, Marker};
+pub use figure::{
+    render_svg, svg_to_png, Figure, BLUE, GREEN, GREY, ORANGE, SIZE, SKY, VERMILLION,
+};
+pub use format::{fmt_count, fmt_number, fmt_p_clause, fmt_p_value, fmt_percent};
+pub use html::{escape_html, http_url};
+pub use notebook::{ShowAsText, Text};
+pub use output::{frame_to_csv, Written};
+pub use table::{format_value, ColumnFormat, ShowTable};

@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
+use detainers::records::{FOLLOW_UP_DAYS, MIN_RESOLVED};
 use detainers::{By, Duplicates, FileFormat, ScanEngine};
 use std::path::PathBuf;
 
@@ -93,7 +94,7 @@ pub struct RecordsArgs {
     pub as_of: Option<NaiveDate>,
     /// Days of follow-up before the cut date a detainer needs to count in the
     /// follow-up denominator.
-    #[arg(long, default_value_t = detainers::FOLLOW_UP_DAYS)]
+    #[arg(long, default_value_t = FOLLOW_UP_DAYS)]
     pub follow_up_days: u32,
     /// Every area side by side in `by_area`: areas of responsibility
     /// (`aor`), states or facilities. `aor` and `state` set the area and
@@ -102,7 +103,7 @@ pub struct RecordsArgs {
     pub by: Option<By>,
     /// The `by_area` chart shows areas with at least this many detainers
     /// resolved as declined or custody.
-    #[arg(long, default_value_t = detainers::MIN_RESOLVED, requires = "by")]
+    #[arg(long, default_value_t = MIN_RESOLVED, requires = "by")]
     pub min_n: u64,
     /// The article's dataset folder whose custody estimate the measured
     /// honored share is put into [default: the bundled data/boston-2018].
@@ -167,5 +168,5 @@ fn parse_engine(text: &str) -> Result<ScanEngine, String> {
 }
 
 fn parse_day(text: &str) -> Result<NaiveDate, String> {
-    detainers::parse_day(text).map_err(|e| e.to_string())
+    detainers::records::parse_day(text).map_err(|e| e.to_string())
 }

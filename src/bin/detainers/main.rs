@@ -8,11 +8,12 @@ mod args;
 
 use args::{default_dataset, Cli, Command, GenerateArgs, RecordsArgs, ReportArgs};
 use clap::Parser;
+use detainers::records::{
+    estimate_rows, parse_bytes, resolve_aor, FollowUpOptions, PopulationTable, StatusCrosswalk,
+};
 use detainers::{
-    analyse, article_addition, check_claims, compare_with_article, estimate_rows, generate_file_as,
-    load_dataset, output_dir, parse_bytes, resolve_aor, run_records_with,
-    write_records_report_with, write_report, Analysis, Duplicates, Filters, FollowUpOptions,
-    GroupBy, PopulationTable, ReportAddition, RunOptions, Size, StatusCrosswalk,
+    analyse, check_claims, generate_file_as, load_dataset, output_dir, write_report, Analysis,
+    Duplicates, Filters, GroupBy, Inputs, RecordRun, RunOptions, Size,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use std::process::ExitCode;
@@ -60,14 +61,13 @@ fn records(a: RecordsArgs) -> detainers::Result<()> {
             }
         },
     };
-    let crosswalk = match a.crosswalk {
-        Some(p) => StatusCrosswalk::from_file(&p)?,
-        None => StatusCrosswalk::bundled(),
-    };
-    let population = match a.population {
-        Some(p) => PopulationTable::from_file(&p)?,
-        None => PopulationTable::bundled(),
-    };
+    let mut inputs = Inputs::bundled();
+    if let Some(p) = &a.crosswalk {
+        inputs.status = StatusCrosswalk::from_file(p)?;
+    }
+    if let Some(p) = &a.population {
+        inputs.population = PopulationTable::from_file(p)?;
+    }
     let rows_seen = Arc::new(AtomicU64::new(0));
     let bar = (!a.quiet).then(|| progress_bar(&a.files, Arc::clone(&rows_seen)));
     let options = RunOptions {
@@ -79,18 +79,15 @@ fn records(a: RecordsArgs) -> detainers::Result<()> {
         },
         group: a.by.map(|by| GroupBy { by, min_n: a.min_n }),
     };
-    let results = run_records_with(&a.files, &filters, &crosswalk, &population, &options);
+    let run = RecordRun::run(&a.files, &filters, &inputs, &options, article.as_ref());
     if let Some((bar, ticker)) = bar {
         bar.finish_and_clear();
         let _ = ticker.join();
     }
-    let results = results?;
+    let run = run?;
     let out = a.out.unwrap_or_else(|| output_dir("records"));
-    let addition = match &article {
-        Some(analysis) => article_addition(&compare_with_article(analysis, &results))?,
-        None => ReportAddition::default(),
-    };
-    let written = write_records_report_with(&results, &addition, &out)?;
+    let written = run.write(&out)?;
+    let results = &run.results;
     let excluded: Vec<String> = results
         .rows_excluded
         .iter()

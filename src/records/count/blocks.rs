@@ -1,0 +1,668 @@
+//! The block engine for the record scan: the default behind
+//! [`super::count_combinations`].
+//!
+//! It gives every row the same reason and keeps the same labels as the polars
+//! query ([`super::polars::aggregation_query`]), which stays as the reference
+//! engine. The tests run both engines on every fixture, on the real sample and
+//! on generated files, and require equal results.
+//!
+//! Why a second engine: polars splits CSV lines with SIMD only when it is built
+//! on nightly Rust, as Python polars is. On stable Rust, its byte-at-a-time line
+//! counting and splitting took over half of the scan time (perf, 1 GB file).
+//! This engine works differently:
+//! - The calling thread reads the file in blocks of [`BLOCK_BYTES`](crate::records::read::blocks::BLOCK_BYTES). Each block
+//!   ends at a row boundary: the last newline with an even number of quote
+//!   characters before it, counted with memchr.
+//! - Worker threads parse the rows of each block with the `csv` crate. They
+//!   count rows per (reason, month, labels) in a hash map whose keys are
+//!   encoded in a reused buffer, so a row allocates nothing unless its labels
+//!   are new.
+//! - Only a few blocks are in memory at once, so peak memory does not grow
+//!   with the file.
+
+use crate::csv_table::physical_line;
+use crate::error::{Error, Result};
+use crate::records::count::accepted::Accepted;
+use crate::records::count::counts::{Combination, Pending};
+use crate::records::count::reasons::Exclusion;
+use crate::records::read::blocks::{count_byte, read_blocks, Block};
+use crate::records::read::dates::day_key;
+use crate::records::read::dates::PrepareDate;
+use crate::records::read::quoting::first_malformed;
+use crate::records::read::schema::{ID, USED_COLUMNS};
+use crate::records::read::SourceFile;
+use crate::records::select::filters::Filters;
+use crate::records::select::grouping::By;
+use chrono::Datelike;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
+use std::sync::{Arc, Mutex};
+
+/// What is counted per encoded combination (the key layout is in
+/// [`Judge::encode`]).
+struct Tally {
+    /// Rows.
+    rows: u64,
+    /// The latest date among them as `yyyymmdd` (0 for none).
+    latest: i32,
+    /// Used rows per day of the month.
+    days: Days,
+}
+
+/// Rows per day of the month, kept small: most combinations fall on one day.
+enum Days {
+    /// No used row.
+    None,
+    /// Rows on one day (1-31).
+    One(u8, u64),
+    /// Rows per day (index 0 is the 1st).
+    Many(Box<[u64; 31]>),
+}
+
+impl Days {
+    fn add(&mut self, day: u8, rows: u64) {
+        if day == 0 || day > 31 || rows == 0 {
+            return;
+        }
+        match self {
+            Days::None => *self = Days::One(day, rows),
+            Days::One(d, n) if *d == day => *n += rows,
+            Days::One(d, n) => {
+                let mut all = Box::new([0u64; 31]);
+                all[usize::from(*d) - 1] = *n;
+                all[usize::from(day) - 1] = rows;
+                *self = Days::Many(all);
+            }
+            Days::Many(all) => all[usize::from(day) - 1] += rows,
+        }
+    }
+
+    fn merge(&mut self, other: Days) {
+        match other {
+            Days::None => {}
+            Days::One(d, n) => self.add(d, n),
+            Days::Many(all) => {
+                for (i, n) in all.iter().enumerate() {
+                    self.add(i as u8 + 1, *n);
+                }
+            }
+        }
+    }
+
+    /// `(day, rows)` for each day with rows, in day order.
+    fn to_pairs(&self) -> Vec<(u8, u64)> {
+        match self {
+            Days::None => Vec::new(),
+            Days::One(d, n) => vec![(*d, *n)],
+            Days::Many(all) => (1..=31u8)
+                .zip(all.iter().copied())
+                .filter(|(_, n)| *n > 0)
+                .collect(),
+        }
+    }
+}
+
+type Counts = HashMap<Vec<u8>, Tally>;
+
+/// What [`Judge::encode`] saw of a row's date.
+#[derive(Clone, Copy)]
+struct Seen {
+    /// The date as `yyyymmdd` when it parses and the row is not short, else 0.
+    latest: i32,
+    /// The day of the month (1-31) of a used or pending row, else 0.
+    day_of_month: u8,
+}
+
+/// Add `rows` rows seen as `seen` into `counts` under `key`.
+fn add(counts: &mut Counts, key: &[u8], rows: u64, seen: Seen) {
+    let tally = match counts.get_mut(key) {
+        Some(t) => t,
+        None => counts.entry(key.to_vec()).or_insert(Tally {
+            rows: 0,
+            latest: 0,
+            days: Days::None,
+        }),
+    };
+    tally.rows += rows;
+    tally.latest = tally.latest.max(seen.latest);
+    tally.days.add(seen.day_of_month, rows);
+}
+
+/// Merge `from` into `into`.
+fn merge(into: &mut Counts, from: Counts) {
+    for (key, t) in from {
+        match into.get_mut(&key) {
+            Some(total) => {
+                total.rows += t.rows;
+                total.latest = total.latest.max(t.latest);
+                total.days.merge(t.days);
+            }
+            None => {
+                into.insert(key, t);
+            }
+        }
+    }
+}
+
+/// What a row is judged on: the positions of the used columns in the file.
+struct Layout {
+    /// Index in the file of each of [`USED_COLUMNS`].
+    used: [usize; 9],
+    /// Number of columns in the header.
+    width: usize,
+    /// The last column is not one of the used ones, so an empty or missing
+    /// last field marks a short row (as in the polars engine).
+    short_rule: bool,
+    /// Index of `unique_identifier`, when the file has it.
+    id: Option<usize>,
+    /// Index of the column `by_area` groups on, when one is asked for.
+    by: Option<usize>,
+    /// The file's position in the list given.
+    file_no: u32,
+}
+
+/// The filters as the rows are judged against them.
+struct Judge<'a> {
+    from: Option<i32>,
+    to: Option<i32>,
+    aor: Option<&'a [String]>,
+    state: Option<&'a [String]>,
+    by: Option<By>,
+}
+
+/// Count the combinations in `files`, as the polars engine does.
+pub(crate) fn count_files(
+    files: &[SourceFile],
+    filters: &Filters,
+    accepted: &Accepted,
+    by: Option<By>,
+    rows_seen: Option<&AtomicU64>,
+) -> Result<Vec<Combination>> {
+    let judge = Judge {
+        by,
+        from: filters.from.map(day_key),
+        to: filters.to.map(day_key),
+        aor: filters.aor.as_ref().map(|_| accepted.aor.as_slice()),
+        state: filters.state.as_ref().map(|_| accepted.state.as_slice()),
+    };
+    let mut total = Counts::new();
+    for f in files {
+        merge(&mut total, count_file(f, &judge, rows_seen)?);
+    }
+    let mut out: Vec<Combination> = total
+        .into_iter()
+        .map(|(key, tally)| decode(&key, &tally))
+        .collect();
+    out.sort_by(|a, b| b.rows.cmp(&a.rows).then(a.reason.cmp(&b.reason)));
+    Ok(out)
+}
+
+fn count_file(file: &SourceFile, judge: &Judge, rows_seen: Option<&AtomicU64>) -> Result<Counts> {
+    let (path, file_no) = (file.path.as_path(), file.no);
+    let names = &file.layout.columns;
+    let position = |name: &str| names.iter().position(|n| n == name).unwrap_or(0);
+    let layout = Layout {
+        used: USED_COLUMNS.map(position),
+        width: names.len(),
+        short_rule: !USED_COLUMNS.contains(&names.last().map(String::as_str).unwrap_or("")),
+        id: names.iter().position(|n| n == ID),
+        // The scan has checked that every file has the column.
+        by: judge
+            .by
+            .and_then(|by| names.iter().position(|n| n == by.column())),
+        file_no,
+    };
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let (send, receive) = sync_channel::<Block>(workers * 2);
+    let receive = Arc::new(Mutex::new(receive));
+    // Workers hand emptied buffers back, so blocks reuse memory already paged in.
+    let (give_back, recycled) = channel::<Vec<u8>>();
+    // Set by the first worker that meets an error: the others finish the
+    // block in hand (it may hold an earlier line) and take no more, and the
+    // reader stops reading.
+    let failed = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let receive = Arc::clone(&receive);
+                let give_back = give_back.clone();
+                let (layout, failed) = (&layout, &failed);
+                scope.spawn(move || {
+                    let outcome =
+                        work(path, layout, judge, &receive, &give_back, rows_seen, failed);
+                    if outcome.is_err() {
+                        failed.store(true, Ordering::SeqCst);
+                    }
+                    // Dropping this worker's handle on the channel here, not at
+                    // the end of the scope, is what lets the reader's `send`
+                    // fail once every worker has stopped, instead of blocking
+                    // on a full channel that nobody empties.
+                    drop(receive);
+                    outcome
+                })
+            })
+            .collect();
+        drop(give_back);
+        // Only the workers hold the receiving end from here on.
+        drop(receive);
+        let read = read_blocks(path, &recycled, |block| {
+            !failed.load(Ordering::SeqCst) && send.send(block).is_ok()
+        });
+        drop(send);
+        let mut total = Counts::new();
+        let mut first_error: Option<(u64, Error)> = None;
+        for h in handles {
+            match h.join() {
+                Ok(Ok(counts)) => merge(&mut total, counts),
+                Ok(Err((line, e))) => {
+                    if first_error.as_ref().is_none_or(|(l, _)| line < *l) {
+                        first_error = Some((line, e));
+                    }
+                }
+                Err(_) => {
+                    return Err(Error::input(path, None, None, "a reading thread failed"));
+                }
+            }
+        }
+        read?;
+        match first_error {
+            Some((_, e)) => Err(e),
+            None => Ok(total),
+        }
+    })
+}
+
+/// A worker: parse and count blocks until the channel closes. An error carries
+/// the file line it was found on, so the earliest one is reported.
+fn work(
+    path: &Path,
+    layout: &Layout,
+    judge: &Judge,
+    receive: &Mutex<Receiver<Block>>,
+    give_back: &Sender<Vec<u8>>,
+    rows_seen: Option<&AtomicU64>,
+    failed: &AtomicBool,
+) -> std::result::Result<Counts, (u64, Error)> {
+    let mut counts = Counts::new();
+    let mut key = Vec::with_capacity(256);
+    let mut record = csv::ByteRecord::new();
+    loop {
+        // Blocks not yet taken all start after the block that failed, so an
+        // error in them could not be the earliest: stop taking them.
+        if failed.load(Ordering::SeqCst) {
+            return Ok(counts);
+        }
+        let block = match receive.lock() {
+            Ok(r) => match r.recv() {
+                Ok(b) => b,
+                Err(_) => return Ok(counts),
+            },
+            Err(_) => return Ok(counts),
+        };
+        if let Some((offset, what)) = first_malformed(&block.bytes) {
+            let at = block.first_line + physical_line(&block.bytes, offset as u64) - 1;
+            let message = format!("malformed CSV: {what}");
+            return Err((at, Error::input(path, Some(at), None, message)));
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(block.bytes.as_slice());
+        let mut rows = 0u64;
+        let mut lines_read = 0u64;
+        // The file line of a position inside this block, from its byte offset.
+        let line = |at: Option<&csv::Position>| {
+            let offset = at.map_or(0, csv::Position::byte);
+            block.first_line + physical_line(&block.bytes, offset) - 1
+        };
+        loop {
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    let at = line(e.position());
+                    let message = format!("could not read as CSV: {e}");
+                    return Err((at, Error::input(path, Some(at), None, message)));
+                }
+            }
+            rows += 1;
+            lines_read += 1 + count_byte(record.as_slice(), b'\n') as u64;
+            let order = (
+                block.first_line,
+                record.position().map_or(0, csv::Position::byte),
+            );
+            match judge.encode(layout, &record, order, &mut key) {
+                Ok(seen) => add(&mut counts, &key, 1, seen),
+                Err((column, message)) => {
+                    let at = line(record.position());
+                    return Err((at, Error::input(path, Some(at), Some(column), message)));
+                }
+            }
+        }
+        // The csv crate skips blank lines; polars reads each as a row with
+        // every field missing, so they are counted here as such (a short row
+        // when the last column is not a used one).
+        let blank = block.lines.saturating_sub(lines_read);
+        if blank > 0 {
+            let empty = csv::ByteRecord::new();
+            if let Ok(seen) = judge.encode(layout, &empty, (0, 0), &mut key) {
+                add(&mut counts, &key, blank, seen);
+            }
+            rows += blank;
+        }
+        if let Some(seen) = rows_seen {
+            seen.fetch_add(rows, Ordering::Relaxed);
+        }
+        drop(reader);
+        let _ = give_back.send(block.bytes);
+    }
+}
+
+/// A field of a used column: `None` when missing, empty or `NA`.
+fn value(
+    record: &csv::ByteRecord,
+    index: usize,
+) -> std::result::Result<Option<&str>, &'static str> {
+    match record.get(index) {
+        None | Some(b"") | Some(b"NA") => Ok(None),
+        Some(bytes) => std::str::from_utf8(bytes).map(Some).map_err(|_| {
+            "could not read as CSV (is the file UTF-8?): the value is not valid UTF-8"
+        }),
+    }
+}
+
+impl Judge<'_> {
+    /// Judge one row and write its combination key into `key`. Returns what
+    /// was seen of its date.
+    ///
+    /// Key layout: reason (1 byte: [`Exclusion::code`], 0 for a used row),
+    /// flags (1 byte: 1 for a flagged row left for the duplicates policy, plus
+    /// 2 for a row counted in `by_area`),
+    /// year-month (0 for none, or 1 then `year * 100 + month` in 4 bytes
+    /// little-endian), then for each
+    /// of the eight label columns after the date 0 for none, or 1, the length
+    /// (4 bytes little-endian) and the bytes, then the `by_area` group the
+    /// same way. A pending row adds its
+    /// `unique_identifier` the same way, then its date (`yyyymmdd`, 4 bytes),
+    /// the file's number (4 bytes) and `order` (8 + 8 bytes), so each pending
+    /// row is a combination of its own.
+    fn encode(
+        &self,
+        layout: &Layout,
+        record: &csv::ByteRecord,
+        order: (u64, u64),
+        key: &mut Vec<u8>,
+    ) -> std::result::Result<Seen, (&'static str, &'static str)> {
+        let mut values: [Option<&str>; 9] = [None; 9];
+        for (i, (&index, name)) in layout.used.iter().zip(USED_COLUMNS).enumerate() {
+            values[i] = value(record, index).map_err(|m| (name, m))?;
+        }
+        let short = layout.short_rule && matches!(record.get(layout.width - 1), None | Some(b""));
+        let raw_date = values[0];
+        let judged = PrepareDate::judge(raw_date);
+        let date = judged.date();
+        let in_dates = date.is_some_and(|d| {
+            let k = day_key(d);
+            self.from.is_none_or(|f| k >= f) && self.to.is_none_or(|t| k <= t)
+        });
+        let accepts = |wanted: Option<&[String]>, v: Option<&str>| match wanted {
+            None => true,
+            Some(list) => v.is_some_and(|v| list.iter().any(|w| w == v)),
+        };
+        let duplicate = values[8].is_some_and(|v| matches!(v, "TRUE" | "True" | "true"));
+        let reason = if short {
+            Some(Exclusion::ShortRow)
+        } else if judged == PrepareDate::Missing {
+            Some(Exclusion::MissingDate)
+        } else if judged == PrepareDate::Unparseable {
+            Some(Exclusion::UnparseableDate)
+        } else if matches!(judged, PrepareDate::Implausible(_)) {
+            Some(Exclusion::ImplausibleDate)
+        } else if !in_dates {
+            Some(Exclusion::OutsideDates)
+        } else if !accepts(self.aor, values[1]) {
+            Some(Exclusion::OutsideAor)
+        } else if !accepts(self.state, values[2]) {
+            Some(Exclusion::OutsideState)
+        } else {
+            None
+        };
+        // Counted in `by_area`: a used row, or (grouping by area or state)
+        // one excluded only by the area or state filter.
+        let in_by = self.by.is_some_and(|by| {
+            reason.is_none()
+                || (by.sets_area_filters_aside()
+                    && matches!(
+                        reason,
+                        Some(Exclusion::OutsideAor | Exclusion::OutsideState)
+                    ))
+        });
+        let pending = duplicate && (reason.is_none() || in_by);
+        key.clear();
+        key.push(reason.map_or(0, Exclusion::code));
+        key.push(u8::from(pending) | (u8::from(in_by) << 1));
+        match date.filter(|_| reason.is_none()) {
+            Some(d) => {
+                key.push(1);
+                key.extend_from_slice(&(day_key(d) / 100).to_le_bytes());
+            }
+            None => key.push(0),
+        }
+        for (i, v) in values.iter().enumerate().skip(1) {
+            let kept = match i {
+                1 => reason == Some(Exclusion::OutsideAor),
+                2 => reason == Some(Exclusion::OutsideState),
+                7 => reason.is_none() || in_by,
+                _ => reason.is_none(),
+            };
+            push_text(key, v.filter(|_| kept));
+        }
+        let group = match layout.by.filter(|_| in_by) {
+            Some(index) => value(record, index).map_err(|m| (self.by_column(), m))?,
+            None => None,
+        };
+        push_text(key, group);
+        if pending {
+            let id = match layout.id {
+                Some(index) => value(record, index).map_err(|m| (ID, m))?,
+                None => None,
+            };
+            push_text(key, id);
+            key.extend_from_slice(&date.map_or(0, day_key).to_le_bytes());
+            key.extend_from_slice(&layout.file_no.to_le_bytes());
+            key.extend_from_slice(&order.0.to_le_bytes());
+            key.extend_from_slice(&order.1.to_le_bytes());
+        }
+        Ok(Seen {
+            latest: date.filter(|_| !short).map_or(0, day_key),
+            day_of_month: date
+                .filter(|_| reason.is_none())
+                .map_or(0, |d| d.day() as u8),
+        })
+    }
+}
+
+impl Judge<'_> {
+    fn by_column(&self) -> &'static str {
+        self.by.map_or("", By::column)
+    }
+}
+
+/// Append an optional text to a key: 0 for none, or 1, the length (4 bytes
+/// little-endian) and the bytes.
+fn push_text(key: &mut Vec<u8>, text: Option<&str>) {
+    match text {
+        Some(text) => {
+            key.push(1);
+            key.extend_from_slice(&(text.len() as u32).to_le_bytes());
+            key.extend_from_slice(text.as_bytes());
+        }
+        None => key.push(0),
+    }
+}
+
+/// Read an optional text written by [`push_text`] at `*at`, moving past it.
+fn take_text(key: &[u8], at: &mut usize) -> Option<String> {
+    if key[*at] == 1 {
+        let len = u32::from_le_bytes([key[*at + 1], key[*at + 2], key[*at + 3], key[*at + 4]]);
+        let start = *at + 5;
+        let end = start + len as usize;
+        *at = end;
+        Some(String::from_utf8_lossy(&key[start..end]).into_owned())
+    } else {
+        *at += 1;
+        None
+    }
+}
+
+/// A little-endian `u64` at `at`.
+fn read_u64(key: &[u8], at: usize) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&key[at..at + 8]);
+    u64::from_le_bytes(b)
+}
+
+/// Turn an encoded key back into a [`Combination`].
+fn decode(key: &[u8], tally: &Tally) -> Combination {
+    let reason = Exclusion::from_code(key[0]);
+    let pending = key[1] & 1 == 1;
+    let in_by = key[1] & 2 == 2;
+    let mut at = 2;
+    let year_month = if key[at] == 1 {
+        let v = i32::from_le_bytes([key[at + 1], key[at + 2], key[at + 3], key[at + 4]]);
+        at += 5;
+        Some(v)
+    } else {
+        at += 1;
+        None
+    };
+    let labels: [Option<String>; 8] = std::array::from_fn(|_| take_text(key, &mut at));
+    let by = take_text(key, &mut at);
+    let pending = pending.then(|| {
+        let id = take_text(key, &mut at);
+        let u32_at = |at: usize| [key[at], key[at + 1], key[at + 2], key[at + 3]];
+        Box::new(Pending {
+            id,
+            day: i32::from_le_bytes(u32_at(at)),
+            order: (
+                u32::from_le_bytes(u32_at(at + 4)),
+                read_u64(key, at + 8),
+                read_u64(key, at + 16),
+            ),
+        })
+    });
+    let [aor, state, case_category, entry_status, final_order, illegal_reentry, lift_reason, duplicate] =
+        labels;
+    Combination {
+        reason,
+        year_month,
+        days: tally.days.to_pairs(),
+        latest_day: (tally.latest > 0).then_some(tally.latest),
+        aor,
+        state,
+        case_category,
+        entry_status,
+        final_order,
+        illegal_reentry,
+        lift_reason,
+        duplicate,
+        rows: tally.rows,
+        in_by,
+        by,
+        pending,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_stay_small_and_add_up() {
+        let mut d = Days::None;
+        d.add(0, 5);
+        assert!(matches!(d, Days::None), "day 0 is no day");
+        d.add(3, 2);
+        d.add(3, 1);
+        assert!(matches!(d, Days::One(3, 3)));
+        d.add(31, 4);
+        let mut other = Days::One(1, 7);
+        other.merge(d);
+        assert_eq!(other.to_pairs(), [(1, 7), (3, 3), (31, 4)]);
+    }
+
+    #[test]
+    fn keys_round_trip() {
+        let judge = Judge {
+            from: None,
+            to: None,
+            aor: None,
+            state: None,
+            by: None,
+        };
+        let layout = Layout {
+            used: [0, 1, 2, 3, 4, 5, 6, 7, 8],
+            width: 10,
+            short_rule: true,
+            id: Some(9),
+            by: None,
+            file_no: 2,
+        };
+        let record = csv::ByteRecord::from(vec![
+            "2018-03-19",
+            "Boston",
+            "MA",
+            "cat",
+            "NA",
+            "",
+            "NO",
+            "Declined",
+            "FALSE",
+            "9",
+        ]);
+        let mut key = Vec::new();
+        let seen = judge.encode(&layout, &record, (5, 40), &mut key).unwrap();
+        assert_eq!((seen.latest, seen.day_of_month), (20180319, 19));
+        let mut counts = Counts::new();
+        add(&mut counts, &key, 3, seen);
+        let c = decode(&key, &counts[&key]);
+        assert_eq!(c.reason, None);
+        assert_eq!(c.year_month, Some(201803));
+        assert_eq!(c.days, [(19, 3)], "three rows on the 19th");
+        assert_eq!(c.latest_day, Some(20180319));
+        assert_eq!(
+            c.aor, None,
+            "the area is kept only when it excluded the row"
+        );
+        assert_eq!(c.case_category.as_deref(), Some("cat"));
+        assert_eq!(c.entry_status, None, "NA is missing");
+        assert_eq!(c.final_order, None, "empty is missing");
+        assert_eq!(c.duplicate.as_deref(), Some("FALSE"));
+        assert_eq!(c.rows, 3);
+        assert_eq!(c.pending, None, "a row not flagged is used at once");
+        // A flagged row that passes every filter waits for the policy, with
+        // its person and its place in the files.
+        let mut flagged = record.clone();
+        flagged = flagged
+            .iter()
+            .enumerate()
+            .map(|(i, f)| if i == 8 { b"TRUE".as_slice() } else { f })
+            .collect();
+        let seen = judge.encode(&layout, &flagged, (5, 40), &mut key).unwrap();
+        let mut counts = Counts::new();
+        add(&mut counts, &key, 1, seen);
+        let c = decode(&key, &counts[&key]);
+        assert_eq!(c.reason, None);
+        assert_eq!(c.lift_reason.as_deref(), Some("Declined"));
+        assert_eq!(
+            c.pending.as_deref(),
+            Some(&Pending {
+                id: Some("9".into()),
+                day: 20180319,
+                order: (2, 5, 40)
+            })
+        );
+    }
+}

@@ -1,0 +1,65 @@
+//! What both engines produce: rows counted per combination of a reason and
+//! the raw labels, never one entry per record.
+
+use crate::records::count::reasons::Exclusion;
+
+/// One combination of a reason and raw labels, and how many rows carry it.
+/// Used rows carry their labels; an excluded row carries only the area or
+/// state that excluded it, so spacing variants of a filtered label can be
+/// found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Combination {
+    /// Why the rows are not used; `None` when they are.
+    pub reason: Option<Exclusion>,
+    /// Year and month of the date (`year * 100 + month`), for used rows.
+    pub year_month: Option<i32>,
+    /// Used rows per day of the month, as `(day, rows)` for the days with
+    /// rows, in day order: a count up to any date can be taken after the
+    /// scan without one combination per day.
+    pub days: Vec<(u8, u64)>,
+    /// The latest date among these rows as `yyyymmdd`, for rows whose date
+    /// parses (a row with fewer fields than the header aside), used or not:
+    /// the latest of these over a scan is the data's cut date.
+    pub latest_day: Option<i32>,
+    /// Raw `facility_aor`.
+    pub aor: Option<String>,
+    /// Raw `facility_state`.
+    pub state: Option<String>,
+    /// Raw `case_category`.
+    pub case_category: Option<String>,
+    /// Raw `entry_status`.
+    pub entry_status: Option<String>,
+    /// Raw `final_order_yes_no`.
+    pub final_order: Option<String>,
+    /// Raw `illegal_reentry_yes_no`.
+    pub illegal_reentry: Option<String>,
+    /// Raw `detainer_lift_reason`.
+    pub lift_reason: Option<String>,
+    /// Raw `duplicate_likely`.
+    pub duplicate: Option<String>,
+    /// Rows with exactly these values.
+    pub rows: u64,
+    /// The row is counted in `by_area`.
+    pub in_by: bool,
+    /// Its `by_area` group (the raw area, state or facility); `None` when
+    /// the value is missing or the row is not counted there.
+    pub by: Option<String>,
+    /// For a row flagged `duplicate_likely` that passes every other filter:
+    /// what [`super::duplicates::resolve_duplicates`] decides it on. Such a
+    /// row is a combination of its own and is neither used nor excluded yet.
+    pub pending: Option<Box<Pending>>,
+}
+
+/// A flagged row waiting for the duplicates policy.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Pending {
+    /// `unique_identifier`; `None` when missing or when the file has no such
+    /// column.
+    pub id: Option<String>,
+    /// The prepare date as `yyyymmdd`.
+    pub day: i32,
+    /// The row's place in the files: the file's position in the list, then
+    /// two numbers that grow with the row's place in the file (each engine
+    /// fills them its own way; only their order counts).
+    pub order: (u32, u64, u64),
+}

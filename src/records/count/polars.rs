@@ -1,0 +1,647 @@
+//! The polars engine, the reference: a lazy query on polars' streaming engine
+//! that gives every row its reason and counts rows per reason and labels.
+
+use crate::error::{Error, Result};
+use crate::records::count::accepted::Accepted;
+use crate::records::count::counts::{Combination, Pending};
+use crate::records::count::reasons::Exclusion;
+use crate::records::read::dates::day_key;
+use crate::records::read::dates::PrepareDate;
+use crate::records::read::formats::FileFormat;
+use crate::records::read::schema::{
+    AOR, CASE_CATEGORY, DATE, DUPLICATE, ENTRY_STATUS, FINAL_ORDER, ID, ILLEGAL_REENTRY,
+    LIFT_REASON, STATE, USED_COLUMNS,
+};
+use crate::records::read::typed::{as_text, missing_as_null, null_string, scan_typed, utf8_path};
+use crate::records::read::xlsx::read_columns;
+use crate::records::read::SourceFile;
+use crate::records::select::filters::Filters;
+use crate::records::select::grouping::By;
+use polars::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// A record file of any format as the query's columns: the used ones as text
+/// (missing as null), whether the row is short, the person, the `by_area`
+/// group, the file's number and the row's index.
+fn lazy_file(file: &SourceFile, by: Option<By>) -> Result<LazyFrame> {
+    match file.format() {
+        FileFormat::Csv => csv_file(file, by),
+        FileFormat::Xlsx => xlsx_file(file, by),
+        format => {
+            let (lf, schema) = scan_typed(&file.path, format)?;
+            Ok(typed_query(lf, &schema, file.no, by))
+        }
+    }
+}
+
+/// An xlsx workbook's used columns, read cell by cell into memory (the
+/// workbook reader has no lazy scan), then queried as a typed file is.
+fn xlsx_file(file: &SourceFile, by: Option<By>) -> Result<LazyFrame> {
+    let mut wanted: Vec<&str> = USED_COLUMNS.to_vec();
+    wanted.push(ID);
+    if let Some(by) = by.filter(|b| !wanted.contains(&b.column())) {
+        wanted.push(by.column());
+    }
+    let df = read_columns(&file.path, &file.layout.sheets, &wanted)?;
+    let schema = df.schema().clone();
+    Ok(typed_query(df.lazy(), &schema, file.no, by))
+}
+
+/// The query's columns from a file whose columns are typed (or all text, as
+/// an xlsx workbook's are read): see [`lazy_file`].
+fn typed_query(lf: LazyFrame, schema: &Schema, file_no: u32, by: Option<By>) -> LazyFrame {
+    let has = |name: &str| schema.get(name).is_some();
+    let text = |name: &str| as_text(name, schema.get(name));
+    let mut columns: Vec<Expr> = USED_COLUMNS.iter().map(|&c| text(c).alias(c)).collect();
+    // A typed file has no short rows: every row has every column.
+    columns.push(lit(false).alias(SHORT_ROW));
+    columns.push(if has(ID) { text(ID) } else { null_string() }.alias(PERSON));
+    columns.push(match by {
+        Some(by) => text(by.column()).alias(GROUP),
+        None => null_string().alias(GROUP),
+    });
+    columns.push(lit(file_no).alias(FILE_NO));
+    columns.push(col(ROW).cast(DataType::UInt64));
+    lf.with_row_index(ROW, None).select(columns)
+}
+
+fn csv_file(file: &SourceFile, by: Option<By>) -> Result<LazyFrame> {
+    let (path, file_no) = (file.path.as_path(), file.no);
+    let names = &file.layout.columns;
+    let has_id = names.iter().any(|n| n == ID);
+
+    let schema: Schema = names
+        .iter()
+        .map(|n| Field::new(n.as_str().into(), DataType::String))
+        .collect();
+    // `NA` is missing in the columns used; the last column keeps its text, so
+    // a null there means the row ended early (or its last field is empty).
+    let nulls = USED_COLUMNS
+        .iter()
+        .map(|c| (PlSmallStr::from(*c), PlSmallStr::from("NA")))
+        .collect();
+    // An absolute path without `..`: polars' chunked reader refuses `..` segments.
+    let absolute = path.canonicalize().map_err(|e| Error::io(path, e))?;
+    let lf = LazyCsvReader::new(PlRefPath::new(utf8_path(&absolute)?))
+        .with_has_header(true)
+        .with_schema(Some(Arc::new(schema)))
+        .with_null_values(Some(NullValues::Named(nulls)))
+        .with_missing_is_null(true)
+        // Bytes that are not UTF-8 become U+FFFD instead of failing the
+        // whole scan: in a column the analysis ignores they are accepted, as
+        // the block engine accepts them; in a used column the query flags
+        // the row (REPLACED) and the scan is diagnosed row by row.
+        .with_encoding(CsvEncoding::LossyUtf8)
+        .finish()
+        .map_err(|e| polars_input_error(path, &e))?;
+    let last = names.last().map(String::as_str).unwrap_or_default();
+    let short = if USED_COLUMNS.contains(&last) {
+        // Cannot tell a short row from a missing value in this layout.
+        lit(false)
+    } else {
+        col(last).is_null()
+    };
+    let mut columns: Vec<Expr> = USED_COLUMNS.map(col).to_vec();
+    columns.push(short.alias(SHORT_ROW));
+    // The person and the group are read as the block engine reads a field:
+    // missing when empty (quoted or not) or `NA`. (They are not in polars'
+    // null values, which would also null them when they are the last column,
+    // the column that tells a short row.)
+    columns.push(
+        if has_id {
+            missing_as_null(col(ID))
+        } else {
+            null_string()
+        }
+        .alias(PERSON),
+    );
+    columns.push(match by {
+        Some(by) => missing_as_null(col(by.column())).alias(GROUP),
+        None => null_string().alias(GROUP),
+    });
+    columns.push(lit(file_no).alias(FILE_NO));
+    columns.push(col(ROW).cast(DataType::UInt64));
+    Ok(lf.with_row_index(ROW, None).select(columns))
+}
+
+/// Internal column: the prepare date as judged by [`judge_dates`].
+const JUDGED_DATE: &str = "_date";
+
+/// [`JUDGED_DATE`] of a date that is not in a form read.
+const UNPARSEABLE: i32 = -1;
+
+/// [`JUDGED_DATE`] of a date outside the plausible window.
+const IMPLAUSIBLE: i32 = -2;
+
+/// The prepare dates of a batch judged by [`PrepareDate::judge`], the
+/// block engine's rule: `yyyymmdd` for a date used, [`UNPARSEABLE`] or
+/// [`IMPLAUSIBLE`], null when missing.
+fn judge_dates(c: Column) -> PolarsResult<Column> {
+    let text = c.str()?;
+    let judged: Int32Chunked = text
+        .iter()
+        .map(|v| match PrepareDate::judge(v) {
+            PrepareDate::Missing => None,
+            PrepareDate::Unparseable => Some(UNPARSEABLE),
+            PrepareDate::Implausible(_) => Some(IMPLAUSIBLE),
+            PrepareDate::Date(d) => Some(day_key(d)),
+        })
+        .collect();
+    Ok(judged.with_name(c.name().clone()).into_column())
+}
+
+/// Internal column: the date as `yyyymmdd`.
+const DAY: &str = "_day";
+
+/// Internal column: the row's date as `yyyymmdd` unless the row is short;
+/// its maximum per combination is [`Combination::latest_day`].
+const LATEST: &str = "_latest";
+
+/// Internal column: the value of the column `by_area` groups on.
+const GROUP: &str = "_by";
+
+/// Internal column: the row is flagged `duplicate_likely`.
+const DUPLICATE_FLAG: &str = "_flagged";
+
+/// Internal column: the row is counted in `by_area`.
+const IN_BY: &str = "_in_by";
+
+/// Internal key column: a flagged row left for the duplicates policy (see
+/// [`crate::records::counts::Pending`]).
+const PENDING: &str = "_pending";
+
+/// Internal column: the day of the month of a used or pending row.
+const DAY_OF_MONTH: &str = "_day_of_month";
+
+/// Internal key column: the date (`yyyymmdd`) of a pending row.
+const PENDING_DAY: &str = "_pending_day";
+
+/// Output column: used rows of a combination on day `d` of the month.
+fn day_column(d: u32) -> String {
+    format!("_on_{d}")
+}
+
+/// Internal column: `unique_identifier`, or null when the file has none.
+const PERSON: &str = "_id";
+
+/// Internal column: the file's position in the list given.
+const FILE_NO: &str = "_file";
+
+/// Internal column: the row's index in its file.
+const ROW: &str = "_row";
+
+/// Internal column: the row has fewer fields than the header.
+const SHORT_ROW: &str = "_short_row";
+
+/// Output column of [`aggregation_query`]: a used column of the row holds
+/// U+FFFD, the mark polars leaves for bytes that are not UTF-8 (or a literal
+/// U+FFFD in the data, which is valid text).
+pub(crate) const REPLACED: &str = "_replaced";
+
+fn polars_input_error(path: &Path, e: &PolarsError) -> Error {
+    Error::input(path, None, None, format!("could not read as CSV: {e}"))
+}
+
+fn equals_any(column: &str, values: &[String]) -> Expr {
+    values.iter().fold(lit(false), |acc, v| {
+        acc.or(col(column).eq(lit(v.as_str())).fill_null(lit(false)))
+    })
+}
+
+/// The polars query: give each row a reason code ([`Exclusion::code`], 0 for
+/// a used row) and count rows per reason and labels.
+/// Excluded rows keep only the label that excluded them (the area or state,
+/// so spacing variants can be found), so the result stays small.
+///
+/// `rows_seen`, when given, is increased as batches pass through the scan, for a
+/// progress display. It is never used for results.
+pub(crate) fn aggregation_query(
+    files: &[SourceFile],
+    filters: &Filters,
+    accepted: &Accepted,
+    by: Option<By>,
+    rows_seen: Option<Arc<AtomicU64>>,
+) -> Result<LazyFrame> {
+    if files.is_empty() {
+        return Err(Error::Argument("no detainer files given".into()));
+    }
+    let frames = files
+        .iter()
+        .map(|f| lazy_file(f, by))
+        .collect::<Result<Vec<_>>>()?;
+    let lf = if frames.len() == 1 {
+        frames.into_iter().next().unwrap_or_default()
+    } else {
+        concat(frames, UnionArgs::default())?
+    };
+    // The date is judged once, in a stage of its own, by the rule the block
+    // engine uses ([`PrepareDate`]), and everything else is derived from
+    // the judged column (expressions cloned into several places would
+    // otherwise judge it once per use).
+    let judged = col(DATE)
+        .map(judge_dates, |_, f| {
+            Ok(Field::new(f.name().clone(), DataType::Int32))
+        })
+        .alias(JUDGED_DATE);
+    let day = when(col(JUDGED_DATE).gt(lit(0)))
+        .then(col(JUDGED_DATE))
+        .otherwise(lit(NULL).cast(DataType::Int32));
+    let year_month = (col(DAY) / lit(100)).cast(DataType::Int32);
+    let day_of_month = col(DAY) % lit(100);
+    let mut in_dates = lit(true);
+    if let Some(from) = filters.from {
+        in_dates = in_dates.and(col(DAY).gt_eq(lit(day_key(from))));
+    }
+    if let Some(to) = filters.to {
+        in_dates = in_dates.and(col(DAY).lt_eq(lit(day_key(to))));
+    }
+    let aor_ok = if filters.aor.is_some() {
+        equals_any(AOR, &accepted.aor)
+    } else {
+        lit(true)
+    };
+    let state_ok = if filters.state.is_some() {
+        equals_any(STATE, &accepted.state)
+    } else {
+        lit(true)
+    };
+    let mut duplicate = col(DUPLICATE);
+    if let Some(counter) = rows_seen {
+        duplicate = duplicate.map(
+            move |c: Column| {
+                counter.fetch_add(c.len() as u64, Ordering::Relaxed);
+                Ok(c)
+            },
+            |_, f| Ok(f.clone()),
+        );
+    }
+    let flagged = ["TRUE", "True", "true"].map(String::from);
+    let flagged = equals_any(DUPLICATE, &flagged);
+    let reason = when(col(SHORT_ROW))
+        .then(lit(Exclusion::ShortRow.code()))
+        .when(col(DATE).is_null().or(col(DATE).eq(lit(""))))
+        .then(lit(Exclusion::MissingDate.code()))
+        .when(col(JUDGED_DATE).eq(lit(UNPARSEABLE)))
+        .then(lit(Exclusion::UnparseableDate.code()))
+        .when(col(JUDGED_DATE).eq(lit(IMPLAUSIBLE)))
+        .then(lit(Exclusion::ImplausibleDate.code()))
+        .when(in_dates.fill_null(lit(false)).not())
+        .then(lit(Exclusion::OutsideDates.code()))
+        .when(aor_ok.not())
+        .then(lit(Exclusion::OutsideAor.code()))
+        .when(state_ok.not())
+        .then(lit(Exclusion::OutsideState.code()))
+        .otherwise(lit(0u8));
+    let used = || col("reason").eq(lit(0u8));
+    // Counted in `by_area`: a used row, or (grouping by area or state) one
+    // excluded only by the area or state filter.
+    let in_by = match by {
+        None => lit(false),
+        Some(by) if by.sets_area_filters_aside() => used()
+            .or(col("reason").eq(lit(Exclusion::OutsideAor.code())))
+            .or(col("reason").eq(lit(Exclusion::OutsideState.code()))),
+        Some(_) => used(),
+    };
+    // A flagged row that is used or counted in `by_area` is left for the
+    // duplicates policy, with its person, its date and its place in the files.
+    let pending_row = col(DUPLICATE_FLAG).and(used().or(col(IN_BY)));
+    let pending = || col(PENDING);
+    let keep = |name: &str| {
+        when(used())
+            .then(col(name))
+            .otherwise(null_string())
+            .alias(name)
+    };
+    // The date, the area and the state decide a row's reason; the rest are
+    // the labels counted for used rows.
+    let details = &USED_COLUMNS[3..];
+    let raw_columns = || {
+        [SHORT_ROW, PERSON, GROUP, FILE_NO, ROW]
+            .iter()
+            .chain(USED_COLUMNS.iter())
+            .map(|&name| col(name))
+            .collect::<Vec<_>>()
+    };
+    let replaced = USED_COLUMNS
+        .iter()
+        .chain([&PERSON, &GROUP])
+        .fold(lit(false), |acc, &name| {
+            acc.or(col(name)
+                .cast(DataType::Binary)
+                .binary()
+                .contains_literal(lit("\u{FFFD}".as_bytes()))
+                .fill_null(lit(false)))
+        });
+    let mut stage1 = raw_columns();
+    stage1.push(judged);
+    stage1.push(replaced.alias(REPLACED));
+    let mut stage2a = raw_columns();
+    stage2a.push(col(REPLACED));
+    stage2a.push(col(JUDGED_DATE));
+    stage2a.push(day.alias(DAY));
+    let mut stage2 = raw_columns();
+    stage2.push(col(REPLACED));
+    stage2.push(col(JUDGED_DATE));
+    stage2.push(col(DAY));
+    stage2.push(year_month.alias("year_month"));
+    stage2.push(day_of_month.alias(DAY_OF_MONTH));
+    let mut stage3 = vec![
+        reason.alias("reason"),
+        col(REPLACED),
+        col(DAY),
+        col("year_month"),
+        col(DAY_OF_MONTH),
+        col(AOR),
+        col(STATE),
+        col(PERSON),
+        col(GROUP),
+        col(FILE_NO),
+        col(ROW),
+        flagged.alias(DUPLICATE_FLAG),
+    ];
+    stage3.extend(details.iter().map(|&name| {
+        if name == DUPLICATE {
+            duplicate.clone().alias(DUPLICATE)
+        } else {
+            col(name)
+        }
+    }));
+    // The reason decided: whether the row counts in `by_area`, then whether
+    // it waits for the duplicates policy.
+    let decided: Vec<&str> = [
+        "reason",
+        REPLACED,
+        DAY,
+        "year_month",
+        DAY_OF_MONTH,
+        AOR,
+        STATE,
+        PERSON,
+        GROUP,
+        FILE_NO,
+        ROW,
+        DUPLICATE_FLAG,
+    ]
+    .into_iter()
+    .chain(details.iter().copied())
+    .collect();
+    let mut stage3b: Vec<Expr> = decided.iter().map(|&name| col(name)).collect();
+    stage3b.push(in_by.alias(IN_BY));
+    let mut stage3c: Vec<Expr> = decided.iter().map(|&name| col(name)).collect();
+    stage3c.push(col(IN_BY));
+    stage3c.push(pending_row.alias(PENDING));
+    let mut stage4 = vec![
+        col("reason"),
+        col(PENDING),
+        col(IN_BY),
+        col(REPLACED),
+        when(used())
+            .then(col("year_month"))
+            .otherwise(lit(NULL).cast(DataType::Int32))
+            .alias("year_month"),
+        when(used())
+            .then(col(DAY_OF_MONTH))
+            .otherwise(lit(NULL).cast(DataType::Int32))
+            .alias(DAY_OF_MONTH),
+        when(pending())
+            .then(col(DAY))
+            .otherwise(lit(NULL).cast(DataType::Int32))
+            .alias(PENDING_DAY),
+        when(col("reason").eq(lit(Exclusion::ShortRow.code())))
+            .then(lit(NULL).cast(DataType::Int32))
+            .otherwise(col(DAY))
+            .alias(LATEST),
+        when(col("reason").eq(lit(Exclusion::OutsideAor.code())))
+            .then(col(AOR))
+            .otherwise(null_string())
+            .alias(AOR),
+        when(col("reason").eq(lit(Exclusion::OutsideState.code())))
+            .then(col(STATE))
+            .otherwise(null_string())
+            .alias(STATE),
+    ];
+    stage4.extend(details.iter().map(|&name| {
+        if name == LIFT_REASON {
+            when(used().or(col(IN_BY)))
+                .then(col(name))
+                .otherwise(null_string())
+                .alias(name)
+        } else {
+            keep(name)
+        }
+    }));
+    stage4.push(
+        when(col(IN_BY))
+            .then(col(GROUP))
+            .otherwise(null_string())
+            .alias(GROUP),
+    );
+    stage4.push(
+        when(pending())
+            .then(col(PERSON))
+            .otherwise(null_string())
+            .alias(PERSON),
+    );
+    for (name, kind) in [(FILE_NO, DataType::UInt32), (ROW, DataType::UInt64)] {
+        stage4.push(
+            when(pending())
+                .then(col(name))
+                .otherwise(lit(NULL).cast(kind))
+                .alias(name),
+        );
+    }
+    let keys: Vec<Expr> = [
+        "reason",
+        PENDING,
+        IN_BY,
+        REPLACED,
+        "year_month",
+        PENDING_DAY,
+        GROUP,
+        PERSON,
+        FILE_NO,
+        ROW,
+    ]
+    .iter()
+    .chain(&USED_COLUMNS[1..])
+    .map(|&name| col(name))
+    .collect();
+    // Rows, the latest date, and used rows per day of the month (so a count
+    // up to any date can be taken after the scan without a group per day).
+    let mut aggregations = vec![len().alias("rows"), col(LATEST).max().alias(LATEST)];
+    aggregations.extend((1..=31).map(|d| {
+        col(DAY_OF_MONTH)
+            .eq(lit(d as i32))
+            .fill_null(lit(false))
+            .sum()
+            .alias(day_column(d))
+    }));
+    Ok(lf
+        .select(stage1)
+        .select(stage2a)
+        .select(stage2)
+        .select(stage3)
+        .select(stage3b)
+        .select(stage3c)
+        .select(stage4)
+        .group_by(keys)
+        .agg(aggregations))
+}
+
+fn scan_error(files: &[SourceFile], e: &PolarsError) -> Error {
+    let names: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
+    let file = if files.len() == 1 {
+        files[0].path.clone()
+    } else {
+        PathBuf::from(names.join(", "))
+    };
+    let text = e.to_string();
+    let hint = if text.contains("utf-8") || text.contains("utf8") {
+        " (is the file UTF-8?)"
+    } else if text.contains("fields") || text.contains("ragged") {
+        " (a row has a different number of fields than the header)"
+    } else {
+        ""
+    };
+    let format = match files.first().map(|f| f.format()) {
+        Some(first) if files.iter().all(|f| f.format() == first) => first.name(),
+        _ => "CSV, Parquet, IPC or xlsx",
+    };
+    Error::input(
+        &file,
+        None,
+        None,
+        format!("could not read as {format}{hint}: {text}"),
+    )
+}
+
+fn string_values(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
+    let c = df.column(name)?.str()?;
+    Ok(c.iter().map(|v| v.map(str::to_owned)).collect())
+}
+
+fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
+    let int_column = |name: &str| -> Result<Vec<Option<i32>>> {
+        let c = df.column(name)?.cast(&DataType::Int32)?;
+        Ok(c.i32()?.iter().collect())
+    };
+    let flags = |name: &str| -> Result<Vec<bool>> {
+        Ok(df
+            .column(name)?
+            .bool()?
+            .iter()
+            .map(|v| v.unwrap_or(false))
+            .collect())
+    };
+    let codes = int_column("reason")?;
+    let pending_flags = flags(PENDING)?;
+    let groups = string_values(df, GROUP)?;
+    let in_by = flags(IN_BY)?;
+    let person = string_values(df, PERSON)?;
+    let file_no: Vec<Option<u32>> = df
+        .column(FILE_NO)?
+        .cast(&DataType::UInt32)?
+        .u32()?
+        .iter()
+        .collect();
+    let row: Vec<Option<u64>> = df
+        .column(ROW)?
+        .cast(&DataType::UInt64)?
+        .u64()?
+        .iter()
+        .collect();
+    let year_month = int_column("year_month")?;
+    let pending_day = int_column(PENDING_DAY)?;
+    let day_columns = (1..=31)
+        .map(|d| {
+            let c = df.column(&day_column(d))?.cast(&DataType::UInt64)?;
+            Ok(c.u64()?
+                .iter()
+                .map(|v| v.unwrap_or(0))
+                .collect::<Vec<u64>>())
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let latest_day = int_column(LATEST)?;
+    let rows_col = df.column("rows")?.cast(&DataType::UInt64)?;
+    let rows: Vec<u64> = rows_col.u64()?.iter().map(|v| v.unwrap_or(0)).collect();
+    let mut text: BTreeMap<&str, Vec<Option<String>>> = BTreeMap::new();
+    for name in &USED_COLUMNS[1..] {
+        text.insert(name, string_values(df, name)?);
+    }
+    let mut take = |name: &str, i: usize| text.get_mut(name).and_then(|v| v[i].take());
+    let mut out = Vec::with_capacity(df.height());
+    for i in 0..df.height() {
+        let code = codes[i].unwrap_or(0) as u8;
+        let pending = pending_flags[i].then(|| {
+            Box::new(Pending {
+                id: person[i].clone(),
+                day: pending_day[i].unwrap_or(0),
+                order: (file_no[i].unwrap_or(0), row[i].unwrap_or(0), 0),
+            })
+        });
+        out.push(Combination {
+            reason: Exclusion::from_code(code),
+            year_month: year_month[i],
+            days: (1..=31u8)
+                .zip(day_columns.iter().map(|c| c[i]))
+                .filter(|(_, n)| *n > 0)
+                .collect(),
+            latest_day: latest_day[i],
+            aor: take(AOR, i),
+            state: take(STATE, i),
+            case_category: take(CASE_CATEGORY, i),
+            entry_status: take(ENTRY_STATUS, i),
+            final_order: take(FINAL_ORDER, i),
+            illegal_reentry: take(ILLEGAL_REENTRY, i),
+            lift_reason: take(LIFT_REASON, i),
+            duplicate: take(DUPLICATE, i),
+            rows: rows[i],
+            in_by: in_by[i],
+            by: groups[i].clone(),
+            pending,
+        });
+    }
+    Ok(out)
+}
+
+/// Count the combinations in `files` with the polars query. polars says
+/// neither which line nor which column broke, and replaces bytes that are not
+/// UTF-8 (flagged in [`REPLACED`]): either way, `diagnose` reads the files
+/// again row by row, which finds the first problem and names it as the block
+/// engine does.
+pub(crate) fn count_files(
+    files: &[SourceFile],
+    filters: &Filters,
+    accepted: &Accepted,
+    by: Option<By>,
+    rows_seen: Option<Arc<AtomicU64>>,
+    diagnose: impl Fn() -> Result<()>,
+) -> Result<Vec<Combination>> {
+    // polars accepts some malformed quoting the block engine refuses (and
+    // reads it differently): the files' quoting is checked first.
+    let text: Vec<&Path> = files
+        .iter()
+        .filter(|f| f.format() == FileFormat::Csv)
+        .map(|f| f.path.as_path())
+        .collect();
+    crate::records::read::quoting::check_quoting(&text)?;
+    let query = aggregation_query(files, filters, accepted, by, rows_seen)?;
+    match query
+        .collect_with_engine(Engine::Streaming)
+        .map(|r| r.unwrap_single())
+    {
+        Err(e) => {
+            diagnose()?;
+            Err(scan_error(files, &e))
+        }
+        Ok(df) => {
+            if df.column(REPLACED)?.bool()?.any() {
+                diagnose()?;
+            }
+            combinations_from_frame(&df)
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! A CSV record file's header line: its column names, read once and checked.
+
+use super::quoting::first_malformed;
+use crate::error::{Error, Result};
+use crate::records::read::schema::{first_missing, MISSING_COLUMN, USED_COLUMNS};
+use std::io::Read;
+use std::path::Path;
+
+/// Read the header line of a detainer file and check it has every column in
+/// [`USED_COLUMNS`]. Returns the column names, with an unnamed column named
+/// `_index` and a repeated name suffixed by its position.
+///
+/// # Errors
+/// [`Error::Input`] naming the file for an empty file, a UTF-16 file, a header
+/// that is not UTF-8 or a missing column.
+pub(crate) fn read_header(path: &Path) -> Result<Vec<String>> {
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut head = Vec::with_capacity(64 * 1024);
+    file.by_ref()
+        .take(1024 * 1024)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::io(path, e))?;
+    if head.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::input(path, None, None, "file is empty"));
+    }
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return Err(Error::input(
+            path,
+            None,
+            None,
+            "file is UTF-16; save it as UTF-8 (CSV UTF-8) and try again",
+        ));
+    }
+    let end = head.iter().position(|&b| b == b'\n').unwrap_or(head.len());
+    let line = &head[..end];
+    let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+    let without_cr = line.strip_suffix(b"\r").unwrap_or(line);
+    if let Some((_, what)) = first_malformed(without_cr) {
+        return Err(Error::input(
+            path,
+            Some(1),
+            None,
+            format!("malformed CSV header: {what}"),
+        ));
+    }
+    let text = std::str::from_utf8(line)
+        .map_err(|_| Error::input(path, Some(1), None, "the header is not valid UTF-8"))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let record = reader
+        .records()
+        .next()
+        .transpose()
+        .map_err(|e| Error::input(path, Some(1), None, format!("malformed header: {e}")))?
+        .ok_or_else(|| Error::input(path, None, None, "file is empty"))?;
+    let mut names: Vec<String> = Vec::with_capacity(record.len());
+    for (i, raw) in record.iter().enumerate() {
+        let name = raw.trim();
+        let mut name = if name.is_empty() {
+            "_index".to_string()
+        } else {
+            name.to_string()
+        };
+        if names.contains(&name) {
+            name = format!("{name}_{}", i + 1);
+        }
+        names.push(name);
+    }
+    if let Some(wanted) = first_missing(&names, USED_COLUMNS) {
+        return Err(Error::input(path, Some(1), Some(wanted), MISSING_COLUMN));
+    }
+    Ok(names)
+}

@@ -1,0 +1,120 @@
+//! Parquet and Arrow IPC (Feather v2) record files, as the Deportation
+//! Data Project publishes them: scanned lazily by polars (only the columns
+//! used are read), with every typed column turned into the text a CSV export
+//! holds, so the rules downstream never see a format.
+
+use crate::error::{Error, Result};
+use crate::records::read::formats::FileFormat;
+use crate::records::read::schema::{first_missing, DATE, MISSING_COLUMN, USED_COLUMNS};
+use polars::prelude::*;
+use std::path::Path;
+
+/// Path as a string for polars (which takes UTF-8 paths).
+pub(crate) fn utf8_path(path: &Path) -> Result<&str> {
+    path.to_str()
+        .ok_or_else(|| Error::input(path, None, None, "the file name is not valid UTF-8"))
+}
+
+/// A Parquet or IPC file, scanned lazily: polars reads only the columns the
+/// query uses. Globbing and hive partitions are off, so the path is taken
+/// as it is written.
+pub(crate) fn scan_typed(path: &Path, format: FileFormat) -> Result<(LazyFrame, SchemaRef)> {
+    let absolute = path.canonicalize().map_err(|e| Error::io(path, e))?;
+    let at = PlRefPath::new(utf8_path(&absolute)?);
+    let unreadable = |e: PolarsError| {
+        Error::input(
+            path,
+            None,
+            None,
+            format!("could not read as {}: {e}", format.name()),
+        )
+    };
+    let mut lf = match format {
+        FileFormat::Parquet => LazyFrame::scan_parquet(
+            at,
+            ScanArgsParquet {
+                glob: false,
+                hive_options: HiveOptions::new_disabled(),
+                ..Default::default()
+            },
+        ),
+        _ => LazyFrame::scan_ipc(
+            at,
+            IpcScanOptions::default(),
+            UnifiedScanArgs {
+                glob: false,
+                hive_options: HiveOptions::new_disabled(),
+                ..Default::default()
+            },
+        ),
+    }
+    .map_err(unreadable)?;
+    let schema = lf.collect_schema().map_err(unreadable)?;
+    Ok((lf, schema))
+}
+
+/// The column names of a Parquet or IPC file (its footer only), after
+/// checking it has every one of [`USED_COLUMNS`].
+///
+/// # Errors
+/// As [`checked_scan`].
+pub(crate) fn typed_columns(path: &Path, format: FileFormat) -> Result<Vec<String>> {
+    let (_, schema) = checked_scan(path, format)?;
+    Ok(schema.iter_names().map(|n| n.to_string()).collect())
+}
+
+/// [`scan_typed`], after checking the file has every one of
+/// [`USED_COLUMNS`] and a prepare date that is a date or text.
+///
+/// # Errors
+/// [`Error::Input`] naming the file for one polars cannot read, or the
+/// column that is missing or holds something else.
+fn checked_scan(path: &Path, format: FileFormat) -> Result<(LazyFrame, SchemaRef)> {
+    let (lf, schema) = scan_typed(path, format)?;
+    match schema.get(DATE) {
+        None | Some(DataType::String | DataType::Date | DataType::Datetime(..)) => {}
+        Some(other) => {
+            return Err(Error::input(
+                path,
+                None,
+                Some(DATE),
+                format!("holds {other} values, not dates or text; write it as a date column"),
+            ))
+        }
+    }
+    let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+    if let Some(wanted) = first_missing(&names, USED_COLUMNS) {
+        return Err(Error::input(path, None, Some(wanted), MISSING_COLUMN));
+    }
+    Ok((lf, schema))
+}
+
+/// A typed column as the text a CSV export holds: a date as `YYYY-MM-DD`
+/// (a datetime as its date),
+/// a boolean as `TRUE` or `FALSE`, anything else cast to text; empty and
+/// `NA` as missing, as in CSV.
+pub(crate) fn as_text(name: &str, dtype: Option<&DataType>) -> Expr {
+    let c = col(name);
+    let text = match dtype {
+        Some(DataType::String) => c,
+        Some(DataType::Date | DataType::Datetime(..)) => c.dt().strftime("%Y-%m-%d"),
+        Some(DataType::Boolean) => when(c.clone().is_null())
+            .then(null_string())
+            .when(c)
+            .then(lit("TRUE"))
+            .otherwise(lit("FALSE")),
+        _ => c.cast(DataType::String),
+    };
+    missing_as_null(text)
+}
+
+/// Empty and `NA` as null.
+pub(crate) fn missing_as_null(e: Expr) -> Expr {
+    when(e.clone().eq(lit("")).or(e.clone().eq(lit("NA"))))
+        .then(null_string())
+        .otherwise(e)
+}
+
+pub(crate) fn null_string() -> Expr {
+    lit(NULL).cast(DataType::String)
+}

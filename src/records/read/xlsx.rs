@@ -1,0 +1,497 @@
+//! ICE's release workbooks (xlsx) read as the analysis reads a CSV export.
+//!
+//! The release's sheets open with rows of preamble (a title, a date, notes)
+//! before a header in title case ("Detainer Prepare Date", "Facility AOR").
+//! A sheet's header is its first row whose names, cleaned as the Deportation
+//! Data Project cleans them (lower case, runs of other characters to one
+//! underscore), include `detainer_prepare_date`; every sheet with one is
+//! read, in order, as one file. Cells are read one at a time, so memory holds the
+//! used columns and the workbook's shared strings, never the whole sheet.
+//!
+//! Each cell becomes the text a CSV export holds: an Excel date as
+//! `YYYY-MM-DD` (its time of day, if any, left out), a whole number without a decimal point, a boolean as `TRUE`
+//! or `FALSE`, an empty cell as missing. A number in the prepare-date column
+//! is refused (a column formatted as numbers, not dates, would otherwise
+//! read as unparseable dates); text there is read as a CSV's text is.
+
+use crate::error::{Error, Result};
+use crate::records::read::schema::{
+    first_missing, DATE, DUPLICATE, ID, MISSING_COLUMN, USED_COLUMNS,
+};
+use calamine::{DataRef, Reader, Xlsx, XlsxError};
+use polars::prelude::*;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+/// How many rows of a sheet are searched for the header.
+const HEADER_SEARCH_ROWS: u32 = 30;
+
+/// Names some releases use for a column the analysis reads, and the name
+/// it reads them by (the Deportation Data Project renames them the same
+/// way). A name is only taken when the sheet lacks the usual one.
+const ALIASES: [(&str, &str); 5] = [
+    ("detainer_prepared_date", DATE),
+    ("aor", super::schema::AOR),
+    ("state", super::schema::STATE),
+    ("anonymized_identifier", ID),
+    ("anonymized_unique_identifier", ID),
+];
+
+/// The rule a workbook without `duplicate_likely` is flagged by, as the
+/// Deportation Data Project first derived the column for ICE's workbooks.
+pub(crate) const DERIVED_DUPLICATES: &str = "duplicate_likely derived: TRUE where another row of the file has the same unique_identifier and detainer_prepare_date (missing without a unique_identifier), as the workbook has no such column";
+
+/// Where a workbook's records are: the sheet, the header's row (1-based, as
+/// Excel numbers it) and the columns' cleaned names, in sheet order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SheetLayout {
+    pub(crate) sheet: String,
+    pub(crate) header_row: u32,
+    /// Cleaned name of each column, by its 0-based column index in the sheet.
+    pub(crate) columns: Vec<String>,
+}
+
+impl SheetLayout {
+    fn has(&self, name: &str) -> bool {
+        self.columns.iter().any(|n| n == name)
+    }
+}
+
+/// A header cell's text as a column name, the way janitor's `clean_names`
+/// (used by the Deportation Data Project) makes one: quotes dropped, `%` as
+/// `percent` and `#` as `number`, lower case, each run of other characters
+/// as one underscore, none at either end.
+pub fn clean_name(title: &str) -> String {
+    let mut spelled = String::with_capacity(title.len() + 8);
+    for c in title.chars() {
+        match c {
+            '\'' | '"' | '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}' => {}
+            '%' => spelled.push_str(" percent "),
+            '#' => spelled.push_str(" number "),
+            c => spelled.push(c),
+        }
+    }
+    let mut out = String::with_capacity(spelled.len());
+    let mut gap = false;
+    for c in spelled.chars() {
+        if c.is_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push('_');
+            }
+            gap = false;
+            out.extend(c.to_lowercase());
+        } else {
+            gap = true;
+        }
+    }
+    out
+}
+
+/// A column's letters as Excel shows them (0 is `A`, 26 is `AA`).
+pub(crate) fn column_letters(index: u32) -> String {
+    let mut n = index + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let r = (n - 1) % 26;
+        letters.push(b'A' + r as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
+}
+
+fn open(path: &Path) -> Result<Xlsx<BufReader<File>>> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    Xlsx::new(BufReader::new(file)).map_err(|e| {
+        Error::input(
+            path,
+            None,
+            None,
+            format!("could not read as an xlsx workbook: {e}"),
+        )
+    })
+}
+
+fn cell_error(path: &Path, sheet: &str, e: XlsxError) -> Error {
+    Error::input(
+        path,
+        None,
+        None,
+        format!("sheet '{sheet}': could not read the sheet: {e}"),
+    )
+}
+
+/// A header cell's text, when it holds any.
+fn header_text(value: &DataRef<'_>) -> Option<String> {
+    match value {
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Some(s.clone()),
+        DataRef::SharedString(s) => Some((*s).to_string()),
+        DataRef::Float(x) => Some(number_text(*x)),
+        DataRef::Int(i) => Some(i.to_string()),
+        DataRef::DateTime(d) => Some(date_text(d)),
+        DataRef::Bool(_) | DataRef::Error(_) | DataRef::Empty => None,
+    }
+}
+
+/// Cleaned names of one row's cells, by column index; repeated names get
+/// `_2`, `_3` (as `clean_names` does), and aliases are mapped.
+fn names_of(cells: &[(u32, String)]) -> Vec<String> {
+    let width = cells.iter().map(|(c, _)| c + 1).max().unwrap_or(0) as usize;
+    let mut names = vec![String::new(); width];
+    let mut seen: std::collections::HashMap<String, u32> = Default::default();
+    for (c, text) in cells {
+        let base = clean_name(text);
+        if base.is_empty() {
+            continue;
+        }
+        let n = seen.entry(base.clone()).or_insert(0);
+        *n += 1;
+        names[*c as usize] = if *n == 1 { base } else { format!("{base}_{n}") };
+    }
+    for (alias, name) in ALIASES {
+        if !names.iter().any(|n| n == name) {
+            if let Some(n) = names.iter_mut().find(|n| *n == alias) {
+                *n = name.to_string();
+            }
+        }
+    }
+    names
+}
+
+/// The header of one sheet: the first row within the first
+/// [`HEADER_SEARCH_ROWS`] rows whose cleaned names include
+/// `detainer_prepare_date`. `None` for a sheet without one, or one the
+/// reader cannot open as a worksheet (a blank sheet stored without cells, a
+/// chart sheet).
+fn sheet_header(book: &mut Xlsx<BufReader<File>>, sheet: &str) -> Option<SheetLayout> {
+    let mut cells = book.worksheet_cells_reader(sheet).ok()?;
+    let mut row: Option<u32> = None;
+    let mut current: Vec<(u32, String)> = Vec::new();
+    loop {
+        let next = cells.next_cell().ok()?;
+        let r = next.as_ref().map(|cell| cell.get_position().0);
+        if r != row {
+            if let Some(done) = row {
+                let columns = names_of(&current);
+                if columns.iter().any(|n| n == DATE) {
+                    return Some(SheetLayout {
+                        sheet: sheet.to_string(),
+                        header_row: done + 1,
+                        columns,
+                    });
+                }
+            }
+            current.clear();
+            row = r;
+        }
+        match next {
+            Some(cell) if cell.get_position().0 < HEADER_SEARCH_ROWS => {
+                if let Some(text) = header_text(cell.get_value()) {
+                    current.push((cell.get_position().1, text));
+                }
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// Every sheet with a header ([`sheet_header`]), in workbook order (a
+/// workbook may hold one sheet per year), each checked to have every used
+/// column. `duplicate_likely` may be missing from all of them (ICE's own
+/// workbooks): it is then derived from `unique_identifier` (see
+/// [`DERIVED_DUPLICATES`]), which every sheet must have.
+fn find_layouts(path: &Path, book: &mut Xlsx<BufReader<File>>) -> Result<Vec<SheetLayout>> {
+    let sheets = book.sheet_names();
+    let layouts: Vec<SheetLayout> = sheets
+        .iter()
+        .filter_map(|sheet| sheet_header(book, sheet))
+        .collect();
+    if layouts.is_empty() {
+        return Err(Error::input(
+            path,
+            None,
+            None,
+            format!(
+                "no sheet has a header row naming '{DATE}' (or 'Detainer Prepare Date') in its first {HEADER_SEARCH_ROWS} rows; sheets: {}",
+                sheets
+                    .iter()
+                    .map(|s| format!("'{s}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    let derive = derives_duplicates(&layouts);
+    for layout in &layouts {
+        let wanted = USED_COLUMNS
+            .into_iter()
+            .filter(|w| !(derive && *w == DUPLICATE))
+            .chain(derive.then_some(ID));
+        if let Some(wanted) = first_missing(&layout.columns, wanted) {
+            let why = if wanted == ID {
+                "the workbook has no duplicate_likely column, which is derived from this one"
+            } else {
+                MISSING_COLUMN
+            };
+            return Err(Error::input(
+                path,
+                Some(u64::from(layout.header_row)),
+                Some(wanted),
+                format!("sheet '{}': {why}", layout.sheet),
+            ));
+        }
+    }
+    Ok(layouts)
+}
+
+/// Whether the workbook's `duplicate_likely` is derived
+/// ([`DERIVED_DUPLICATES`]): no sheet read has one.
+pub(crate) fn derives_duplicates(layouts: &[SheetLayout]) -> bool {
+    layouts.iter().all(|l| !l.has(DUPLICATE))
+}
+
+/// The sheets read from the workbook at `path` (see [`find_layouts`]).
+///
+/// # Errors
+/// [`Error::Input`] naming the file for a workbook that cannot be read, no
+/// sheet with a recognisable header, or a missing column (with the sheet and
+/// the header's row).
+pub(crate) fn sheet_layouts(path: &Path) -> Result<Vec<SheetLayout>> {
+    let mut book = open(path)?;
+    find_layouts(path, &mut book)
+}
+
+/// Excel's date as `YYYY-MM-DD` (a time of day, if any, is left out, as it
+/// is for a Parquet or IPC datetime: the analysis counts days).
+fn date_text(d: &calamine::ExcelDateTime) -> String {
+    let (y, m, day, ..) = d.to_ymd_hms_milli();
+    format!("{y:04}-{m:02}-{day:02}")
+}
+
+/// An ISO 8601 date or date-time (a cell of type `d`) as its date.
+fn iso_date(s: &str) -> String {
+    match s.get(..10) {
+        Some(day) if s.len() == 10 || s.as_bytes().get(10) == Some(&b'T') => day.to_string(),
+        _ => s.to_string(),
+    }
+}
+
+/// A number as a CSV export writes it: whole numbers without a decimal point.
+fn number_text(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+/// The records of the workbook at `path` as a frame of text columns, one per
+/// name in `wanted` (null where a sheet lacks it), from every sheet with a
+/// header, in workbook order. Rows with no cell under a named column are
+/// skipped, as blank lines are in a CSV file; so are cells outside the
+/// table (a note beside it).
+///
+/// # Errors
+/// As [`sheet_layouts`], and [`Error::Input`] naming the file, sheet, row and
+/// column for a cell holding an Excel error (`#N/A`) or a number in the
+/// prepare-date column.
+pub(crate) fn read_columns(
+    path: &Path,
+    layouts: &[SheetLayout],
+    wanted: &[&str],
+) -> Result<DataFrame> {
+    let mut book = open(path)?;
+    let build =
+        |e: PolarsError| Error::input(path, None, None, format!("could not build the table: {e}"));
+    let mut frames = Vec::with_capacity(layouts.len());
+    for layout in layouts {
+        frames.push(read_sheet(path, &mut book, layout, wanted)?.lazy());
+    }
+    let mut df = concat(frames, UnionArgs::default())
+        .and_then(LazyFrame::collect)
+        .map_err(build)?;
+    if wanted.contains(&DUPLICATE) && derives_duplicates(layouts) {
+        df = derive_duplicates(df).map_err(build)?;
+    }
+    Ok(df)
+}
+
+/// One sheet's rows below its header, as [`read_columns`] describes.
+fn read_sheet(
+    path: &Path,
+    book: &mut Xlsx<BufReader<File>>,
+    layout: &SheetLayout,
+    wanted: &[&str],
+) -> Result<DataFrame> {
+    // For each column of the sheet, the wanted column it fills.
+    let mut slot: Vec<Option<usize>> = vec![None; layout.columns.len()];
+    for (k, name) in wanted.iter().enumerate() {
+        if let Some(c) = layout.columns.iter().position(|n| n == name) {
+            slot[c] = Some(k);
+        }
+    }
+    let mut builders: Vec<StringChunkedBuilder> = wanted
+        .iter()
+        .map(|n| StringChunkedBuilder::new((*n).into(), 1024))
+        .collect();
+    let mut row_values: Vec<Option<String>> = vec![None; wanted.len()];
+    let date_slot = wanted.iter().position(|n| *n == DATE);
+    let sheet = &layout.sheet;
+    let at = |row: u32, column: u32, what: String| {
+        let name = layout
+            .columns
+            .get(column as usize)
+            .map_or("", String::as_str);
+        let column = format!("{name} (column {})", column_letters(column));
+        Error::input(
+            path,
+            Some(u64::from(row) + 1),
+            Some(column.as_str()),
+            format!("sheet '{sheet}': {what}"),
+        )
+    };
+    let mut cells = book
+        .worksheet_cells_reader(sheet)
+        .map_err(|e| cell_error(path, sheet, e))?;
+    let mut row: Option<u32> = None;
+    let mut row_has_cells = false;
+    let mut flush = |values: &mut Vec<Option<String>>, has_cells: bool| {
+        if has_cells {
+            for (b, v) in builders.iter_mut().zip(values.iter_mut()) {
+                match v.take() {
+                    Some(text) => b.append_value(text),
+                    None => b.append_null(),
+                }
+            }
+        } else {
+            values.iter_mut().for_each(|v| *v = None);
+        }
+    };
+    while let Some(cell) = cells.next_cell().map_err(|e| cell_error(path, sheet, e))? {
+        let (r, c) = cell.get_position();
+        if r < layout.header_row {
+            continue;
+        }
+        if Some(r) != row {
+            flush(&mut row_values, row_has_cells);
+            row = Some(r);
+            row_has_cells = false;
+        }
+        let value = cell.get_value();
+        // Only a cell under a named column makes a row.
+        let named = layout
+            .columns
+            .get(c as usize)
+            .is_some_and(|n| !n.is_empty());
+        if *value == DataRef::Empty || !named {
+            continue;
+        }
+        row_has_cells = true;
+        let Some(&Some(k)) = slot.get(c as usize) else {
+            continue;
+        };
+        let not_a_date = |shown: String| {
+            at(
+                r,
+                c,
+                format!(
+                    "holds the number {shown}, not a date; format the column as dates (yyyy-mm-dd)"
+                ),
+            )
+        };
+        let text = match value {
+            DataRef::Empty => continue,
+            DataRef::String(s) | DataRef::DurationIso(s) => s.clone(),
+            DataRef::SharedString(s) => (*s).to_string(),
+            DataRef::DateTimeIso(s) => iso_date(s),
+            DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            DataRef::DateTime(d) if d.is_datetime() => date_text(d),
+            DataRef::DateTime(d) if Some(k) == date_slot => {
+                return Err(not_a_date(number_text(d.as_f64())));
+            }
+            DataRef::DateTime(d) => number_text(d.as_f64()),
+            DataRef::Int(i) if Some(k) == date_slot => return Err(not_a_date(i.to_string())),
+            DataRef::Float(x) if Some(k) == date_slot => return Err(not_a_date(number_text(*x))),
+            DataRef::Int(i) => i.to_string(),
+            DataRef::Float(x) => number_text(*x),
+            DataRef::Error(e) => {
+                return Err(at(r, c, format!("holds the Excel error {e}")));
+            }
+        };
+        row_values[k] = Some(text);
+    }
+    flush(&mut row_values, row_has_cells);
+    let columns: Vec<Column> = builders
+        .into_iter()
+        .map(|b| b.finish().into_series().into_column())
+        .collect();
+    DataFrame::new_infer_height(columns)
+        .map_err(|e| Error::input(path, None, None, format!("could not build the table: {e}")))
+}
+
+/// [`DERIVED_DUPLICATES`]: the flag a workbook without one is given. Empty
+/// and `NA` are missing, as everywhere else.
+fn derive_duplicates(df: DataFrame) -> PolarsResult<DataFrame> {
+    let missing = |name: &str| {
+        when(col(name).eq(lit("")).or(col(name).eq(lit("NA"))))
+            .then(lit(NULL).cast(DataType::String))
+            .otherwise(col(name))
+    };
+    let repeated = len().over([missing(DATE), missing(ID)])?.gt(lit(1));
+    let flag = when(missing(ID).is_null())
+        .then(lit(NULL).cast(DataType::String))
+        .when(repeated)
+        .then(lit("TRUE"))
+        .otherwise(lit("FALSE"));
+    df.lazy().with_column(flag.alias(DUPLICATE)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_cleaned_as_the_release_is() {
+        for (title, name) in [
+            ("Detainer Prepare Date", "detainer_prepare_date"),
+            ("Facility AOR", "facility_aor"),
+            (
+                "Most Serious Conviction (MSC) Charge",
+                "most_serious_conviction_msc_charge",
+            ),
+            ("Final Order Yes No", "final_order_yes_no"),
+            ("  Case  Category ", "case_category"),
+            (
+                "Prior Felony / Multiple Prior MISD",
+                "prior_felony_multiple_prior_misd",
+            ),
+            ("Officer's Note", "officers_note"),
+            ("% Done", "percent_done"),
+            ("EID #", "eid_number"),
+            ("", ""),
+        ] {
+            assert_eq!(clean_name(title), name, "{title}");
+        }
+        let names = names_of(&[
+            (0, "AOR".into()),
+            (1, "Anonymized Identifier".into()),
+            (3, "Gender".into()),
+            (4, "gender".into()),
+        ]);
+        assert_eq!(
+            names,
+            [
+                "facility_aor",
+                "unique_identifier",
+                "",
+                "gender",
+                "gender_2"
+            ]
+        );
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(64), "BM");
+    }
+}

@@ -1,0 +1,11 @@
+//! Stage 0, the question a run asks, before any file is read: which records
+//! ([`filters`]: area, state, period), what to do with likely duplicates
+//! ([`duplicates`]), every area side by side ([`grouping`]) and how much
+//! follow-up an outcome needs ([`follow_up`]); [`aor`] resolves an area's
+//! code, city or label.
+
+pub(crate) mod aor;
+pub(crate) mod duplicates;
+pub(crate) mod filters;
+pub(crate) mod follow_up;
+pub(crate) mod grouping;

@@ -1,0 +1,214 @@
+//! The record-level charts: status groups, lift reasons, detainers and the
+//! declined share by month.
+
+use crate::error::Result;
+use crate::records::decide::summary::RecordResults;
+use crate::records::show::tables::{
+    area_table, label, lift_reason_table, month_table, record_scope, short_scope, source_line,
+    status_group_table,
+};
+use crate::render::draw::{draw_bars, draw_dot_intervals, draw_monthly, DotInterval, Marker};
+use crate::render::figure::{render_svg, Figure, SIZE};
+use chrono::Datelike;
+
+/// Detainers by status group.
+pub fn figure_status_groups(r: &RecordResults) -> Result<Figure> {
+    let title = format!("Detainers by immigration-status group, {}", record_scope(r));
+    let caption = format!("Detainers by immigration-status group, {}", short_scope(r));
+    let rows: Vec<(String, u64)> = r
+        .by_status_group
+        .iter()
+        .map(|g| (g.group.clone(), g.detainers))
+        .collect();
+    let source = source_line(r);
+    Ok(Figure {
+        name: "status_groups",
+        svg: render_svg(SIZE, |root| {
+            draw_bars(root, &caption, &rows, "detainers", &source)
+        })?,
+        data: status_group_table(r)?.frame,
+        title,
+    })
+}
+
+/// Lift reasons.
+pub fn figure_lift_reasons(r: &RecordResults) -> Result<Figure> {
+    let title = format!("Why detainers were lifted, {}", record_scope(r));
+    let caption = format!("Why detainers were lifted, {}", short_scope(r));
+    let rows: Vec<(String, u64)> = r
+        .lift_reasons
+        .iter()
+        .map(|x| (label(&x.reason), x.count))
+        .collect();
+    let source = source_line(r);
+    let height = (140 + 34 * rows.len() as u32).max(260);
+    Ok(Figure {
+        name: "lift_reasons",
+        svg: render_svg((SIZE.0, height), |root| {
+            draw_bars(root, &caption, &rows, "detainers", &source)
+        })?,
+        data: lift_reason_table(r)?.frame,
+        title,
+    })
+}
+
+/// The events of the selection on the month axis of [`RecordResults::by_month`].
+fn event_markers(r: &RecordResults) -> Vec<Marker> {
+    r.events
+        .iter()
+        .filter_map(|e| {
+            let month = e.date.format("%Y-%m").to_string();
+            let i = r.by_month.iter().position(|m| m.month == month)?;
+            let days = month_days(e.date);
+            let gone = f64::from(e.date.day() - 1) / f64::from(days);
+            Some(Marker {
+                x: i as f64 - 0.5 + gone,
+                label: e.label.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Days in the month of `d`.
+fn month_days(d: chrono::NaiveDate) -> u32 {
+    let first = d.with_day(1).unwrap_or(d);
+    first
+        .checked_add_months(chrono::Months::new(1))
+        .map_or(31, |next| (next - first).num_days() as u32)
+}
+
+/// Detainers prepared per month.
+pub fn figure_monthly_detainers(r: &RecordResults) -> Result<Figure> {
+    let title = format!("Detainers prepared per month, {}", record_scope(r));
+    let caption = format!("Detainers prepared per month, {}", short_scope(r));
+    let months: Vec<String> = r.by_month.iter().map(|m| m.month.clone()).collect();
+    let values: Vec<Option<f64>> = r
+        .by_month
+        .iter()
+        .map(|m| Some(m.detainers as f64))
+        .collect();
+    let source = source_line(r);
+    let markers = event_markers(r);
+    Ok(Figure {
+        name: "monthly_detainers",
+        svg: render_svg(SIZE, |root| {
+            draw_monthly(
+                root,
+                &caption,
+                &months,
+                &values,
+                "detainers",
+                false,
+                &markers,
+                &source,
+            )
+        })?,
+        data: month_table(r)?.frame,
+        title,
+    })
+}
+
+/// Share of each month's detainers declined by the law-enforcement agency.
+pub fn figure_monthly_declined_share(r: &RecordResults) -> Result<Figure> {
+    let title = format!(
+        "Share of detainers declined by the law-enforcement agency, by month prepared, {}",
+        record_scope(r)
+    );
+    let caption = format!(
+        "Share declined by the law-enforcement agency, {}",
+        short_scope(r)
+    );
+    let months: Vec<String> = r.by_month.iter().map(|m| m.month.clone()).collect();
+    let values: Vec<Option<f64>> = r.by_month.iter().map(|m| m.declined_share).collect();
+    let source = source_line(r);
+    let markers = event_markers(r);
+    Ok(Figure {
+        name: "monthly_declined_share",
+        svg: render_svg(SIZE, |root| {
+            draw_monthly(
+                root,
+                &caption,
+                &months,
+                &values,
+                "declined share",
+                true,
+                &markers,
+                &source,
+            )
+        })?,
+        data: month_table(r)?.frame,
+        title,
+    })
+}
+
+/// The honored share, custody / (custody + declined), of every area with at
+/// least the grouping's minimum of resolved detainers, highest first, each
+/// with its 95% Wilson interval; the selected area in orange.
+///
+/// # Errors
+/// [`crate::Error::Output`] when the results have no grouping.
+pub fn figure_by_area(r: &RecordResults) -> Result<Figure> {
+    let group = r.by.ok_or_else(|| {
+        crate::Error::Output("the results have no grouping (run with --by)".into())
+    })?;
+    let mut rows: Vec<DotInterval> = r
+        .by_area
+        .iter()
+        .filter(|a| a.honored_share.of >= group.min_n.max(1))
+        .filter_map(|a| {
+            let share = a.honored_share.share?;
+            let i = a.honored_share.interval?;
+            Some(DotInterval {
+                label: a.code.clone().unwrap_or_else(|| label(&a.area)),
+                value: share,
+                low: i.low,
+                high: i.high,
+                highlight: a.selected,
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.value
+            .total_cmp(&a.value)
+            .then_with(|| a.label.cmp(&b.label))
+    });
+    let shown = rows.len();
+    let all = r.by_area.len();
+    let caption = format!("Honored share by {}, {}", group.by.label(), short_scope(r));
+    let title = format!(
+        "Honored share, custody / (custody + declined), by {}: {shown} of {all} with at least {} detainers lifted as custody or declined, {}",
+        group.by.label(),
+        group.min_n,
+        record_scope(r)
+    );
+    let source = source_line(r);
+    let height = (140 + 30 * rows.len() as u32).max(260);
+    Ok(Figure {
+        name: "by_area",
+        svg: render_svg((SIZE.0, height), |root| {
+            draw_dot_intervals(
+                root,
+                &caption,
+                &rows,
+                "honored share (95% interval)",
+                &source,
+            )
+        })?,
+        data: area_table(r)?.frame,
+        title,
+    })
+}
+
+/// Every chart, in report order (the `by_area` chart with a grouping).
+pub fn record_figures(r: &RecordResults) -> Result<Vec<Figure>> {
+    let mut figures = vec![
+        figure_status_groups(r)?,
+        figure_lift_reasons(r)?,
+        figure_monthly_detainers(r)?,
+        figure_monthly_declined_share(r)?,
+    ];
+    if r.by.is_some() {
+        figures.push(figure_by_area(r)?);
+    }
+    Ok(figures)
+}

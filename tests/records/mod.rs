@@ -1,0 +1,8 @@
+//! The records' pipeline: a run end to end, the engines, the formats, every
+//! area at once, and every number against the generator's truth.
+
+mod areas;
+mod engines;
+mod formats;
+mod run;
+mod truth;
