@@ -23,7 +23,8 @@ chart to be drawn again.
 
 For each page of out/site/ (scripts/export_site.py writes it), at 1280 and
 390 px wide: nothing wider than the page's column (tables may scroll inside
-their own box), every chart visible, its text inside the chart (and at least 12 px at 1280), no figure
+their own box), every chart visible, its text inside the chart (and at least 12 px at 1280),
+no legend box over anything drawn before it (marks, axes, labels), no figure
 caption repeating its chart's title, links only to http(s) or inside the
 folder, no request for anything outside the folder, no console error; and a
 screenshot of each.
@@ -295,6 +296,25 @@ CHECK_PAGE = """() => {
       const b = t.getBoundingClientRect();
       if (b.width > 0 && (b.right > r.right + 1 || b.left < r.left - 1)) {
         problems.push(`chart text cut at the chart's edge: "${t.textContent.slice(0, 40)}"`); break;
+      }
+    }
+    // A legend has a strip of its own: its box (the one fill no chart uses
+    // for anything else) is drawn after every mark, and nothing drawn
+    // before it (marks, axes, labels, the title) may overlap it.
+    const all = [...svg.querySelectorAll('rect, circle, polyline, polygon, path, line, text')];
+    const whole = r.width * r.height;
+    for (const [k, box] of all.entries()) {
+      if ((box.getAttribute('fill') || '').toUpperCase() !== '#FDFDFD') continue;
+      const lb = box.getBoundingClientRect();
+      for (const el of all.slice(0, k)) {
+        const b = el.getBoundingClientRect();
+        if (b.width * b.height >= whole * 0.9) continue;  // the page's white
+        const w = Math.min(b.right, lb.right) - Math.max(b.left, lb.left);
+        const h = Math.min(b.bottom, lb.bottom) - Math.max(b.top, lb.top);
+        if (w > 0.5 && h > 0.5) {
+          problems.push(`a legend box overlaps a drawn ${el.tagName}${el.textContent ? ` "${el.textContent.slice(0, 30)}"` : ''}`);
+          break;
+        }
       }
     }
     const caption = fig.querySelector('figcaption')?.textContent.trim();

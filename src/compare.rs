@@ -16,7 +16,7 @@ use crate::records::{
     record_period, run_records_with, write_records_report_with, Filters, Inputs, RecordResults,
     ReportAddition, RunOptions,
 };
-use crate::render::format::fmt_percent;
+use crate::render::format::{fmt_interval, fmt_percent};
 use crate::render::output::Written;
 use crate::render::table::ShowTable;
 use crate::stats::Interval;
@@ -172,14 +172,14 @@ pub fn compare_with_article(article: &Analysis, records: &RecordResults) -> Arti
 /// and the table `article_comparison`.
 ///
 /// # Errors
-/// [`crate::Error::Output`] if the comparison cannot be serialised or tabled.
+/// [`crate::error::Error::Output`] if the comparison cannot be serialised or tabled.
 pub fn article_addition(c: &ArticleComparison) -> Result<ReportAddition> {
-    let value = serde_json::to_value(c).map_err(|e| crate::Error::Output(e.to_string()))?;
+    let value = serde_json::to_value(c)?;
     let measured = match (c.custody_share_measured, c.measured_honored_share) {
         (Some(custody), Some(p)) => {
-            let range = |i: Option<Interval>| {
-                i.map(|i| format!(" ({} to {})", fmt_percent(i.low, 1), fmt_percent(i.high, 1)))
-                    .unwrap_or_default()
+            let range = |i: Option<Interval>| match i {
+                Some(_) => format!(" ({})", fmt_interval(i)),
+                None => String::new(),
             };
             format!(
                 "; at the honored share measured from these records, p = {}{}, it is {}{}",

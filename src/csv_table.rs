@@ -167,10 +167,38 @@ pub(crate) fn parse_csv_text(
     required: &[&str],
     optional: &[&str],
 ) -> Result<CsvTable> {
+    parse_table(
+        path,
+        text,
+        &TableShape {
+            delimiter: b',',
+            required,
+            optional,
+            others_allowed: false,
+        },
+    )
+}
+
+/// What a text table must look like.
+pub(crate) struct TableShape<'a> {
+    /// The field delimiter (`,` for CSV, `|` for UWCHR's tables).
+    pub(crate) delimiter: u8,
+    /// Columns that must be there.
+    pub(crate) required: &'a [&'a str],
+    /// Columns that may be there.
+    pub(crate) optional: &'a [&'a str],
+    /// Whether other columns are passed over (a third party's table with
+    /// columns this crate does not read) or refused (a table of its own).
+    pub(crate) others_allowed: bool,
+}
+
+/// A delimited text table of `shape`; `path` names it in errors.
+pub(crate) fn parse_table(path: &Path, text: &str, shape: &TableShape<'_>) -> Result<CsvTable> {
     if text.trim().is_empty() {
         return Err(Error::input(path, None, None, "file is empty"));
     }
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(shape.delimiter)
         .trim(csv::Trim::All)
         .flexible(false)
         .from_reader(text.as_bytes());
@@ -180,7 +208,7 @@ pub(crate) fn parse_csv_text(
         .iter()
         .map(str::to_owned)
         .collect();
-    check_headers(path, &headers, required, optional)?;
+    check_headers(path, &headers, shape)?;
 
     let mut rows = Vec::new();
     for record in reader.records() {
@@ -208,12 +236,8 @@ pub(crate) fn parse_csv_text(
     })
 }
 
-fn check_headers(
-    path: &Path,
-    headers: &[String],
-    required: &[&str],
-    optional: &[&str],
-) -> Result<()> {
+fn check_headers(path: &Path, headers: &[String], shape: &TableShape<'_>) -> Result<()> {
+    let (required, optional) = (shape.required, shape.optional);
     for (i, name) in headers.iter().enumerate() {
         if name.is_empty() {
             return Err(Error::input(
@@ -231,7 +255,10 @@ fn check_headers(
                 "column appears twice",
             ));
         }
-        if !required.contains(&name.as_str()) && !optional.contains(&name.as_str()) {
+        if !shape.others_allowed
+            && !required.contains(&name.as_str())
+            && !optional.contains(&name.as_str())
+        {
             let mut known: Vec<&str> = required.to_vec();
             known.extend_from_slice(optional);
             return Err(Error::input(

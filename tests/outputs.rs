@@ -10,7 +10,9 @@ fn partial_files(dir: &Path) -> Vec<PathBuf> {
         let path = entry.path();
         if path.is_dir() {
             found.extend(partial_files(&path));
-        } else if path.to_string_lossy().ends_with(".partial") {
+        } else if path.to_string_lossy().ends_with(".partial")
+            || path.to_string_lossy().ends_with(".previous")
+        {
             found.push(path);
         }
     }
@@ -42,6 +44,48 @@ fn a_run_that_fails_leaves_the_previous_output_as_it_was() {
         "the previous tables stay"
     );
     assert_eq!(partial_files(out.path()), Vec::<PathBuf>::new());
+}
+
+/// Every file under `dir` with its bytes, by path in the folder.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                files.push((path.strip_prefix(dir).unwrap().to_path_buf(), bytes));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn a_failure_while_moving_files_into_place_puts_the_previous_run_back() {
+    let out = tempfile::tempdir().unwrap();
+    report(out.path(), 0.5).unwrap();
+    // A figure's name taken by a folder that is not empty: every file is
+    // written, and moving that one into place fails, after results.json and
+    // other files have been moved aside.
+    let figure = out.path().join("figures/custody_sensitivity.svg");
+    std::fs::remove_file(&figure).unwrap();
+    std::fs::create_dir_all(figure.join("inside")).unwrap();
+    std::fs::write(figure.join("inside/note.txt"), "in the way").unwrap();
+    let before = snapshot(out.path());
+    assert!(before.iter().any(|(p, _)| p == Path::new("results.json")));
+    let err = report(out.path(), 0.7).unwrap_err().to_string();
+    assert!(err.contains("custody_sensitivity.svg"), "{err}");
+    assert!(!err.contains('\n'), "one line: {err}");
+    assert_eq!(
+        snapshot(out.path()),
+        before,
+        "every file of the previous run is back, byte for byte, and nothing else"
+    );
 }
 
 #[test]

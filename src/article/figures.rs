@@ -89,8 +89,8 @@ pub fn figure_custody_sensitivity(dataset: &Dataset, a: &Analysis) -> Result<Fig
 /// [`Error::Output`] when the dataset has no case examples.
 pub fn figure_case_timeline(dataset: &Dataset, a: &Analysis) -> Result<Figure> {
     if dataset.cases.is_empty() {
-        return Err(Error::Output(
-            "the dataset has no cases.csv, so there is no timeline to draw".into(),
+        return Err(Error::output(
+            "the dataset has no cases.csv, so there is no timeline to draw",
         ));
     }
     let source = source_line(dataset);

@@ -105,7 +105,7 @@ mod tests {
     #[test]
     fn key_numbers_read_as_a_sentence() {
         let d = crate::load_dataset(crate::paths::dataset_dir("boston-2018")).unwrap();
-        let a = crate::analyse(&d, 0.5).unwrap();
+        let a = crate::article::analyse(&d, 0.5).unwrap();
         let k = key_numbers(&d, &a);
         assert_eq!(
             k.sentence(),
@@ -117,7 +117,7 @@ mod tests {
     #[test]
     fn display_is_json_for_tools_then_html_and_the_sentence_for_people() {
         let d = crate::load_dataset(crate::paths::dataset_dir("boston-2018")).unwrap();
-        let a = crate::analyse(&d, 0.5).unwrap();
+        let a = crate::article::analyse(&d, 0.5).unwrap();
         let k = key_numbers(&d, &a);
         let shown = key_numbers_display(&k, &k.sentence(), &k.rows());
         let lines: Vec<&str> = shown.lines().collect();

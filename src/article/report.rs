@@ -11,12 +11,12 @@ use super::model::{Assumptions, Dataset, Source};
 use super::tables;
 use crate::error::{Error, Result};
 use crate::render::figure::Figure;
-use crate::render::format::{fmt_count, fmt_number, fmt_p_clause, fmt_percent};
+use crate::render::format::{fmt_count, fmt_interval, fmt_number, fmt_p_clause, fmt_percent};
 use crate::render::html::http_url;
 use crate::render::output::{OutputFiles, Written};
 use crate::render::page::render_page;
 use crate::render::table::ShowTable;
-use crate::stats::{ChiSquareTest, CONFIDENCE};
+use crate::stats::{ChiSquareTest, Interval, CONFIDENCE};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -244,12 +244,14 @@ fn key_figures(a: &Analysis) -> Vec<String> {
     let c = &a.custody;
     let mut items = vec![
         format!(
-            "{} actionable hits; {} detainers issued ({}, 95% interval {} to {}).",
+            "{} actionable hits; {} detainers issued ({}, 95% interval {}).",
             fmt_count(a.totals.hits),
             fmt_count(a.totals.detainers),
             fmt_percent(a.totals.detainer_rate, 1),
-            a.totals.ci_low.map_or("n/a".into(), |v| fmt_percent(v, 1)),
-            a.totals.ci_high.map_or("n/a".into(), |v| fmt_percent(v, 1)),
+            match a.totals.ci_low.zip(a.totals.ci_high) {
+                Some((low, high)) => fmt_interval(Some(Interval { low, high })),
+                None => "n/a".into(),
+            },
         ),
         format!(
             "Custody estimate at an honored share of {}: {} of {} ({}); not taken into custody: {}. With no detainer honored it would be {}; with all honored, {}.",

@@ -40,8 +40,8 @@ pub fn run_records(files: &[PathBuf], filters: &Filters, inputs: &Inputs) -> Res
 /// and a grouping.
 ///
 /// # Errors
-/// [`Error::Argument`](crate::Error::Argument) for filters that fail
-/// [`Filters::check`]; [`Error::Input`](crate::Error::Input) naming the file
+/// [`Error::Argument`](crate::error::Error::Argument) for filters that fail
+/// [`Filters::check`]; [`Error::Input`](crate::error::Error::Input) naming the file
 /// (and line and column where there is one) for a file that cannot be read
 /// as a detainer file.
 pub fn run_records_with(

@@ -1,6 +1,8 @@
-//! Drawing shapes shared by every chart: the footer with the source line,
-//! category and month axes whose ticks are looked up by position, horizontal
-//! bars and monthly lines. They know shapes and labels, not pipelines.
+//! Drawing shapes shared by every chart: the frame (a title, a legend in a
+//! strip of its own under it, never over the data, and the source line at
+//! the foot), category and month axes whose ticks are looked up by
+//! position, horizontal bars, dots with intervals and monthly lines. They
+//! know shapes and labels, not pipelines.
 
 use super::figure::{out, BLUE, GREY, ORANGE, VERMILLION};
 use super::format::{fmt_count, fmt_number, fmt_percent};
@@ -52,6 +54,176 @@ where
         .axis_style(GREY)
         .label_style(text_style())
         .axis_desc_style(text_style())
+}
+
+/// The fill of a legend's box: a white no chart uses for anything else, so
+/// a test reading the SVG can find the box (it is drawn after every mark).
+pub(crate) const LEGEND_BOX: RGBColor = RGBColor(253, 253, 253);
+
+/// What a legend entry shows beside its label.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Swatch {
+    /// A filled square, as a bar is drawn.
+    Bar(RGBColor),
+    /// A filled square at this opacity, as a shaded band is drawn.
+    Band(RGBColor, f64),
+    /// A line of this width, as a series or a reference line is drawn.
+    Line(RGBColor, u32),
+    /// A dot, as a point estimate is drawn.
+    Dot(RGBColor),
+}
+
+/// One entry of a chart's legend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LegendItem {
+    /// What the entry names.
+    pub label: String,
+    /// How it is drawn.
+    pub swatch: Swatch,
+}
+
+impl LegendItem {
+    /// An entry.
+    pub fn new(label: impl Into<String>, swatch: Swatch) -> Self {
+        LegendItem {
+            label: label.into(),
+            swatch,
+        }
+    }
+}
+
+/// A chart's frame, drawn: the page white, the title at the top, the
+/// source line at the foot, and a strip for the legend under the title.
+/// The legend is drawn into [`Frame::legend`] by [`Frame::finish`], after
+/// the marks, so it can never hide one: it has a strip of its own.
+pub(crate) struct Frame<DB: DrawingBackend> {
+    /// Where the chart (axes and marks) goes.
+    pub(crate) plot: DrawingArea<DB, Shift>,
+    legend: DrawingArea<DB, Shift>,
+    items: Vec<LegendItem>,
+}
+
+/// Height of one row of legend entries.
+const LEGEND_ROW_PX: u32 = 26;
+
+/// Width of a legend entry in pixels: swatch, gap, label.
+fn legend_entry_width(item: &LegendItem) -> u32 {
+    // About 8.3 px per character at TEXT_PX, as for axis labels.
+    34 + (item.label.chars().count() as f64 * 8.3).ceil() as u32
+}
+
+/// Split `items` into rows that fit `width`.
+fn legend_rows(items: &[LegendItem], width: u32) -> Vec<Vec<&LegendItem>> {
+    let mut rows: Vec<Vec<&LegendItem>> = Vec::new();
+    let mut used = 0;
+    for item in items {
+        let w = legend_entry_width(item) + 18;
+        if rows.is_empty() || used + w > width {
+            rows.push(Vec::new());
+            used = 0;
+        }
+        used += w;
+        if let Some(row) = rows.last_mut() {
+            row.push(item);
+        }
+    }
+    rows
+}
+
+/// Draw the frame of a chart titled `title` with `legend` entries and the
+/// `source` line; returns the areas to draw the chart in.
+pub(crate) fn frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    legend: &[LegendItem],
+    source: &str,
+) -> Result<Frame<DB>> {
+    let main = with_footer(root, source)?;
+    let (width, _) = main.dim_in_pixel();
+    let title_px = TITLE_PX + 14;
+    let (head, rest) = main.split_vertically(title_px);
+    head.draw_text(
+        title,
+        &title_style().pos(Pos::new(HPos::Center, VPos::Center)),
+        (width as i32 / 2, (title_px / 2) as i32 + 2),
+    )
+    .map_err(out)?;
+    let rows = legend_rows(legend, width.saturating_sub(40)).len() as u32;
+    let strip = if rows == 0 {
+        0
+    } else {
+        rows * LEGEND_ROW_PX + 8
+    };
+    let (legend_area, plot) = rest.split_vertically(strip);
+    Ok(Frame {
+        plot,
+        legend: legend_area,
+        items: legend.to_vec(),
+    })
+}
+
+impl<DB: DrawingBackend> Frame<DB> {
+    /// Draw the legend in its strip: a box with each entry, centred.
+    pub(crate) fn finish(self) -> Result<()> {
+        if self.items.is_empty() {
+            return Ok(());
+        }
+        let (width, height) = self.legend.dim_in_pixel();
+        let rows = legend_rows(&self.items, width.saturating_sub(40));
+        let widest = rows
+            .iter()
+            .map(|r| r.iter().map(|i| legend_entry_width(i) + 18).sum::<u32>())
+            .max()
+            .unwrap_or(0);
+        let left = (width.saturating_sub(widest) / 2) as i32;
+        self.legend
+            .draw(&Rectangle::new(
+                [(left - 6, 2), (left + widest as i32, height as i32 - 4)],
+                LEGEND_BOX.filled(),
+            ))
+            .map_err(out)?;
+        for (r, row) in rows.iter().enumerate() {
+            let y = 4 + (r as u32 * LEGEND_ROW_PX + LEGEND_ROW_PX / 2) as i32;
+            let mut x = left;
+            for item in row {
+                draw_swatch(&self.legend, item.swatch, x, y)?;
+                self.legend
+                    .draw_text(
+                        &item.label,
+                        &text_style().pos(Pos::new(HPos::Left, VPos::Center)),
+                        (x + 26, y),
+                    )
+                    .map_err(out)?;
+                x += (legend_entry_width(item) + 18) as i32;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A legend entry's swatch, 18 px wide, centred on `y`.
+fn draw_swatch<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    swatch: Swatch,
+    x: i32,
+    y: i32,
+) -> Result<()> {
+    match swatch {
+        Swatch::Bar(c) => area.draw(&Rectangle::new(
+            [(x + 2, y - 6), (x + 16, y + 6)],
+            c.filled(),
+        )),
+        Swatch::Band(c, opacity) => area.draw(&Rectangle::new(
+            [(x + 2, y - 6), (x + 16, y + 6)],
+            c.mix(opacity).filled(),
+        )),
+        Swatch::Line(c, w) => area.draw(&PathElement::new(
+            vec![(x, y), (x + 18, y)],
+            c.stroke_width(w),
+        )),
+        Swatch::Dot(c) => area.draw(&Circle::new((x + 9, y), 5, c.filled())),
+    }
+    .map_err(out)
 }
 
 /// At most this many lines of source under a chart; more end in an ellipsis.
@@ -186,36 +358,32 @@ pub(crate) fn category_label(labels: &[String], y: f64) -> String {
     labels[n - 1 - band as usize].clone()
 }
 
-/// The frame of a horizontal bar chart, one row per label from top to bottom:
-/// the title, the house margins, the labels on the y axis, counts in `unit`
-/// on the x axis from 0 to `x_max`, and the house mesh, drawn. The caller
-/// draws the bars (row `i` spans `row_bottom(labels.len(), i)` plus 0 to 1)
-/// and their labels.
+/// The axes of a horizontal bar chart on `plot`, one row per label from
+/// top to bottom: the labels on the y axis, counts in `unit` on the x axis
+/// from 0 to `x_max`, and the house mesh, drawn. The caller draws the bars
+/// (row `i` spans `row_bottom(labels.len(), i)` plus 0 to 1) and their
+/// labels.
 pub(crate) fn bar_chart<'a, DB: DrawingBackend>(
-    area: &'a DrawingArea<DB, Shift>,
-    title: &str,
+    plot: &'a DrawingArea<DB, Shift>,
     labels: &[String],
     x_max: f64,
     unit: &str,
 ) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, KeyedAxis>>> {
-    row_chart(area, title, labels, x_max, unit, &|x: &f64| {
-        fmt_number(x.round())
-    })
+    row_chart(plot, labels, x_max, unit, &|x: &f64| fmt_number(x.round()))
 }
 
-/// [`bar_chart`]'s frame with the x axis labelled by `fmt_x`.
-fn row_chart<'a, DB: DrawingBackend>(
-    area: &'a DrawingArea<DB, Shift>,
-    title: &str,
+/// [`bar_chart`]'s axes with the x axis labelled by `fmt_x`.
+pub(crate) fn row_chart<'a, DB: DrawingBackend>(
+    plot: &'a DrawingArea<DB, Shift>,
     labels: &[String],
     x_max: f64,
     unit: &str,
     fmt_x: &dyn Fn(&f64) -> String,
 ) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, KeyedAxis>>> {
     let n = labels.len().max(1);
-    let mut chart = ChartBuilder::on(area)
-        .caption(title, title_style())
+    let mut chart = ChartBuilder::on(plot)
         .margin(12)
+        .margin_top(4)
         .margin_right(30)
         .x_label_area_size(36)
         .y_label_area_size(label_area_width(labels))
@@ -244,34 +412,36 @@ pub fn draw_bars<DB: DrawingBackend>(
     unit: &str,
     source: &str,
 ) -> Result<()> {
-    let area = with_footer(root, source)?;
-    let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
-    let n = labels.len().max(1);
-    let total: u64 = rows.iter().map(|r| r.1).sum();
-    let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1) as f64;
-    let mut chart = bar_chart(&area, title, &labels, max * 1.25, unit)?;
-    chart
-        .draw_series(rows.iter().enumerate().map(|(i, r)| {
-            let y = row_bottom(n, i);
-            Rectangle::new([(0.0, y + 0.2), (r.1 as f64, y + 0.8)], BLUE.filled())
-        }))
-        .map_err(out)?;
-    chart
-        .draw_series(rows.iter().enumerate().map(|(i, r)| {
-            let y = row_bottom(n, i);
-            let share = if total > 0 {
-                format!(" ({})", fmt_percent(r.1 as f64 / total as f64, 1))
-            } else {
-                String::new()
-            };
-            Text::new(
-                format!("{}{share}", fmt_count(r.1)),
-                (r.1 as f64 + max * 0.01, y + 0.62),
-                text_style(),
-            )
-        }))
-        .map_err(out)?;
-    Ok(())
+    let frame = frame(root, title, &[], source)?;
+    {
+        let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+        let n = labels.len().max(1);
+        let total: u64 = rows.iter().map(|r| r.1).sum();
+        let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1) as f64;
+        let mut chart = bar_chart(&frame.plot, &labels, max * 1.25, unit)?;
+        chart
+            .draw_series(rows.iter().enumerate().map(|(i, r)| {
+                let y = row_bottom(n, i);
+                Rectangle::new([(0.0, y + 0.2), (r.1 as f64, y + 0.8)], BLUE.filled())
+            }))
+            .map_err(out)?;
+        chart
+            .draw_series(rows.iter().enumerate().map(|(i, r)| {
+                let y = row_bottom(n, i);
+                let share = if total > 0 {
+                    format!(" ({})", fmt_percent(r.1 as f64 / total as f64, 1))
+                } else {
+                    String::new()
+                };
+                Text::new(
+                    format!("{}{share}", fmt_count(r.1)),
+                    (r.1 as f64 + max * 0.01, y + 0.62),
+                    text_style(),
+                )
+            }))
+            .map_err(out)?;
+    }
+    frame.finish()
 }
 
 /// One row of [`draw_dot_intervals`].
@@ -289,6 +459,38 @@ pub struct DotInterval {
     pub highlight: bool,
 }
 
+/// How [`draw_dot_intervals_with`] draws its rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DotStyle {
+    /// Colour of a row's dot.
+    pub dot: RGBColor,
+    /// Colour of a row's interval.
+    pub line: RGBColor,
+    /// Colour of a highlighted row's dot and interval.
+    pub highlight: RGBColor,
+    /// Write every row's value beside its interval (`61%`); otherwise only
+    /// highlighted rows', with the interval (`61.0% (52-70%)`).
+    pub label_every_row: bool,
+    /// A reference value drawn as a grey line across the rows, with its
+    /// legend label.
+    pub reference: Option<(f64, String)>,
+    /// The legend, in its strip under the title.
+    pub legend: Vec<LegendItem>,
+}
+
+impl Default for DotStyle {
+    fn default() -> Self {
+        DotStyle {
+            dot: BLUE,
+            line: BLUE,
+            highlight: ORANGE,
+            label_every_row: false,
+            reference: None,
+            legend: Vec::new(),
+        }
+    }
+}
+
 /// Shares as dots with their intervals as lines, one row per entry from top
 /// to bottom, on an axis from 0 to 100%. Highlighted rows are drawn in
 /// orange with their value written at the right; the others in blue.
@@ -299,46 +501,81 @@ pub fn draw_dot_intervals<DB: DrawingBackend>(
     unit: &str,
     source: &str,
 ) -> Result<()> {
-    let area = with_footer(root, source)?;
-    let labels: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
-    let n = labels.len().max(1);
-    let fmt_x = |x: &f64| fmt_percent(*x, 0);
-    let mut chart = row_chart(&area, title, &labels, 1.0, unit, &fmt_x)?;
-    let colour = |r: &DotInterval| if r.highlight { ORANGE } else { BLUE };
-    chart
-        .draw_series(rows.iter().enumerate().map(|(i, r)| {
-            let y = row_bottom(n, i) + 0.5;
-            PathElement::new(vec![(r.low, y), (r.high, y)], colour(r).stroke_width(3))
-        }))
-        .map_err(out)?;
-    chart
-        .draw_series(rows.iter().enumerate().map(|(i, r)| {
-            let y = row_bottom(n, i) + 0.5;
-            Circle::new((r.value, y), 5, colour(r).filled())
-        }))
-        .map_err(out)?;
-    chart
-        .draw_series(
-            rows.iter()
-                .enumerate()
-                .filter(|(_, r)| r.highlight)
-                .map(|(i, r)| {
-                    let y = row_bottom(n, i) + 0.5;
-                    let x = (r.high + 0.01).min(0.86);
-                    Text::new(
-                        format!(
-                            "{} ({}-{})",
-                            fmt_percent(r.value, 1),
-                            fmt_percent(r.low, 0),
-                            fmt_percent(r.high, 0)
-                        ),
-                        (x, y + 0.12),
-                        text_style(),
-                    )
-                }),
-        )
-        .map_err(out)?;
-    Ok(())
+    draw_dot_intervals_with(root, title, rows, unit, source, &DotStyle::default())
+}
+
+/// [`draw_dot_intervals`] in a chosen [`DotStyle`].
+pub fn draw_dot_intervals_with<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    rows: &[DotInterval],
+    unit: &str,
+    source: &str,
+    style: &DotStyle,
+) -> Result<()> {
+    let frame = frame(root, title, &style.legend, source)?;
+    {
+        let labels: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
+        let n = labels.len().max(1);
+        let fmt_x = |x: &f64| fmt_percent(*x, 0);
+        let mut chart = row_chart(&frame.plot, &labels, 1.0, unit, &fmt_x)?;
+        if let Some((value, _)) = &style.reference {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(*value, 0.0), (*value, n as f64)],
+                    GREY.stroke_width(1),
+                )))
+                .map_err(out)?;
+        }
+        let pick = |r: &DotInterval, normal: RGBColor| {
+            if r.highlight {
+                style.highlight
+            } else {
+                normal
+            }
+        };
+        chart
+            .draw_series(rows.iter().enumerate().map(|(i, r)| {
+                let y = row_bottom(n, i) + 0.5;
+                PathElement::new(
+                    vec![(r.low, y), (r.high, y)],
+                    pick(r, style.line).stroke_width(3),
+                )
+            }))
+            .map_err(out)?;
+        chart
+            .draw_series(rows.iter().enumerate().map(|(i, r)| {
+                let y = row_bottom(n, i) + 0.5;
+                Circle::new((r.value, y), 5, pick(r, style.dot).filled())
+            }))
+            .map_err(out)?;
+        chart
+            .draw_series(
+                rows.iter()
+                    .enumerate()
+                    .filter(|(_, r)| style.label_every_row || r.highlight)
+                    .map(|(i, r)| {
+                        let y = row_bottom(n, i) + 0.5;
+                        let text = if style.label_every_row {
+                            fmt_percent(r.value, 0)
+                        } else {
+                            format!(
+                                "{} ({}-{})",
+                                fmt_percent(r.value, 1),
+                                fmt_percent(r.low, 0),
+                                fmt_percent(r.high, 0)
+                            )
+                        };
+                        // A short value fits up to the axis' end; a long one
+                        // with its interval is pulled in from it.
+                        let x =
+                            (r.high + 0.01).min(if style.label_every_row { 0.93 } else { 0.86 });
+                        Text::new(text, (x, y + 0.12), text_style())
+                    }),
+            )
+            .map_err(out)?;
+    }
+    frame.finish()
 }
 
 /// An event marked on a monthly chart: a dashed vertical line at `x` (the
@@ -367,7 +604,20 @@ pub fn draw_monthly<DB: DrawingBackend>(
     markers: &[Marker],
     source: &str,
 ) -> Result<()> {
-    let area = with_footer(root, source)?;
+    let frame = frame(root, title, &[], source)?;
+    draw_monthly_marks(&frame.plot, months, values, y_desc, as_share, markers)?;
+    frame.finish()
+}
+
+/// [`draw_monthly`]'s axes and marks on `plot`.
+fn draw_monthly_marks<DB: DrawingBackend>(
+    plot: &DrawingArea<DB, Shift>,
+    months: &[String],
+    values: &[Option<f64>],
+    y_desc: &str,
+    as_share: bool,
+    markers: &[Marker],
+) -> Result<()> {
     let n = months.len().max(1);
     let top = if as_share {
         1.0
@@ -382,9 +632,9 @@ pub fn draw_monthly<DB: DrawingBackend>(
     // About eight labelled ticks whatever the span.
     let step = n.div_ceil(8).max(1);
     let ticks: Vec<f64> = (0..n).step_by(step).map(|i| i as f64).collect();
-    let mut chart = ChartBuilder::on(&area)
-        .caption(title, title_style())
+    let mut chart = ChartBuilder::on(plot)
         .margin(12)
+        .margin_top(4)
         .margin_right(30)
         .x_label_area_size(40)
         .y_label_area_size(64)

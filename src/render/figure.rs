@@ -30,8 +30,10 @@ pub const GREY: RGBColor = RGBColor(120, 120, 120);
 /// Default figure size in pixels.
 pub const SIZE: (u32, u32) = (860, 460);
 
+/// A drawing error as the cause of an output error. The backend's error
+/// type is generic and may borrow, so its text is what is kept.
 pub(crate) fn out<E: std::fmt::Display>(e: E) -> Error {
-    Error::Output(format!("chart: {e}"))
+    Error::output_caused("chart", e.to_string())
 }
 
 /// A rendered chart: its SVG and the data it draws.
@@ -121,7 +123,7 @@ pub fn svg_to_png(svg: &str) -> Result<Vec<u8>> {
     let tree = usvg::Tree::from_str(svg, &options).map_err(out)?;
     let size = tree.size().to_int_size();
     let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height())
-        .ok_or_else(|| Error::Output("chart: empty SVG canvas".into()))?;
+        .ok_or_else(|| Error::output("chart: empty SVG canvas"))?;
     pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(
         &tree,

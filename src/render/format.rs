@@ -47,6 +47,15 @@ pub fn fmt_percent(fraction: f64, decimals: usize) -> String {
     format!("{:.decimals$}%", fraction * 100.0)
 }
 
+/// An interval of shares as `a to b` in percent with one decimal
+/// (`42.8% to 52.0%`), or nothing when there is none: the one way every
+/// page and sentence writes an interval.
+pub fn fmt_interval(interval: Option<crate::stats::Interval>) -> String {
+    interval
+        .map(|i| format!("{} to {}", fmt_percent(i.low, 1), fmt_percent(i.high, 1)))
+        .unwrap_or_default()
+}
+
 /// A p-value: `< 0.0001` when tiny, else four decimals.
 pub fn fmt_p_value(p: f64) -> String {
     if p < 1e-4 {

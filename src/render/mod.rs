@@ -12,11 +12,14 @@ pub(crate) mod output;
 pub(crate) mod page;
 pub(crate) mod table;
 
-pub use draw::{draw_bars, draw_dot_intervals, draw_monthly, DotInterval, KeyedAxis, Marker};
+pub use draw::{
+    draw_bars, draw_dot_intervals, draw_dot_intervals_with, draw_monthly, DotInterval, DotStyle,
+    KeyedAxis, LegendItem, Marker, Swatch,
+};
 pub use figure::{
     render_svg, svg_to_png, Figure, BLUE, GREEN, GREY, ORANGE, SIZE, SKY, VERMILLION,
 };
-pub use format::{fmt_count, fmt_number, fmt_p_clause, fmt_p_value, fmt_percent};
+pub use format::{fmt_count, fmt_interval, fmt_number, fmt_p_clause, fmt_p_value, fmt_percent};
 pub use html::{escape_html, http_url};
 pub use notebook::{ShowAsText, Text};
 pub use output::{frame_to_csv, Written};

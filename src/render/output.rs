@@ -10,7 +10,7 @@ use polars::prelude::{CsvWriter, DataFrame, SerWriter};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-/// What a report writer ([`crate::write_report`], [`crate::write_records_report`]) wrote.
+/// What a report writer ([`write_report`](crate::article::write_report), [`write_records_report`](crate::records::write_records_report)) wrote.
 #[derive(Debug, Clone)]
 pub struct Written {
     /// The output folder.
@@ -57,8 +57,8 @@ impl OutputFiles {
         tables: &[(&'static str, ShowTable)],
         figures: &[Figure],
     ) -> Result<()> {
-        let json = serde_json::to_string_pretty(results)
-            .map_err(|e| Error::Output(format!("{RESULTS}: {e}")))?;
+        let json =
+            serde_json::to_string_pretty(results).map_err(|e| Error::output_caused(RESULTS, e))?;
         self.add(RESULTS, format!("{json}\n"));
         for (name, table) in tables {
             self.add(format!("tables/{name}.csv"), frame_to_csv(&table.frame)?);
@@ -73,24 +73,23 @@ impl OutputFiles {
     /// Write every file under `out_dir`, atomically as a whole:
     ///
     /// 1. each file is written to a temporary name beside its final one
-    ///    (`.<name>.<pid>.partial`); if any write fails (a full disk, a
-    ///    folder that cannot be made), the temporary files are removed and
-    ///    the previous output is left exactly as it was;
-    /// 2. the previous `results.json` is removed, every other file is renamed
-    ///    into place, and the new `results.json` is renamed into place last.
+    ///    ([`temporary_beside`], `.<name>.<pid>.partial`); if any write
+    ///    fails (a full disk, a folder that cannot be made), the temporary
+    ///    files are removed and the previous output is left exactly as it
+    ///    was;
+    /// 2. the previous `results.json` is moved aside, then each file is put
+    ///    in place, the file it replaces moved aside first
+    ///    (`.<name>.<pid>.previous`), and the new `results.json` last. If a
+    ///    move fails (a name taken by a folder, say), every file put in
+    ///    place is taken out and every file moved aside is moved back: the
+    ///    folder holds the previous run, complete, as before the call. Once
+    ///    all are in place, the files moved aside are removed.
     ///
-    /// So a folder that holds a `results.json` always holds one complete run:
-    /// a run interrupted during step 2 leaves none. Temporary files left by a
-    /// run that was killed are removed by the next one.
+    /// So after any failed call the folder holds the complete previous run,
+    /// and a folder that holds a `results.json` holds one complete run: a
+    /// process killed during step 2 leaves none. Temporary files left by a
+    /// process that was killed are removed by the next run.
     pub(crate) fn write(self, out_dir: &Path) -> Result<Written> {
-        let partial = |rel: &str| -> PathBuf {
-            let path = out_dir.join(rel);
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            path.with_file_name(format!(".{name}.{}.partial", std::process::id()))
-        };
         let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(self.files.len());
         let unstage = |staged: &[(PathBuf, PathBuf)]| {
             for (tmp, _) in staged {
@@ -99,7 +98,7 @@ impl OutputFiles {
         };
         for (rel, bytes) in &self.files {
             let target = out_dir.join(rel);
-            let tmp = partial(rel);
+            let tmp = temporary_beside(&target, "partial");
             let stage = || -> Result<()> {
                 let folder = target.parent().unwrap_or(out_dir);
                 std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
@@ -114,20 +113,25 @@ impl OutputFiles {
             staged.push((tmp, target));
         }
         let results = out_dir.join(RESULTS);
-        match std::fs::remove_file(&results) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                unstage(&staged);
-                return Err(Error::io(&results, e));
-            }
-            _ => {}
-        }
         staged.sort_by_key(|(_, target)| *target == results);
-        for (i, (tmp, target)) in staged.iter().enumerate() {
-            if let Err(e) = std::fs::rename(tmp, target) {
-                unstage(&staged[i..]);
-                return Err(Error::io(target, e));
+        // Every move made, in order, so that a failure can undo them.
+        let mut moves = Moves::default();
+        let outcome = (|| -> Result<()> {
+            moves.aside(&results)?;
+            for (tmp, target) in &staged {
+                if target != &results {
+                    moves.aside(target)?;
+                }
+                moves.into_place(tmp, target)?;
             }
+            Ok(())
+        })();
+        if let Err(e) = outcome {
+            moves.undo();
+            unstage(&staged);
+            return Err(e);
         }
+        moves.forget_previous();
         Ok(Written {
             out_dir: out_dir.to_path_buf(),
             files: self
@@ -139,18 +143,97 @@ impl OutputFiles {
     }
 }
 
+/// The moves of [`OutputFiles::write`]'s second step, kept so a failure can
+/// undo them in reverse.
+#[derive(Default)]
+struct Moves {
+    /// (the file moved aside, where it went)
+    aside: Vec<(PathBuf, PathBuf)>,
+    /// Files put in place.
+    placed: Vec<PathBuf>,
+}
+
+impl Moves {
+    /// Move `target` aside, when there is a file there.
+    fn aside(&mut self, target: &Path) -> Result<()> {
+        if !target.is_file() {
+            return Ok(());
+        }
+        let previous = temporary_beside(target, "previous");
+        std::fs::rename(target, &previous).map_err(|e| Error::io(target, e))?;
+        self.aside.push((target.to_path_buf(), previous));
+        Ok(())
+    }
+
+    /// Move the staged `tmp` to `target`.
+    fn into_place(&mut self, tmp: &Path, target: &Path) -> Result<()> {
+        std::fs::rename(tmp, target).map_err(|e| Error::io(target, e))?;
+        self.placed.push(target.to_path_buf());
+        Ok(())
+    }
+
+    /// Take out every file put in place and move back every file moved
+    /// aside (best effort: a failure here has nothing left to fall back on).
+    fn undo(self) {
+        for target in self.placed.iter().rev() {
+            let _ = std::fs::remove_file(target);
+        }
+        for (target, previous) in self.aside.iter().rev() {
+            let _ = std::fs::rename(previous, target);
+        }
+    }
+
+    /// Remove the files moved aside, once every new file is in place.
+    fn forget_previous(self) {
+        for (_, previous) in &self.aside {
+            let _ = std::fs::remove_file(previous);
+        }
+    }
+}
+
+/// A hidden path beside `path` for a file on its way there or out of the
+/// way: `.<name>.<pid>.<suffix>` (`partial` for one being written,
+/// `previous` for the one it replaces).
+pub(crate) fn temporary_beside(path: &Path, suffix: &str) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.{}.{suffix}", std::process::id()))
+}
+
+/// Run `write` on a temporary file beside `path`, then rename it into place;
+/// on failure the temporary file is removed and `path` is left as it was.
+pub(crate) fn write_atomically<T>(
+    path: &Path,
+    write: impl FnOnce(&Path) -> Result<T>,
+) -> Result<T> {
+    let partial = temporary_beside(path, "partial");
+    match write(&partial) {
+        Ok(v) => {
+            std::fs::rename(&partial, path).map_err(|e| Error::io(path, e))?;
+            Ok(v)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            Err(e)
+        }
+    }
+}
+
 /// Remove temporary files that an earlier, killed run left in `folder`
-/// (`.<name>.<pid>.partial`, for a process that no longer exists).
+/// (`.<name>.<pid>.partial` or `.previous`, for a process that no longer
+/// exists).
 fn remove_leftovers(folder: &Path) {
     let Ok(entries) = std::fs::read_dir(folder) else {
         return;
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = name
-            .strip_prefix('.')
-            .and_then(|n| n.strip_suffix(".partial"))
-        else {
+        let Some(rest) = name.strip_prefix('.').and_then(|n| {
+            n.strip_suffix(".partial")
+                .or_else(|| n.strip_suffix(".previous"))
+        }) else {
             continue;
         };
         let pid = rest.rsplit('.').next().and_then(|p| p.parse::<u32>().ok());

@@ -38,7 +38,7 @@ table.ledger,table.ledger tbody,table.ledger tr,table.ledger td{display:block;wi
 /// # Errors
 /// [`Error::Output`] naming the template when it does not parse or render.
 pub(crate) fn render_page(name: &str, source: &str, context: impl Serialize) -> Result<String> {
-    let fail = |e: minijinja::Error| Error::Output(format!("page {name}: {e}"));
+    let fail = |e: minijinja::Error| Error::output_caused(format!("page {name}"), e);
     let mut env = Environment::new();
     // Tags on lines of their own leave no blank lines behind.
     let syntax = minijinja::syntax::SyntaxConfig::builder()

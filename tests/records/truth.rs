@@ -5,9 +5,7 @@
 //! duplicates policy, with and without filters and groupings.
 
 use chrono::NaiveDate;
-use detainers::records::{
-    generate_records_with_truth, resolve_aor, LiftOutcomes, OutcomeClass, RowTruth,
-};
+use detainers::records::{generate_records_with_truth, resolve_aor, RowTruth};
 use detainers::{
     run_records_with, By, Duplicates, Filters, GroupBy, Inputs, RecordResults, RunOptions,
     ScanEngine, Size,
@@ -18,12 +16,43 @@ use std::collections::{BTreeMap, HashSet};
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 struct Classes([u64; 5]);
 
+/// The lift-outcome crosswalk read here with the csv crate, not through the
+/// crate's own reader: lift reason (spacing collapsed, lower case) to its
+/// outcome as the file writes it.
+fn lift_outcomes_file() -> BTreeMap<String, String> {
+    let path = detainers::repo_root().join("data/crosswalk/lift_outcomes.csv");
+    let mut reader = csv::Reader::from_path(&path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let at = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (reason, outcome) = (at("reason"), at("outcome"));
+    reader
+        .records()
+        .map(|row| {
+            let row = row.unwrap();
+            (key(&row[reason]), row[outcome].to_string())
+        })
+        .collect()
+}
+
+/// A lift reason as the crosswalk is looked up by.
+fn key(reason: &str) -> String {
+    reason
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 impl Classes {
-    fn add(&mut self, reason: &Option<String>, crosswalk: &LiftOutcomes) {
-        let i = match reason.as_deref().map(|r| crosswalk.class(r)) {
-            Some(Some(OutcomeClass::Declined)) => 0,
-            Some(Some(OutcomeClass::Custody)) => 1,
-            Some(Some(OutcomeClass::OtherResolved)) => 2,
+    fn add(&mut self, reason: &Option<String>, crosswalk: &BTreeMap<String, String>) {
+        let i = match reason
+            .as_deref()
+            .map(|r| crosswalk.get(&key(r)).map(String::as_str))
+        {
+            Some(Some("declined")) => 0,
+            Some(Some("custody")) => 1,
+            Some(Some("other_resolved")) => 2,
+            Some(Some(other)) => panic!("the crosswalk names an outcome '{other}'"),
             Some(None) => 3,
             None => 4,
         };
@@ -92,7 +121,7 @@ fn every_outcome_number_equals_the_generators_truth() {
     let file = std::fs::File::create(&path).unwrap();
     let (rows, _, truth) = generate_records_with_truth(file, Size::Rows(30_000), 77).unwrap();
     assert_eq!(truth.len() as u64, rows);
-    let crosswalk = LiftOutcomes::bundled();
+    let crosswalk = lift_outcomes_file();
     let pairs = truth
         .windows(2)
         .filter(|w| w[0].flagged && w[1].flagged && w[0].id == w[1].id)

@@ -29,7 +29,7 @@ use crate::records::read::blocks::{count_byte, read_blocks, Block};
 use crate::records::read::dates::day_key;
 use crate::records::read::dates::PrepareDate;
 use crate::records::read::quoting::first_malformed;
-use crate::records::read::schema::{ID, USED_COLUMNS};
+use crate::records::read::schema::{is_flagged, ID, USED_COLUMNS};
 use crate::records::read::SourceFile;
 use crate::records::select::filters::Filters;
 use crate::records::select::grouping::By;
@@ -323,8 +323,9 @@ fn work(
                 Ok(false) => break,
                 Err(e) => {
                     let at = line(e.position());
-                    let message = format!("could not read as CSV: {e}");
-                    return Err((at, Error::input(path, Some(at), None, message)));
+                    let error =
+                        Error::input_caused(path, Some(at), None, "could not read as CSV", e);
+                    return Err((at, error));
                 }
             }
             rows += 1;
@@ -411,7 +412,7 @@ impl Judge<'_> {
             None => true,
             Some(list) => v.is_some_and(|v| list.iter().any(|w| w == v)),
         };
-        let duplicate = values[8].is_some_and(|v| matches!(v, "TRUE" | "True" | "true"));
+        let duplicate = values[8].is_some_and(is_flagged);
         let reason = if short {
             Some(Exclusion::ShortRow)
         } else if judged == PrepareDate::Missing {

@@ -9,7 +9,7 @@ use crate::records::read::dates::day_key;
 use crate::records::read::dates::PrepareDate;
 use crate::records::read::formats::FileFormat;
 use crate::records::read::schema::{
-    AOR, CASE_CATEGORY, DATE, DUPLICATE, ENTRY_STATUS, FINAL_ORDER, ID, ILLEGAL_REENTRY,
+    AOR, CASE_CATEGORY, DATE, DUPLICATE, ENTRY_STATUS, FINAL_ORDER, FLAGGED, ID, ILLEGAL_REENTRY,
     LIFT_REASON, STATE, USED_COLUMNS,
 };
 use crate::records::read::typed::{as_text, missing_as_null, null_string, scan_typed, utf8_path};
@@ -96,7 +96,7 @@ fn csv_file(file: &SourceFile, by: Option<By>) -> Result<LazyFrame> {
         // the row (REPLACED) and the scan is diagnosed row by row.
         .with_encoding(CsvEncoding::LossyUtf8)
         .finish()
-        .map_err(|e| polars_input_error(path, &e))?;
+        .map_err(|e| polars_input_error(path, e))?;
     let last = names.last().map(String::as_str).unwrap_or_default();
     let short = if USED_COLUMNS.contains(&last) {
         // Cannot tell a short row from a missing value in this layout.
@@ -201,8 +201,8 @@ const SHORT_ROW: &str = "_short_row";
 /// U+FFFD in the data, which is valid text).
 pub(crate) const REPLACED: &str = "_replaced";
 
-fn polars_input_error(path: &Path, e: &PolarsError) -> Error {
-    Error::input(path, None, None, format!("could not read as CSV: {e}"))
+fn polars_input_error(path: &Path, e: PolarsError) -> Error {
+    Error::input_caused(path, None, None, "could not read as CSV", e)
 }
 
 fn equals_any(column: &str, values: &[String]) -> Expr {
@@ -278,7 +278,7 @@ pub(crate) fn aggregation_query(
             |_, f| Ok(f.clone()),
         );
     }
-    let flagged = ["TRUE", "True", "true"].map(String::from);
+    let flagged = FLAGGED.map(String::from);
     let flagged = equals_any(DUPLICATE, &flagged);
     let reason = when(col(SHORT_ROW))
         .then(lit(Exclusion::ShortRow.code()))
@@ -491,7 +491,7 @@ pub(crate) fn aggregation_query(
         .agg(aggregations))
 }
 
-fn scan_error(files: &[SourceFile], e: &PolarsError) -> Error {
+fn scan_error(files: &[SourceFile], e: PolarsError) -> Error {
     let names: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
     let file = if files.len() == 1 {
         files[0].path.clone()
@@ -510,11 +510,12 @@ fn scan_error(files: &[SourceFile], e: &PolarsError) -> Error {
         Some(first) if files.iter().all(|f| f.format() == first) => first.name(),
         _ => "CSV, Parquet, IPC or xlsx",
     };
-    Error::input(
+    Error::input_caused(
         &file,
         None,
         None,
-        format!("could not read as {format}{hint}: {text}"),
+        format!("could not read as {format}{hint}"),
+        e,
     )
 }
 
@@ -621,13 +622,19 @@ pub(crate) fn count_files(
     diagnose: impl Fn() -> Result<()>,
 ) -> Result<Vec<Combination>> {
     // polars accepts some malformed quoting the block engine refuses (and
-    // reads it differently): the files' quoting is checked first.
+    // reads it differently): the files' quoting is checked first. A file
+    // that fails is read row by row, so the error named is the first
+    // problem in the file (an earlier bad byte, say), as the block engine
+    // names it.
     let text: Vec<&Path> = files
         .iter()
         .filter(|f| f.format() == FileFormat::Csv)
         .map(|f| f.path.as_path())
         .collect();
-    crate::records::read::quoting::check_quoting(&text)?;
+    if let Err(e) = crate::records::read::quoting::check_quoting(&text) {
+        diagnose()?;
+        return Err(e);
+    }
     let query = aggregation_query(files, filters, accepted, by, rows_seen)?;
     match query
         .collect_with_engine(Engine::Streaming)
@@ -635,7 +642,7 @@ pub(crate) fn count_files(
     {
         Err(e) => {
             diagnose()?;
-            Err(scan_error(files, &e))
+            Err(scan_error(files, e))
         }
         Ok(df) => {
             if df.column(REPLACED)?.bool()?.any() {

@@ -25,7 +25,7 @@ pub enum Exclusion {
     /// The facility state is not the chosen one.
     OutsideState,
     /// The release flags the row as a likely duplicate, and the duplicates
-    /// policy ([`crate::Duplicates`]) does not use it.
+    /// policy ([`Duplicates`](crate::records::Duplicates)) does not use it.
     DuplicateLikely,
 }
 

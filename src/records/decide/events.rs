@@ -63,7 +63,7 @@ pub fn bundled_events() -> Vec<Event> {
 /// Read an events table in the format of [`EVENTS_PATH`].
 ///
 /// # Errors
-/// [`crate::Error::Input`] naming file, line and column for a date that is
+/// [`crate::error::Error::Input`] naming file, line and column for a date that is
 /// not `YYYY-MM-DD`, an empty label, event or source, or a source that is
 /// not an http(s) link.
 pub fn parse_events(path: &Path, text: &str) -> Result<Vec<Event>> {

@@ -3,7 +3,7 @@
 //! `aor_demog_indicators.csv` (columns `aor`, `noncitizen_pop`, `year`, and
 //! optionally `noncitizen_pop_se`; other columns are ignored).
 
-use crate::csv_table::{decode_utf8, physical_line};
+use crate::csv_table::{decode_utf8, parse_table, TableShape};
 use crate::error::{Error, Result};
 use crate::records::select::filters::AorFilter;
 use chrono::NaiveDate;
@@ -51,82 +51,46 @@ impl PopulationTable {
     }
 
     fn parse(path: &Path, text: &str) -> Result<Self> {
-        if text.trim().is_empty() {
-            return Err(Error::input(path, None, None, "file is empty"));
-        }
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(b'|')
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
-        let headers = reader
-            .headers()
-            .map_err(|e| Error::input(path, Some(1), None, format!("malformed header: {e}")))?
-            .clone();
-        let index = |name: &str| headers.iter().position(|h| h == name);
-        let need = |name: &str| {
-            index(name).ok_or_else(|| {
-                Error::input(
-                    path,
-                    Some(1),
-                    Some(name),
-                    "required column is missing (the file must be '|'-delimited with aor, noncitizen_pop and year)",
-                )
-            })
-        };
-        let (i_aor, i_pop, i_year) = (need("aor")?, need("noncitizen_pop")?, need("year")?);
-        let i_se = index("noncitizen_pop_se");
-        let mut rows = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| {
-                let line = e
-                    .position()
-                    .map(|p| physical_line(text.as_bytes(), p.byte()));
-                Error::input(path, line, None, format!("malformed row: {e}"))
-            })?;
-            let line = record
-                .position()
-                .map(|p| physical_line(text.as_bytes(), p.byte()));
-            let field = |i: usize| record.get(i).unwrap_or("");
-            let number = |i: usize, name: &str| -> Result<f64> {
-                let text = field(i);
+        let table = parse_table(
+            path,
+            text,
+            &TableShape {
+                delimiter: b'|',
+                required: &["aor", "noncitizen_pop", "year"],
+                optional: &["noncitizen_pop_se"],
+                others_allowed: true,
+            },
+        )?;
+        let mut rows = Vec::with_capacity(table.rows.len());
+        for row in &table.rows {
+            let number = |name: &str| -> Result<f64> {
+                let text = table.text(row, name);
                 match text.parse::<f64>() {
                     Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
-                    _ => Err(Error::input(
-                        path,
-                        line,
-                        Some(name),
+                    _ => Err(table.error(
+                        row,
+                        name,
                         format!("'{text}' is not a number of 0 or more"),
                     )),
                 }
             };
-            let year = field(i_year).parse::<i32>().map_err(|_| {
-                Error::input(
-                    path,
-                    line,
-                    Some("year"),
-                    format!("'{}' is not a year", field(i_year)),
+            let year = table.text(row, "year").parse::<i32>().map_err(|_| {
+                table.error(
+                    row,
+                    "year",
+                    format!("'{}' is not a year", table.text(row, "year")),
                 )
             })?;
-            let noncitizen_se = match i_se {
-                Some(i) if !field(i).is_empty() && field(i) != "NA" => {
-                    Some(number(i, "noncitizen_pop_se")?)
-                }
-                _ => None,
+            let noncitizen_se = match table.text(row, "noncitizen_pop_se") {
+                "" | "NA" => None,
+                _ => Some(number("noncitizen_pop_se")?),
             };
             rows.push(PopulationRow {
-                aor: field(i_aor).to_string(),
+                aor: table.text(row, "aor").to_string(),
                 year,
-                noncitizen: number(i_pop, "noncitizen_pop")?,
+                noncitizen: number("noncitizen_pop")?,
                 noncitizen_se,
             });
-        }
-        if rows.is_empty() {
-            return Err(Error::input(
-                path,
-                None,
-                None,
-                "file has a header but no data rows",
-            ));
         }
         Ok(PopulationTable {
             source: path.display().to_string(),

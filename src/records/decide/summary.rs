@@ -16,7 +16,7 @@ use crate::records::decide::status::{StatusFields, ARTICLE_GROUPS, NOT_MAPPED};
 use crate::records::decide::tally::{MonthCount, ReasonCount};
 use crate::records::decide::Inputs;
 use crate::records::read::dates::day_key;
-use crate::records::read::schema::{FileInfo, DECLINED_BY_LEA};
+use crate::records::read::schema::{is_flagged, FileInfo, DECLINED_BY_LEA};
 use crate::records::select::aor::normalise_label;
 use crate::records::select::filters::Filters;
 use crate::records::select::follow_up::FollowUpOptions;
@@ -109,7 +109,7 @@ fn norm(v: &Option<String>) -> Option<String> {
 
 /// `duplicate_likely` as both engines read it: `TRUE`, `True` or `true`.
 fn is_true(v: &Option<String>) -> bool {
-    matches!(v.as_deref(), Some("TRUE" | "True" | "true"))
+    v.as_deref().is_some_and(is_flagged)
 }
 
 fn month_label(year_month: i32) -> String {

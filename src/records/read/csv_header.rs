@@ -52,7 +52,7 @@ pub(crate) fn read_header(path: &Path) -> Result<Vec<String>> {
         .records()
         .next()
         .transpose()
-        .map_err(|e| Error::input(path, Some(1), None, format!("malformed header: {e}")))?
+        .map_err(|e| Error::input_caused(path, Some(1), None, "malformed header", e))?
         .ok_or_else(|| Error::input(path, None, None, "file is empty"))?;
     let mut names: Vec<String> = Vec::with_capacity(record.len());
     for (i, raw) in record.iter().enumerate() {

@@ -52,7 +52,7 @@ pub(crate) struct FileLayout {
 }
 
 /// The columns of a record file of any format, after checking it has every
-/// one of [`crate::USED_COLUMNS`].
+/// one of [`USED_COLUMNS`](crate::records::USED_COLUMNS).
 ///
 /// # Errors
 /// As [`read_header`] for CSV; for Parquet and IPC, [`Error::Input`] naming

@@ -51,6 +51,16 @@ pub const USED_COLUMNS: [&str; 9] = [
     DUPLICATE,
 ];
 
+/// How `duplicate_likely` is written when it flags a row: R writes `TRUE`,
+/// Python `True`, JSON and Arrow's text `true`. Anything else, missing
+/// included, is not a flag.
+pub(crate) const FLAGGED: [&str; 3] = ["TRUE", "True", "true"];
+
+/// Whether a `duplicate_likely` value flags its row ([`FLAGGED`]).
+pub(crate) fn is_flagged(value: &str) -> bool {
+    FLAGGED.contains(&value)
+}
+
 /// The lift reason counted as a declined detainer.
 pub const DECLINED_BY_LEA: &str = "Detainer Declined by LEA";
 

@@ -22,11 +22,12 @@ pub(crate) fn scan_typed(path: &Path, format: FileFormat) -> Result<(LazyFrame, 
     let absolute = path.canonicalize().map_err(|e| Error::io(path, e))?;
     let at = PlRefPath::new(utf8_path(&absolute)?);
     let unreadable = |e: PolarsError| {
-        Error::input(
+        Error::input_caused(
             path,
             None,
             None,
-            format!("could not read as {}: {e}", format.name()),
+            format!("could not read as {}", format.name()),
+            e,
         )
     };
     let mut lf = match format {

@@ -103,14 +103,8 @@ pub(crate) fn column_letters(index: u32) -> String {
 
 fn open(path: &Path) -> Result<Xlsx<BufReader<File>>> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    Xlsx::new(BufReader::new(file)).map_err(|e| {
-        Error::input(
-            path,
-            None,
-            None,
-            format!("could not read as an xlsx workbook: {e}"),
-        )
-    })
+    Xlsx::new(BufReader::new(file))
+        .map_err(|e| Error::input_caused(path, None, None, "could not read as an xlsx workbook", e))
 }
 
 fn cell_error(path: &Path, sheet: &str, e: XlsxError) -> Error {

@@ -25,7 +25,7 @@ pub struct Filters {
 impl Filters {
     /// Check the filters as every caller needs them checked: the period runs
     /// forwards and the area is one of `data/crosswalk/aor.csv`, with that
-    /// area's label. [`crate::run_records`] calls this first, so the command
+    /// area's label. [`run_records`](crate::records::run_records) calls this first, so the command
     /// line, a notebook and a library caller get the same errors.
     ///
     /// # Errors

@@ -146,10 +146,10 @@ pub fn figure_monthly_declined_share(r: &RecordResults) -> Result<Figure> {
 /// with its 95% Wilson interval; the selected area in orange.
 ///
 /// # Errors
-/// [`crate::Error::Output`] when the results have no grouping.
+/// [`crate::error::Error::Output`] when the results have no grouping.
 pub fn figure_by_area(r: &RecordResults) -> Result<Figure> {
     let group = r.by.ok_or_else(|| {
-        crate::Error::Output("the results have no grouping (run with --by)".into())
+        crate::error::Error::output("the results have no grouping (run with --by)")
     })?;
     let mut rows: Vec<DotInterval> = r
         .by_area

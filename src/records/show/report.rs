@@ -8,7 +8,7 @@ use crate::records::decide::summary::RecordResults;
 use crate::records::show::figures::record_figures;
 use crate::records::show::tables::{record_scope, record_tables};
 use crate::render::figure::Figure;
-use crate::render::format::{fmt_count, fmt_number, fmt_percent};
+use crate::render::format::{fmt_count, fmt_interval, fmt_number, fmt_percent};
 use crate::render::output::{OutputFiles, Written};
 use crate::render::page::render_page;
 use crate::render::table::ShowTable;
@@ -65,10 +65,10 @@ pub fn write_records_report_with(
     let mut tables = record_tables(r)?;
     tables.extend(addition.tables.iter().cloned());
     let figures = record_figures(r)?;
-    let own = serde_json::to_value(r).map_err(|e| Error::Output(e.to_string()))?;
+    let own = serde_json::to_value(r)?;
     for (key, _) in &addition.json {
         if own.get(key).is_some() {
-            return Err(Error::Output(format!(
+            return Err(Error::output(format!(
                 "results.json already has a key '{key}'"
             )));
         }
@@ -106,15 +106,10 @@ struct Page {
 
 /// " (95% interval a to b)", or nothing when there is no interval.
 fn interval_text(interval: Option<Interval>) -> String {
-    interval
-        .map(|i| {
-            format!(
-                " (95% interval {} to {})",
-                fmt_percent(i.low, 1),
-                fmt_percent(i.high, 1)
-            )
-        })
-        .unwrap_or_default()
+    match interval {
+        Some(_) => format!(" (95% interval {})", fmt_interval(interval)),
+        None => String::new(),
+    }
 }
 
 fn render_html(

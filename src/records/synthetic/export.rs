@@ -18,9 +18,10 @@
 
 use crate::error::{Error, Result};
 use crate::records::read::formats::FileFormat;
-use crate::records::read::schema::{DATE, DUPLICATE};
+use crate::records::read::schema::{DATE, DUPLICATE, FLAGGED};
+use crate::render::output::write_atomically;
 use polars::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Rows of preamble above the header in a release-style workbook.
 pub const PREAMBLE_ROWS: u32 = 6;
@@ -68,35 +69,6 @@ pub fn title_case(name: &str) -> String {
         .join(" ")
 }
 
-/// A hidden path beside `path` for a file on its way there, ending in
-/// `suffix` (`partial`, or `csv` for the rows a format is written from).
-pub(crate) fn temporary_beside(path: &Path, suffix: &str) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.{suffix}", std::process::id()))
-}
-
-/// Run `write` on a temporary file beside `path`, then rename it into place;
-/// on failure the temporary file is removed.
-pub(crate) fn write_atomically<T>(
-    path: &Path,
-    write: impl FnOnce(&Path) -> Result<T>,
-) -> Result<T> {
-    let partial = temporary_beside(path, "partial");
-    match write(&partial) {
-        Ok(v) => {
-            std::fs::rename(&partial, path).map_err(|e| Error::io(path, e))?;
-            Ok(v)
-        }
-        Err(e) => {
-            let _ = std::fs::remove_file(&partial);
-            Err(e)
-        }
-    }
-}
-
 /// The records of a CSV record file as text columns (`NA` and empty as
 /// null), without the unnamed R index column: the frame the typed formats
 /// are written from.
@@ -125,7 +97,7 @@ pub fn record_text_frame(csv: &Path) -> Result<DataFrame> {
 /// The text frame typed as the Deportation Data Project types its files.
 fn typed_frame(df: DataFrame) -> Result<DataFrame> {
     // `NA` stays null; `TRUE` is read in any of the cases the analysis reads.
-    let flagged = ["TRUE", "True", "true"]
+    let flagged = FLAGGED
         .into_iter()
         .fold(lit(false), |acc, t| acc.or(col(DUPLICATE).eq(lit(t))));
     let mut columns = vec![when(col(DUPLICATE).is_null())

@@ -7,7 +7,8 @@
 use crate::error::{Error, Result};
 use crate::records::read::formats::FileFormat;
 use crate::records::select::aor::aor_table;
-use crate::records::synthetic::export::{convert_records, temporary_beside, write_atomically};
+use crate::records::synthetic::export::convert_records;
+use crate::render::output::{temporary_beside, write_atomically};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
