@@ -122,7 +122,7 @@ impl OutputFiles {
                 if target != &results {
                     moves.aside(target)?;
                 }
-                moves.into_place(tmp, target)?;
+                moves.put_in_place(tmp, target)?;
             }
             Ok(())
         })();
@@ -166,7 +166,7 @@ impl Moves {
     }
 
     /// Move the staged `tmp` to `target`.
-    fn into_place(&mut self, tmp: &Path, target: &Path) -> Result<()> {
+    fn put_in_place(&mut self, tmp: &Path, target: &Path) -> Result<()> {
         std::fs::rename(tmp, target).map_err(|e| Error::io(target, e))?;
         self.placed.push(target.to_path_buf());
         Ok(())
