@@ -572,3 +572,76 @@ fn one_odd_date_is_one_excluded_row_from_both_engines_in_csv_and_parquet() {
         }
     }
 }
+
+#[test]
+fn streams_and_feather_v1_are_recognised_and_refused_with_advice() {
+    for (name, words) in [
+        ("stream.arrows", "Arrow IPC stream"),
+        ("legacy_stream.arrows", "Arrow IPC stream"),
+        ("feather_v1.feather", "Feather v1"),
+    ] {
+        let file = crate::util::fixture(&format!("typed/{name}"));
+        let e = crate::util::both_engines(std::slice::from_ref(&file), &Filters::default(), None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(name) && e.contains(words), "{e}");
+        assert!(
+            e.contains("write it") || e.contains("Parquet"),
+            "advice: {e}"
+        );
+    }
+}
+
+/// The nine columns the analysis reads, then `extra`.
+fn header_with(extra: &str) -> String {
+    format!(
+        "detainer_prepare_date,facility_state,facility_aor,case_category,entry_status,\
+         final_order_yes_no,illegal_reentry_yes_no,detainer_lift_reason,duplicate_likely,{extra}\n"
+    )
+}
+
+#[test]
+fn a_header_longer_than_a_mebibyte_reads_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    // A last column named with 600,000 two-byte characters: 1 MiB falls in
+    // the middle of one of them.
+    let name: String = std::iter::repeat_n('é', 600_000).collect();
+    let header = header_with(&name);
+    assert!(header.len() > 1 << 20);
+    assert!(
+        !header.is_char_boundary(1 << 20),
+        "the old cut falls inside a character"
+    );
+    let path = dir.path().join("long-header.csv");
+    std::fs::write(
+        &path,
+        format!("{header}2019-03-01,MA,Boston Area of Responsibility,NA,NA,NO,NO,NA,FALSE,x\n"),
+    )
+    .unwrap();
+    let r = crate::util::both_engines(&[path], &Filters::default(), None).unwrap();
+    assert_eq!((r.rows_read, r.rows_used), (1, 1));
+}
+
+#[test]
+fn odd_file_names_are_shown_escaped_and_treated_alike_by_both_engines() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    // A newline in the name: the error stays on one line.
+    let newline = dir.path().join("two\nlines.csv");
+    std::fs::write(&newline, "detainer_prepare_date\n2019-03-01\n").unwrap();
+    for engine in ENGINES {
+        let e =
+            crate::util::run_engine(engine, std::slice::from_ref(&newline), &Filters::default())
+                .unwrap_err()
+                .to_string();
+        assert!(!e.contains('\n') && e.contains("two\\nlines.csv"), "{e}");
+    }
+    // A name that is not UTF-8: refused by both, in the same words.
+    let bytes = std::ffi::OsStr::from_bytes(b"latin\xE9.csv");
+    let latin = dir.path().join(bytes);
+    std::fs::write(&latin, header_with("x")).unwrap();
+    let e = crate::util::both_engines(&[latin], &Filters::default(), None)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("not valid UTF-8") && !e.contains('\n'), "{e}");
+}

@@ -480,3 +480,79 @@ fn a_small_workbook_reads_and_its_errors_name_sheet_row_and_column() {
         }
     }
 }
+
+/// The typed files of `tests/fixtures/typed` (written by its `make.py`).
+fn typed_fixture(name: &str) -> PathBuf {
+    crate::util::fixture(&format!("typed/{name}"))
+}
+
+#[test]
+fn typed_columns_as_common_writers_write_them_read_as_their_text() {
+    let plain = typed_fixture("plain.csv");
+    let boston = Filters {
+        aor: Some(resolve_aor("BOS").unwrap().into()),
+        ..Filters::default()
+    };
+    for name in [
+        "dictionary.parquet",
+        "dictionary.arrow",
+        "large_string.parquet",
+        "large_string.arrow",
+        "string_view.arrow",
+        "null_column.parquet",
+        "null_column.arrow",
+        "timestamp_s.parquet",
+        "timestamp_ms.arrow",
+        "timestamp_us.parquet",
+        "timestamp_ns.arrow",
+        "timestamp_new_york.parquet",
+        "timestamp_new_york.arrow",
+        "date64.parquet",
+        "date64.arrow",
+    ] {
+        let file = typed_fixture(name);
+        for (filters, by) in [(Filters::default(), None), (boston.clone(), Some(By::Aor))] {
+            let expected = without_files(
+                crate::util::both_engines(std::slice::from_ref(&plain), &filters, by).unwrap(),
+            );
+            let got = crate::util::both_engines(std::slice::from_ref(&file), &filters, by)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(without_files(got), expected, "{name} with {filters:?}");
+        }
+    }
+    // Worked out from plain.csv: four rows, the three in Boston all in
+    // March 2019 (the New York timestamps on their local days, one of them
+    // 2019-04-01 in UTC).
+    for name in ["dictionary.arrow", "timestamp_new_york.parquet"] {
+        let r = crate::util::both_engines(&[typed_fixture(name)], &boston, None).unwrap();
+        assert_eq!((r.rows_read, r.rows_used), (4, 3), "{name}");
+        assert_eq!(r.by_month.len(), 1, "{name}");
+        assert_eq!(
+            (r.by_month[0].month.as_str(), r.by_month[0].detainers),
+            ("2019-03", 3)
+        );
+    }
+}
+
+#[test]
+fn a_nested_value_in_a_used_column_is_an_error_naming_file_and_column() {
+    for (name, column) in [
+        ("struct_area.parquet", "facility_aor"),
+        ("struct_area.arrow", "facility_aor"),
+        ("list_state.parquet", "facility_state"),
+        ("list_state.arrow", "facility_state"),
+        ("map_category.arrow", "case_category"),
+    ] {
+        let file = typed_fixture(name);
+        for engine in crate::util::ENGINES {
+            let e =
+                crate::util::run_engine(engine, std::slice::from_ref(&file), &Filters::default())
+                    .unwrap_err()
+                    .to_string();
+            assert!(e.contains(name), "{e}");
+            assert!(e.contains(&format!("column '{column}'")), "{e}");
+            assert!(e.contains("nested"), "{e}");
+            assert!(!e.contains('\n'), "{e}");
+        }
+    }
+}

@@ -6,6 +6,11 @@ use crate::records::read::schema::{first_missing, MISSING_COLUMN, USED_COLUMNS};
 use std::io::Read;
 use std::path::Path;
 
+/// The longest header line read: 16 MiB, far beyond any release's (64
+/// columns of about 25 characters), so a file that is not a record file
+/// cannot make the reader hold it whole.
+pub(crate) const MAX_HEADER_BYTES: usize = 16 << 20;
+
 /// Read the header line of a detainer file and check it has every column in
 /// [`USED_COLUMNS`]. Returns the column names, with an unnamed column named
 /// `_index` and a repeated name suffixed by its position.
@@ -15,11 +20,36 @@ use std::path::Path;
 /// that is not UTF-8 or a missing column.
 pub(crate) fn read_header(path: &Path) -> Result<Vec<String>> {
     let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    // Read until the header's line ends (and past blank lines, to tell an
+    // empty file), however long the line: it is decoded only once whole, so
+    // a cut can never fall inside a character.
     let mut head = Vec::with_capacity(64 * 1024);
-    file.by_ref()
-        .take(1024 * 1024)
-        .read_to_end(&mut head)
-        .map_err(|e| Error::io(path, e))?;
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = file.read(&mut chunk).map_err(|e| Error::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        head.extend_from_slice(&chunk[..n]);
+        let ended = memchr::memchr(b'\n', &head).is_some();
+        if ended && !head.iter().all(u8::is_ascii_whitespace) {
+            break;
+        }
+        if head.len() > MAX_HEADER_BYTES {
+            if !ended {
+                return Err(Error::input(
+                    path,
+                    Some(1),
+                    None,
+                    format!(
+                        "the header line is longer than {} MiB; is this a detainer file?",
+                        MAX_HEADER_BYTES >> 20
+                    ),
+                ));
+            }
+            break;
+        }
+    }
     if head.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::input(path, None, None, "file is empty"));
     }

@@ -16,7 +16,7 @@ pub(crate) mod schema;
 pub(crate) mod typed;
 pub(crate) mod xlsx;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use csv_header::read_header;
 use formats::{detect_format, FileFormat};
 use schema::SheetRead;
@@ -106,6 +106,16 @@ pub(crate) fn read_sources(files: &[PathBuf]) -> Result<Vec<SourceFile>> {
         .iter()
         .enumerate()
         .map(|(no, path)| {
+            // polars takes paths as UTF-8 text, so both engines refuse a
+            // name that is not, rather than one engine reading it.
+            if path.to_str().is_none() {
+                return Err(Error::input(
+                    path,
+                    None,
+                    None,
+                    "the file's name is not valid UTF-8; rename the file (or link to it under a UTF-8 name)",
+                ));
+            }
             Ok(SourceFile {
                 no: no as u32,
                 path: path.clone(),

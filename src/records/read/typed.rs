@@ -5,7 +5,9 @@
 
 use crate::error::{Error, Result};
 use crate::records::read::formats::FileFormat;
-use crate::records::read::schema::{first_missing, DATE, MISSING_COLUMN, USED_COLUMNS};
+use crate::records::read::schema::{
+    first_missing, DATE, FACILITY, ID, MISSING_COLUMN, USED_COLUMNS,
+};
 use polars::prelude::*;
 use std::path::Path;
 
@@ -65,23 +67,37 @@ pub(crate) fn typed_columns(path: &Path, format: FileFormat) -> Result<Vec<Strin
 }
 
 /// [`scan_typed`], after checking the file has every one of
-/// [`USED_COLUMNS`] and a prepare date that is a date or text.
+/// [`USED_COLUMNS`], that none of the columns read holds nested values
+/// (a struct, a list, an array, a map), and that the prepare date is a date,
+/// a timestamp, or text in any of Arrow's forms.
 ///
 /// # Errors
 /// [`Error::Input`] naming the file for one polars cannot read, or the
 /// column that is missing or holds something else.
 fn checked_scan(path: &Path, format: FileFormat) -> Result<(LazyFrame, SchemaRef)> {
     let (lf, schema) = scan_typed(path, format)?;
+    for name in USED_COLUMNS.iter().chain(&[ID, FACILITY]) {
+        if let Some(dtype) = schema.get(name) {
+            if dtype.is_nested() {
+                return Err(Error::input(
+                    path,
+                    None,
+                    Some(name),
+                    format!("holds nested values ({dtype}), not text or dates; write one value per cell"),
+                ));
+            }
+        }
+    }
     match schema.get(DATE) {
-        None | Some(DataType::String | DataType::Date | DataType::Datetime(..)) => {}
-        Some(other) => {
+        Some(dtype) if !is_text(dtype) && !is_date(dtype) => {
             return Err(Error::input(
                 path,
                 None,
                 Some(DATE),
-                format!("holds {other} values, not dates or text; write it as a date column"),
+                format!("holds {dtype} values, not dates or text; write it as a date column"),
             ))
         }
+        _ => {}
     }
     let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
     if let Some(wanted) = first_missing(&names, USED_COLUMNS) {
@@ -90,15 +106,32 @@ fn checked_scan(path: &Path, format: FileFormat) -> Result<(LazyFrame, SchemaRef
     Ok((lf, schema))
 }
 
-/// A typed column as the text a CSV export holds: a date as `YYYY-MM-DD`
-/// (a datetime as its date),
-/// a boolean as `TRUE` or `FALSE`, anything else cast to text; empty and
-/// `NA` as missing, as in CSV.
+/// Text in any of the forms Arrow writers use: plain, large or view strings
+/// (all read as polars' strings), dictionary-encoded text (R's factors, read
+/// as categoricals), or a column of nothing but nulls.
+fn is_text(dtype: &DataType) -> bool {
+    matches!(
+        dtype,
+        DataType::String | DataType::Categorical(..) | DataType::Enum(..) | DataType::Null
+    )
+}
+
+/// A date or a timestamp of any unit and time zone.
+fn is_date(dtype: &DataType) -> bool {
+    matches!(dtype, DataType::Date | DataType::Datetime(..))
+}
+
+/// A typed column as the text a CSV export holds: a date as `YYYY-MM-DD`, a
+/// timestamp as its date where it was taken (in its own time zone, when it
+/// has one), a boolean as `TRUE` or `FALSE`, dictionary-encoded text as its
+/// text, a column of nulls as missing, anything else cast to text; empty
+/// and `NA` as missing, as in CSV.
 pub(crate) fn as_text(name: &str, dtype: Option<&DataType>) -> Expr {
     let c = col(name);
     let text = match dtype {
         Some(DataType::String) => c,
-        Some(DataType::Date | DataType::Datetime(..)) => c.dt().strftime("%Y-%m-%d"),
+        Some(DataType::Null) => null_string(),
+        Some(d) if is_date(d) => c.dt().strftime("%Y-%m-%d"),
         Some(DataType::Boolean) => when(c.clone().is_null())
             .then(null_string())
             .when(c)
