@@ -628,7 +628,7 @@ fn odd_file_names_are_shown_escaped_and_treated_alike_by_both_engines() {
     let dir = tempfile::tempdir().unwrap();
     // A newline in the name: the error stays on one line.
     let newline = dir.path().join("two\nlines.csv");
-    std::fs::write(&newline, "detainer_prepare_date\n2019-03-01\n").unwrap();
+    std::fs::write(&newline, "day,place\n2019-03-01,x\n").unwrap();
     for engine in ENGINES {
         let e =
             crate::util::run_engine(engine, std::slice::from_ref(&newline), &Filters::default())

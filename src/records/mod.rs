@@ -33,21 +33,22 @@ pub use count::ScanEngine;
 pub use decide::areas::AreaOutcomes;
 pub use decide::duplicates::{DuplicateCounts, PolicyRows};
 pub use decide::events::{
-    bundled_events, parse_events, Event, EventSplit, MonthsOutcomes, EVENTS_PATH,
+    bundled_events, parse_events, read_events, Event, EventSplit, MonthsOutcomes, EVENTS_PATH,
 };
 pub use decide::outcomes::{
     Denominator, FollowUp, LiftOutcome, LiftOutcomes, OutcomeClass, Outcomes, Share,
     LIFT_OUTCOMES_PATH,
 };
 pub use decide::population::{PopulationContext, PopulationRow, PopulationTable};
-pub use decide::status::{StatusCrosswalk, ARTICLE_GROUPS, NOT_MAPPED};
+pub use decide::status::{StatusCrosswalk, ARTICLE_GROUPS, NOT_MAPPED, UNKNOWN_STATUS};
 pub use decide::summary::{record_period, CategoryCount, Declined, GroupCount, RecordResults};
 pub use decide::tally::{MonthCount, ReasonCount};
 pub use decide::Inputs;
 pub use read::blocks::BLOCK_BYTES;
 pub use read::formats::{detect_format, FileFormat};
+pub use read::layouts::{bundled_layouts, ColumnNames, Layout, LAYOUTS_PATH, LAYOUT_COLUMNS_PATH};
 pub use read::progress::estimate_rows;
-pub use read::schema::{FileInfo, SheetRead, DECLINED_BY_LEA, USED_COLUMNS};
+pub use read::schema::{FileInfo, SheetRead, COLUMNS, DECLINED_BY_LEA};
 pub use read::xlsx::clean_name;
 pub use run::{run_records, run_records_with, RunOptions};
 pub use select::aor::{aor_table, normalise_label, resolve_aor, Aor};

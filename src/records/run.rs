@@ -5,6 +5,7 @@ use super::count::scan::scan_files;
 use super::count::ScanEngine;
 use super::decide::summary::{summarise, RecordResults};
 use super::decide::Inputs;
+use super::read::layouts::{bundled_layouts, ColumnNames, Layout};
 use super::select::filters::Filters;
 use super::select::follow_up::FollowUpOptions;
 use super::select::grouping::GroupBy;
@@ -24,6 +25,12 @@ pub struct RunOptions {
     pub follow_up: FollowUpOptions,
     /// Every area side by side (`by_area`), when given.
     pub group: Option<GroupBy>,
+    /// The file's columns for columns the analysis reads, replacing those of
+    /// the layout found from the header (`--columns`).
+    pub columns: ColumnNames,
+    /// The published layouts a header is matched against; `None` for the
+    /// bundled ones (`data/crosswalk/layouts.csv`).
+    pub layouts: Option<Vec<Layout>>,
 }
 
 /// Read `files`, apply `filters` and decide every table with the tables
@@ -51,9 +58,19 @@ pub fn run_records_with(
     options: &RunOptions,
 ) -> Result<RecordResults> {
     filters.check()?;
+    let bundled;
+    let layouts = match &options.layouts {
+        Some(l) => l.as_slice(),
+        None => {
+            bundled = bundled_layouts();
+            bundled.as_slice()
+        }
+    };
     let scan = scan_files(
         options.engine,
         files,
+        layouts,
+        &options.columns,
         filters,
         options.group.map(|g| g.by),
         options.rows_seen.as_ref(),

@@ -132,7 +132,17 @@ fn a_grouping_on_a_missing_column_names_file_and_column() {
             .unwrap_err()
             .to_string();
         assert!(
-            e.contains("mini.csv:1") && e.contains("detention_facility"),
+            e.contains("mini.csv has no detention_facility column (layout ")
+                && e.contains("--by facility cannot be used")
+                && matches!(
+                    crate::util::run_engine_by(
+                        engine,
+                        &file,
+                        &Filters::default(),
+                        Some(By::Facility)
+                    ),
+                    Err(detainers::Error::Argument(_))
+                ),
             "{e}"
         );
     }

@@ -49,9 +49,11 @@ fn write_ipc(df: &DataFrame, path: &Path) {
     IpcWriter::new(file).finish(&mut df.clone()).unwrap();
 }
 
-/// Results with the files read left out.
+/// Results with the files read left out (and the names of the files that
+/// lack a column).
 fn without_files(mut r: RecordResults) -> RecordResults {
     r.files.clear();
+    r.missing_columns.iter_mut().for_each(|m| m.files.clear());
     r
 }
 
@@ -137,7 +139,7 @@ fn date_and_boolean_columns_read_as_their_csv_text() {
 }
 
 #[test]
-fn a_typed_file_without_a_used_column_names_file_and_column() {
+fn a_typed_file_without_the_area_reads_and_an_area_filter_on_it_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let df = as_frame(&crate::util::fixture("records/pairs.csv"))
         .drop("facility_aor")
@@ -148,13 +150,31 @@ fn a_typed_file_without_a_used_column_names_file_and_column() {
     let cut = dir.path().join("cut.parquet");
     let bytes = std::fs::read(&parquet).unwrap();
     std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let boston = Filters {
+        aor: Some(resolve_aor("BOS").unwrap().into()),
+        ..Filters::default()
+    };
     for engine in [ScanEngine::Blocks, ScanEngine::Polars] {
-        let e =
+        let r =
             crate::util::run_engine(engine, std::slice::from_ref(&parquet), &Filters::default())
-                .unwrap_err()
-                .to_string();
+                .unwrap();
+        assert_eq!(
+            (r.rows_read, r.files[0].missing.clone()),
+            (
+                8,
+                vec![
+                    "facility_aor".to_string(),
+                    "facility_city".into(),
+                    "detention_facility".into()
+                ]
+            )
+        );
+        let e =
+            crate::util::run_engine(engine, std::slice::from_ref(&parquet), &boston).unwrap_err();
+        assert!(matches!(e, detainers::Error::Argument(_)), "{e}");
+        let e = e.to_string();
         assert!(
-            e.contains("no-area.parquet") && e.contains("facility_aor"),
+            e.contains("no-area.parquet has no facility_aor column") && e.contains("--aor"),
             "{e}"
         );
         let e = crate::util::run_engine(engine, std::slice::from_ref(&cut), &Filters::default())
@@ -432,18 +452,34 @@ fn a_small_workbook_reads_and_its_errors_name_sheet_row_and_column() {
     let number = workbook_with(dir.path(), "number.xlsx", |s| {
         s.write_number(8, 0, 43199.0).unwrap();
     });
-    // No header anywhere.
+    // No header anywhere: no row names a prepare date.
     let no_header = workbook_with(dir.path(), "no-header.xlsx", |s| {
-        s.write_string(6, 0, "Date").unwrap();
+        s.write_string(6, 0, "When").unwrap();
     });
-    // A header without a used column.
+    // A header without the lift reason: read, and the loss said.
     let missing = workbook_with(dir.path(), "missing.xlsx", |s| {
         s.write_string(6, 7, "Reason").unwrap();
     });
+    for engine in [ScanEngine::Blocks, ScanEngine::Polars] {
+        let r =
+            crate::util::run_engine(engine, std::slice::from_ref(&missing), &Filters::default())
+                .unwrap();
+        assert!(r.files[0]
+            .missing
+            .iter()
+            .any(|m| m == "detainer_lift_reason"));
+        let lift = r
+            .missing_columns
+            .iter()
+            .find(|m| m.column == "detainer_lift_reason");
+        assert!(lift.unwrap().effect.starts_with("no outcomes"));
+        assert_eq!(r.outcomes.no_lift_reason_column, r.rows_used);
+        assert!(r.lift_reasons.is_empty() && r.declined_by_lea.share.is_none());
+    }
     // A zip archive that is not a workbook.
     let zip = dir.path().join("not-a-book.xlsx");
     std::fs::write(&zip, b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0").unwrap();
-    let cases: [(&PathBuf, &[&str]); 4] = [
+    let cases: [(&PathBuf, &[&str]); 3] = [
         (
             &number,
             &[
@@ -457,10 +493,6 @@ fn a_small_workbook_reads_and_its_errors_name_sheet_row_and_column() {
         (
             &no_header,
             &["no-header.xlsx", "no sheet has a header row", "'Data'"],
-        ),
-        (
-            &missing,
-            &["missing.xlsx:7", "detainer_lift_reason", "sheet 'Data'"],
         ),
         (
             &zip,

@@ -29,10 +29,10 @@ fn group(r: &RecordResults, name: &str) -> u64 {
 fn boston_spring_2018() -> Filters {
     Filters {
         aor: Some(resolve_aor("BOS").unwrap().into()),
-        state: None,
         from: Some(day("2018-03-19")),
         to: Some(day("2018-05-30")),
         duplicates: detainers::Duplicates::Exclude,
+        ..Filters::default()
     }
 }
 
@@ -120,11 +120,17 @@ fn real_sample_reads_22_rows_all_declined() {
     );
     // Through the crosswalk: the two final-order flags are the [3] and [8C]
     // rows; [16] is a re-entry; [2A], [8A], [8B] are in proceedings (9);
-    // [11] and missing categories map to nothing (10).
+    // [11] and missing categories map to nothing (10), of which one row
+    // (2026-02-11) has none of the four status fields: its status is
+    // unknown, not unmapped.
     assert_eq!(group(&r, "Final Order of Removal"), 2);
     assert_eq!(group(&r, "Reentry after Deportation"), 1);
     assert_eq!(group(&r, "In Removal Proceedings"), 9);
-    assert_eq!(group(&r, "Not mapped"), 10);
+    assert_eq!(group(&r, "Not mapped"), 9);
+    assert_eq!(group(&r, "Unknown status"), 1);
+    // The file follows DDP's March 2026 layout, and lacks no column.
+    assert_eq!(r.files[0].layout, "ddp-2026-03");
+    assert!(r.missing_columns.is_empty(), "{:?}", r.missing_columns);
     // St. Paul, inclusive dates: only the 2026-02-02 row on that day.
     let one_day = Filters {
         aor: Some(resolve_aor("St. Paul").unwrap().into()),
@@ -132,6 +138,7 @@ fn real_sample_reads_22_rows_all_declined() {
         from: Some(day("2026-02-02")),
         to: Some(day("2026-02-02")),
         duplicates: detainers::Duplicates::Exclude,
+        ..Filters::default()
     };
     let r = run(&[crate::util::real_detainer_sample().unwrap()], &one_day).unwrap();
     assert_eq!((r.rows_used, r.rows_excluded["outside_dates"]), (1, 21));
@@ -429,10 +436,7 @@ fn short_rows_are_counted_and_extra_fields_ignored() {
 #[test]
 fn bad_files_give_errors_naming_the_file_never_a_panic() {
     let cases = [
-        (
-            "records/missing-column.csv",
-            "column 'facility_aor': required column is missing",
-        ),
+        ("records/header-only-unknown.csv", "no known layout"),
         ("records/empty.csv", "file is empty"),
         ("records/utf16.csv", "file is UTF-16"),
         (
@@ -532,7 +536,8 @@ fn duplicates_policies_and_follow_up_from_the_command_line() {
     // The old flag still works, as `--duplicates include`.
     let r = run_with(&["--include-duplicates"]);
     assert_eq!(r["rows_used"], 8);
-    // keep-first on a file without unique_identifier names file and column.
+    // keep-first on a file without unique_identifier: a usage error naming
+    // file and column.
     let dir = tempfile::tempdir().unwrap();
     let no_id = dir.path().join("no-id.csv");
     let text = crate::util::read(&fixture).replace(",\"unique_identifier\"", ",\"other\"");
@@ -545,10 +550,12 @@ fn duplicates_policies_and_follow_up_from_the_command_line() {
         "--out",
         dir.path().join("out").to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(
-        e.contains("no-id.csv:1") && e.contains("unique_identifier"),
+        e.contains("no-id.csv has no unique_identifier column")
+            && e.contains("--duplicates keep-first cannot be used")
+            && e.lines().count() == 1,
         "{e}"
     );
 }
@@ -623,7 +630,8 @@ fn records_command_writes_the_contract_with_nulls_not_na() {
         .any(|r| r["reason"].is_null() && r["count"] == 1));
     let categories = v["by_case_category"].as_array().unwrap();
     assert!(categories.iter().any(|c| c["case_category"].is_null()));
-    assert_eq!(v["by_status_group"].as_array().unwrap().len(), 7);
+    // The six groups, then Not mapped and Unknown status.
+    assert_eq!(v["by_status_group"].as_array().unwrap().len(), 8);
     let text = crate::util::read(&out.path().join("results.json"));
     assert!(!text.contains("\"NA\""), "missing values must be null");
     for f in [

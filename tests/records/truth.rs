@@ -180,12 +180,13 @@ fn every_outcome_number_equals_the_generators_truth() {
             if let Some(by) = by {
                 let scope: Vec<&RowTruth> = match by {
                     By::Aor | By::State => truth.iter().filter(in_period).collect(),
-                    By::Facility => selected.clone(),
+                    By::Facility | By::City => selected.clone(),
                 };
                 let key = |r: &RowTruth| match by {
                     By::Aor => r.aor_label.clone(),
                     By::State => r.state.clone(),
                     By::Facility => r.facility.clone(),
+                    By::City => unreachable!("not asked for here"),
                 };
                 for r in used(&scope, policy, |_| ()) {
                     expected_areas

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
-use detainers::records::{FOLLOW_UP_DAYS, MIN_RESOLVED};
+use detainers::records::{ColumnNames, FOLLOW_UP_DAYS, MIN_RESOLVED};
 use detainers::{By, Duplicates, FileFormat, ScanEngine};
 use std::path::PathBuf;
 
@@ -73,6 +73,13 @@ pub struct RecordsArgs {
     /// Facility state as in the data (MASSACHUSETTS; case does not matter).
     #[arg(long)]
     pub state: Option<String>,
+    /// Facility city as in the data (BOSTON; case and spacing do not matter).
+    #[arg(long)]
+    pub city: Option<String>,
+    /// Facility as in the data (SUFFOLK COUNTY HOUSE OF CORRECTION; case and
+    /// spacing do not matter).
+    #[arg(long)]
+    pub facility: Option<String>,
     /// First day, inclusive (YYYY-MM-DD).
     #[arg(long, value_parser = parse_day)]
     pub from: Option<NaiveDate>,
@@ -97,8 +104,9 @@ pub struct RecordsArgs {
     #[arg(long, default_value_t = FOLLOW_UP_DAYS)]
     pub follow_up_days: u32,
     /// Every area side by side in `by_area`: areas of responsibility
-    /// (`aor`), states or facilities. `aor` and `state` set the area and
-    /// state filters aside; `facility` lists the facilities of the selection.
+    /// (`aor`), states, cities or facilities. `aor` and `state` set the area
+    /// and state filters aside; `city` and `facility` list those of the
+    /// selection.
     #[arg(long, value_parser = parse_by)]
     pub by: Option<By>,
     /// The `by_area` chart shows areas with at least this many detainers
@@ -118,6 +126,17 @@ pub struct RecordsArgs {
     /// '|'-delimited population table (aor, noncitizen_pop, year) [default: data/context/aor_population.csv].
     #[arg(long)]
     pub population: Option<PathBuf>,
+    /// Policy events, in the format of data/context/events.csv (date, aor,
+    /// state, place, label, event, source; optional city, facility)
+    /// [default: the bundled data/context/events.csv].
+    #[arg(long)]
+    pub events: Option<PathBuf>,
+    /// The file's columns for columns the analysis reads, replacing those of
+    /// the layout found from the header: canonical=source pairs separated by
+    /// commas, a source being one column or several joined by '|', e.g.
+    /// --columns detainer_prepare_date=Fecha,facility_aor=Area.
+    #[arg(long, value_parser = parse_columns)]
+    pub columns: Option<ColumnNames>,
     /// No progress bar even on a terminal.
     #[arg(long)]
     pub quiet: bool,
@@ -149,6 +168,10 @@ pub struct GenerateArgs {
     /// CSV's size; every format holds the same rows.
     #[arg(long, default_value = "csv", value_parser = parse_format)]
     pub format: FileFormat,
+}
+
+fn parse_columns(text: &str) -> Result<ColumnNames, String> {
+    text.parse().map_err(|e: detainers::Error| e.to_string())
 }
 
 fn parse_format(text: &str) -> Result<FileFormat, String> {

@@ -9,7 +9,8 @@ mod args;
 use args::{default_dataset, Cli, Command, GenerateArgs, RecordsArgs, ReportArgs};
 use clap::Parser;
 use detainers::records::{
-    estimate_rows, parse_bytes, resolve_aor, FollowUpOptions, PopulationTable, StatusCrosswalk,
+    estimate_rows, parse_bytes, read_events, resolve_aor, FollowUpOptions, PopulationTable,
+    StatusCrosswalk,
 };
 use detainers::{
     analyse, check_claims, generate_file_as, load_dataset, output_dir, write_report, Analysis,
@@ -39,6 +40,8 @@ fn records(a: RecordsArgs) -> detainers::Result<()> {
             .transpose()?
             .map(Into::into),
         state: a.state,
+        city: a.city,
+        facility: a.facility,
         from: a.from,
         to: a.to,
         duplicates: if a.include_duplicates {
@@ -68,6 +71,9 @@ fn records(a: RecordsArgs) -> detainers::Result<()> {
     if let Some(p) = &a.population {
         inputs.population = PopulationTable::from_file(p)?;
     }
+    if let Some(p) = &a.events {
+        inputs.events = read_events(p)?;
+    }
     let rows_seen = Arc::new(AtomicU64::new(0));
     let bar = (!a.quiet).then(|| progress_bar(&a.files, Arc::clone(&rows_seen)));
     let options = RunOptions {
@@ -78,6 +84,8 @@ fn records(a: RecordsArgs) -> detainers::Result<()> {
             days: a.follow_up_days,
         },
         group: a.by.map(|by| GroupBy { by, min_n: a.min_n }),
+        columns: a.columns.unwrap_or_default(),
+        layouts: None,
     };
     let run = RecordRun::run(&a.files, &filters, &inputs, &options, article.as_ref());
     if let Some((bar, ticker)) = bar {

@@ -29,9 +29,9 @@ use crate::records::read::blocks::{count_byte, read_blocks, Block};
 use crate::records::read::dates::day_key;
 use crate::records::read::dates::PrepareDate;
 use crate::records::read::quoting::first_malformed;
-use crate::records::read::schema::{is_flagged, ID, USED_COLUMNS};
+use crate::records::read::schema::{at, column_index, is_flagged};
 use crate::records::read::SourceFile;
-use crate::records::select::filters::Filters;
+use crate::records::select::filters::{Filters, Place};
 use crate::records::select::grouping::By;
 use chrono::Datelike;
 use std::collections::HashMap;
@@ -146,19 +146,25 @@ fn merge(into: &mut Counts, from: Counts) {
     }
 }
 
-/// What a row is judged on: the positions of the used columns in the file.
+/// What a row is judged on: where the columns read sit in the file.
 struct Layout {
-    /// Index in the file of each of [`USED_COLUMNS`].
-    used: [usize; 9],
+    /// For each of [`COLUMNS`], the positions in the file of its sources, in
+    /// the order a value is taken (empty when the file lacks it).
+    used: Vec<Vec<usize>>,
+    /// The header's names, for errors.
+    names: Vec<String>,
     /// Number of columns in the header.
     width: usize,
-    /// The last column is not one of the used ones, so an empty or missing
+    /// The last column is not one the analysis reads, so an empty or missing
     /// last field marks a short row (as in the polars engine).
     short_rule: bool,
-    /// Index of `unique_identifier`, when the file has it.
-    id: Option<usize>,
-    /// Index of the column `by_area` groups on, when one is asked for.
+    /// The place in [`COLUMNS`] of the column `by_area` groups on, when one
+    /// is asked for.
     by: Option<usize>,
+    /// The file has a lift-reason column.
+    lift_known: bool,
+    /// The field delimiter.
+    delimiter: u8,
     /// The file's position in the list given.
     file_no: u32,
 }
@@ -167,8 +173,8 @@ struct Layout {
 struct Judge<'a> {
     from: Option<i32>,
     to: Option<i32>,
-    aor: Option<&'a [String]>,
-    state: Option<&'a [String]>,
+    /// For each of [`Place::ALL`], the raw values accepted, when filtered.
+    places: [Option<&'a [String]>; 4],
     by: Option<By>,
 }
 
@@ -184,8 +190,7 @@ pub(crate) fn count_files(
         by,
         from: filters.from.map(day_key),
         to: filters.to.map(day_key),
-        aor: filters.aor.as_ref().map(|_| accepted.aor.as_slice()),
-        state: filters.state.as_ref().map(|_| accepted.state.as_slice()),
+        places: Place::ALL.map(|p| accepted.of(p)),
     };
     let mut total = Counts::new();
     for f in files {
@@ -202,16 +207,21 @@ pub(crate) fn count_files(
 fn count_file(file: &SourceFile, judge: &Judge, rows_seen: Option<&AtomicU64>) -> Result<Counts> {
     let (path, file_no) = (file.path.as_path(), file.no);
     let names = &file.layout.columns;
-    let position = |name: &str| names.iter().position(|n| n == name).unwrap_or(0);
+    let map = &file.layout.map;
+    let position = |name: &String| names.iter().position(|n| n == name);
+    let last = names.last();
     let layout = Layout {
-        used: USED_COLUMNS.map(position),
+        used: map
+            .sources
+            .iter()
+            .map(|sources| sources.iter().filter_map(position).collect())
+            .collect(),
+        names: names.clone(),
         width: names.len(),
-        short_rule: !USED_COLUMNS.contains(&names.last().map(String::as_str).unwrap_or("")),
-        id: names.iter().position(|n| n == ID),
-        // The scan has checked that every file has the column.
-        by: judge
-            .by
-            .and_then(|by| names.iter().position(|n| n == by.column())),
+        short_rule: !last.is_some_and(|l| map.reads_value_of(l)),
+        by: judge.by.and_then(|by| column_index(by.column())),
+        lift_known: map.has(at::LIFT_REASON),
+        delimiter: file.layout.delimiter.unwrap_or(b','),
         file_no,
     };
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -301,13 +311,14 @@ fn work(
             },
             Err(_) => return Ok(counts),
         };
-        if let Some((offset, what)) = first_malformed(&block.bytes) {
+        if let Some((offset, what)) = first_malformed(&block.bytes, layout.delimiter) {
             let at = block.first_line + physical_line(&block.bytes, offset as u64) - 1;
             let message = format!("malformed CSV: {what}");
             return Err((at, Error::input(path, Some(at), None, message)));
         }
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
+            .delimiter(layout.delimiter)
             .flexible(true)
             .from_reader(block.bytes.as_slice());
         let mut rows = 0u64;
@@ -338,7 +349,8 @@ fn work(
                 Ok(seen) => add(&mut counts, &key, 1, seen),
                 Err((column, message)) => {
                     let at = line(record.position());
-                    return Err((at, Error::input(path, Some(at), Some(column), message)));
+                    let name = layout.names.get(column).map(String::as_str);
+                    return Err((at, Error::input(path, Some(at), name, message)));
                 }
             }
         }
@@ -376,43 +388,51 @@ fn value(
 
 impl Judge<'_> {
     /// Judge one row and write its combination key into `key`. Returns what
-    /// was seen of its date.
+    /// was seen of its date; an error names the position in the file of the
+    /// column that holds bytes that are not UTF-8.
     ///
     /// Key layout: reason (1 byte: [`Exclusion::code`], 0 for a used row),
-    /// flags (1 byte: 1 for a flagged row left for the duplicates policy, plus
-    /// 2 for a row counted in `by_area`),
-    /// year-month (0 for none, or 1 then `year * 100 + month` in 4 bytes
-    /// little-endian), then for each
-    /// of the eight label columns after the date 0 for none, or 1, the length
-    /// (4 bytes little-endian) and the bytes, then the `by_area` group the
-    /// same way. A pending row adds its
-    /// `unique_identifier` the same way, then its date (`yyyymmdd`, 4 bytes),
-    /// the file's number (4 bytes) and `order` (8 + 8 bytes), so each pending
-    /// row is a combination of its own.
+    /// flags (1 byte: 1 for a flagged row left for the duplicates policy,
+    /// plus 2 for a row counted in `by_area`, plus 4 when the file has a
+    /// lift reason), year-month (0 for none, or 1 then `year * 100 + month`
+    /// in 4 bytes little-endian), then the place that excluded the row and
+    /// each of the six labels counted for a used row (status columns, lift
+    /// reason, duplicate flag), each 0 for none, or 1, the length (4 bytes
+    /// little-endian) and the bytes, then the `by_area` group the same way.
+    /// A pending row adds its `unique_identifier` the same way, then its
+    /// date (`yyyymmdd`, 4 bytes), the file's number (4 bytes) and `order`
+    /// (8 + 8 bytes), so each pending row is a combination of its own.
     fn encode(
         &self,
         layout: &Layout,
         record: &csv::ByteRecord,
         order: (u64, u64),
         key: &mut Vec<u8>,
-    ) -> std::result::Result<Seen, (&'static str, &'static str)> {
-        let mut values: [Option<&str>; 9] = [None; 9];
-        for (i, (&index, name)) in layout.used.iter().zip(USED_COLUMNS).enumerate() {
-            values[i] = value(record, index).map_err(|m| (name, m))?;
+    ) -> std::result::Result<Seen, (usize, &'static str)> {
+        // Each column read: the first of its sources the row fills.
+        let mut values: [Option<&str>; 12] = [None; 12];
+        for (i, sources) in layout.used.iter().enumerate() {
+            for &index in sources {
+                if let Some(v) = value(record, index).map_err(|m| (index, m))? {
+                    values[i] = Some(v);
+                    break;
+                }
+            }
         }
         let short = layout.short_rule && matches!(record.get(layout.width - 1), None | Some(b""));
-        let raw_date = values[0];
-        let judged = PrepareDate::judge(raw_date);
+        let judged = PrepareDate::judge(values[at::DATE]);
         let date = judged.date();
         let in_dates = date.is_some_and(|d| {
             let k = day_key(d);
             self.from.is_none_or(|f| k >= f) && self.to.is_none_or(|t| k <= t)
         });
-        let accepts = |wanted: Option<&[String]>, v: Option<&str>| match wanted {
-            None => true,
-            Some(list) => v.is_some_and(|v| list.iter().any(|w| w == v)),
-        };
-        let duplicate = values[8].is_some_and(is_flagged);
+        let outside = Place::ALL.into_iter().find(|p| {
+            self.places[*p as usize].is_some_and(|list| {
+                let v = values[column_index(p.column()).unwrap_or(0)];
+                !v.is_some_and(|v| list.iter().any(|w| w == v))
+            })
+        });
+        let duplicate = values[at::DUPLICATE].is_some_and(is_flagged);
         let reason = if short {
             Some(Exclusion::ShortRow)
         } else if judged == PrepareDate::Missing {
@@ -423,12 +443,8 @@ impl Judge<'_> {
             Some(Exclusion::ImplausibleDate)
         } else if !in_dates {
             Some(Exclusion::OutsideDates)
-        } else if !accepts(self.aor, values[1]) {
-            Some(Exclusion::OutsideAor)
-        } else if !accepts(self.state, values[2]) {
-            Some(Exclusion::OutsideState)
         } else {
-            None
+            outside.map(Exclusion::outside)
         };
         // Counted in `by_area`: a used row, or (grouping by area or state)
         // one excluded only by the area or state filter.
@@ -443,7 +459,7 @@ impl Judge<'_> {
         let pending = duplicate && (reason.is_none() || in_by);
         key.clear();
         key.push(reason.map_or(0, Exclusion::code));
-        key.push(u8::from(pending) | (u8::from(in_by) << 1));
+        key.push(u8::from(pending) | (u8::from(in_by) << 1) | (u8::from(layout.lift_known) << 2));
         match date.filter(|_| reason.is_none()) {
             Some(d) => {
                 key.push(1);
@@ -451,26 +467,24 @@ impl Judge<'_> {
             }
             None => key.push(0),
         }
-        for (i, v) in values.iter().enumerate().skip(1) {
-            let kept = match i {
-                1 => reason == Some(Exclusion::OutsideAor),
-                2 => reason == Some(Exclusion::OutsideState),
-                7 => reason.is_none() || in_by,
-                _ => reason.is_none(),
-            };
-            push_text(key, v.filter(|_| kept));
-        }
-        let group = match layout.by.filter(|_| in_by) {
-            Some(index) => value(record, index).map_err(|m| (self.by_column(), m))?,
-            None => None,
+        let place = match (reason, outside) {
+            (Some(r), Some(p)) if r == Exclusion::outside(p) => {
+                values[column_index(p.column()).unwrap_or(0)]
+            }
+            _ => None,
         };
-        push_text(key, group);
-        if pending {
-            let id = match layout.id {
-                Some(index) => value(record, index).map_err(|m| (ID, m))?,
-                None => None,
+        push_text(key, place);
+        for at in LABELS {
+            let kept = if at == at::LIFT_REASON {
+                reason.is_none() || in_by
+            } else {
+                reason.is_none()
             };
-            push_text(key, id);
+            push_text(key, values[at].filter(|_| kept));
+        }
+        push_text(key, layout.by.filter(|_| in_by).and_then(|at| values[at]));
+        if pending {
+            push_text(key, values[at::ID]);
             key.extend_from_slice(&date.map_or(0, day_key).to_le_bytes());
             key.extend_from_slice(&layout.file_no.to_le_bytes());
             key.extend_from_slice(&order.0.to_le_bytes());
@@ -485,11 +499,16 @@ impl Judge<'_> {
     }
 }
 
-impl Judge<'_> {
-    fn by_column(&self) -> &'static str {
-        self.by.map_or("", By::column)
-    }
-}
+/// The labels counted for a used row, by their place in [`COLUMNS`]: the
+/// four status columns, the lift reason and the duplicate flag.
+const LABELS: [usize; 6] = [
+    at::CASE_CATEGORY,
+    at::ENTRY_STATUS,
+    at::FINAL_ORDER,
+    at::ILLEGAL_REENTRY,
+    at::LIFT_REASON,
+    at::DUPLICATE,
+];
 
 /// Append an optional text to a key: 0 for none, or 1, the length (4 bytes
 /// little-endian) and the bytes.
@@ -530,6 +549,7 @@ fn decode(key: &[u8], tally: &Tally) -> Combination {
     let reason = Exclusion::from_code(key[0]);
     let pending = key[1] & 1 == 1;
     let in_by = key[1] & 2 == 2;
+    let lift_known = key[1] & 4 == 4;
     let mut at = 2;
     let year_month = if key[at] == 1 {
         let v = i32::from_le_bytes([key[at + 1], key[at + 2], key[at + 3], key[at + 4]]);
@@ -539,7 +559,8 @@ fn decode(key: &[u8], tally: &Tally) -> Combination {
         at += 1;
         None
     };
-    let labels: [Option<String>; 8] = std::array::from_fn(|_| take_text(key, &mut at));
+    let place = take_text(key, &mut at);
+    let labels: [Option<String>; 6] = std::array::from_fn(|_| take_text(key, &mut at));
     let by = take_text(key, &mut at);
     let pending = pending.then(|| {
         let id = take_text(key, &mut at);
@@ -554,15 +575,15 @@ fn decode(key: &[u8], tally: &Tally) -> Combination {
             ),
         })
     });
-    let [aor, state, case_category, entry_status, final_order, illegal_reentry, lift_reason, duplicate] =
+    let [case_category, entry_status, final_order, illegal_reentry, lift_reason, duplicate] =
         labels;
     Combination {
         reason,
         year_month,
         days: tally.days.to_pairs(),
         latest_day: (tally.latest > 0).then_some(tally.latest),
-        aor,
-        state,
+        place,
+        lift_known,
         case_category,
         entry_status,
         final_order,
@@ -599,16 +620,33 @@ mod tests {
         let judge = Judge {
             from: None,
             to: None,
-            aor: None,
-            state: None,
+            places: [None; 4],
             by: None,
         };
+        // The file: date, area, state, category, entry, final order,
+        // re-entry, lift reason, flag, person; no city or facility.
+        let at_column = |i: usize| vec![i];
         let layout = Layout {
-            used: [0, 1, 2, 3, 4, 5, 6, 7, 8],
+            used: vec![
+                at_column(0),
+                at_column(1),
+                at_column(2),
+                vec![],
+                vec![],
+                at_column(3),
+                at_column(4),
+                at_column(5),
+                at_column(6),
+                at_column(7),
+                at_column(8),
+                at_column(9),
+            ],
+            names: (0..10).map(|i| format!("c{i}")).collect(),
             width: 10,
             short_rule: true,
-            id: Some(9),
             by: None,
+            lift_known: true,
+            delimiter: b',',
             file_no: 2,
         };
         let record = csv::ByteRecord::from(vec![
@@ -634,9 +672,10 @@ mod tests {
         assert_eq!(c.days, [(19, 3)], "three rows on the 19th");
         assert_eq!(c.latest_day, Some(20180319));
         assert_eq!(
-            c.aor, None,
-            "the area is kept only when it excluded the row"
+            c.place, None,
+            "a place is kept only when it excluded the row"
         );
+        assert!(c.lift_known);
         assert_eq!(c.case_category.as_deref(), Some("cat"));
         assert_eq!(c.entry_status, None, "NA is missing");
         assert_eq!(c.final_order, None, "empty is missing");

@@ -4,9 +4,9 @@
 use crate::records::count::reasons::Exclusion;
 
 /// One combination of a reason and raw labels, and how many rows carry it.
-/// Used rows carry their labels; an excluded row carries only the area or
-/// state that excluded it, so spacing variants of a filtered label can be
-/// found.
+/// Used rows carry their labels; an excluded row carries only the place
+/// (area, state, city or facility) that excluded it, so spacing variants of
+/// a filtered label can be found.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Combination {
     /// Why the rows are not used; `None` when they are.
@@ -21,10 +21,12 @@ pub(crate) struct Combination {
     /// parses (a row with fewer fields than the header aside), used or not:
     /// the latest of these over a scan is the data's cut date.
     pub latest_day: Option<i32>,
-    /// Raw `facility_aor`.
-    pub aor: Option<String>,
-    /// Raw `facility_state`.
-    pub state: Option<String>,
+    /// The raw place that excluded the rows (`facility_aor` for
+    /// [`Exclusion::OutsideAor`], and so on); `None` for other rows.
+    pub place: Option<String>,
+    /// Whether the rows' file has a lift-reason column: rows of a file
+    /// without one are counted, but in no outcome.
+    pub lift_known: bool,
     /// Raw `case_category`.
     pub case_category: Option<String>,
     /// Raw `entry_status`.

@@ -8,14 +8,15 @@ use crate::records::count::reasons::Exclusion;
 use crate::records::read::dates::day_key;
 use crate::records::read::dates::PrepareDate;
 use crate::records::read::formats::FileFormat;
+use crate::records::read::layouts::ColumnMap;
 use crate::records::read::schema::{
-    AOR, CASE_CATEGORY, DATE, DUPLICATE, ENTRY_STATUS, FINAL_ORDER, FLAGGED, ID, ILLEGAL_REENTRY,
-    LIFT_REASON, STATE, USED_COLUMNS,
+    at, CASE_CATEGORY, COLUMNS, DATE, DUPLICATE, ENTRY_STATUS, FINAL_ORDER, FLAGGED, ID,
+    ILLEGAL_REENTRY, LIFT_REASON,
 };
 use crate::records::read::typed::{as_text, missing_as_null, null_string, scan_typed, utf8_path};
 use crate::records::read::xlsx::read_columns;
 use crate::records::read::SourceFile;
-use crate::records::select::filters::Filters;
+use crate::records::select::filters::{Filters, Place};
 use crate::records::select::grouping::By;
 use polars::prelude::*;
 use std::collections::BTreeMap;
@@ -23,72 +24,108 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-/// A record file of any format as the query's columns: the used ones as text
-/// (missing as null), whether the row is short, the person, the `by_area`
-/// group, the file's number and the row's index.
-fn lazy_file(file: &SourceFile, by: Option<By>) -> Result<LazyFrame> {
+/// The labels counted for a used row, after the date and the places.
+const DETAILS: [&str; 6] = [
+    CASE_CATEGORY,
+    ENTRY_STATUS,
+    FINAL_ORDER,
+    ILLEGAL_REENTRY,
+    LIFT_REASON,
+    DUPLICATE,
+];
+
+/// A record file of any format as the query's columns: each of [`COLUMNS`]
+/// as text (missing as null, and null when the file lacks it), whether the
+/// row is short, the file's number, the row's index, and whether the file
+/// has a lift reason.
+fn lazy_file(file: &SourceFile) -> Result<LazyFrame> {
     match file.format() {
-        FileFormat::Csv => csv_file(file, by),
-        FileFormat::Xlsx => xlsx_file(file, by),
+        FileFormat::Csv => csv_file(file),
+        FileFormat::Xlsx => xlsx_file(file),
         format => {
             let (lf, schema) = scan_typed(&file.path, format)?;
-            Ok(typed_query(lf, &schema, file.no, by))
+            Ok(typed_query(lf, &schema, file))
         }
     }
 }
 
-/// An xlsx workbook's used columns, read cell by cell into memory (the
-/// workbook reader has no lazy scan), then queried as a typed file is.
-fn xlsx_file(file: &SourceFile, by: Option<By>) -> Result<LazyFrame> {
-    let mut wanted: Vec<&str> = USED_COLUMNS.to_vec();
-    wanted.push(ID);
-    if let Some(by) = by.filter(|b| !wanted.contains(&b.column())) {
-        wanted.push(by.column());
-    }
-    let df = read_columns(&file.path, &file.layout.sheets, &wanted)?;
+/// Each of [`COLUMNS`] from the file's own columns through `map`: the first
+/// of a column's sources a row fills, read by `text`; null when the file
+/// lacks the column.
+fn canonical(map: &ColumnMap, text: impl Fn(&str) -> Expr) -> Vec<Expr> {
+    COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(at, name)| {
+            let sources: Vec<Expr> = map.of(at).iter().map(|s| text(s)).collect();
+            match sources.len() {
+                0 => null_string(),
+                1 => sources.into_iter().next().unwrap_or_else(null_string),
+                _ => coalesce(&sources),
+            }
+            .alias(*name)
+        })
+        .collect()
+}
+
+/// The columns every file's query ends with, after [`COLUMNS`].
+fn file_columns(file: &SourceFile, short: Expr) -> [Expr; 4] {
+    [
+        short.alias(SHORT_ROW),
+        lit(file.no).alias(FILE_NO),
+        col(ROW).cast(DataType::UInt64),
+        lit(file.layout.map.has(at::LIFT_REASON)).alias(LIFT_KNOWN),
+    ]
+}
+
+/// An xlsx workbook's columns read, cell by cell into memory (the workbook
+/// reader has no lazy scan), then queried as a typed file is. A workbook
+/// without `duplicate_likely` gets it derived by the Deportation Data
+/// Project's first rule: `TRUE` where another row has the same person and
+/// prepare date (missing without a person).
+fn xlsx_file(file: &SourceFile) -> Result<LazyFrame> {
+    let map = &file.layout.map;
+    let mut wanted: Vec<&str> = map.all_sources().map(String::as_str).collect();
+    wanted.dedup();
+    let dates: Vec<&str> = map.of(at::DATE).iter().map(String::as_str).collect();
+    let df = read_columns(&file.path, &file.layout.sheets, &wanted, &dates)?;
     let schema = df.schema().clone();
-    Ok(typed_query(df.lazy(), &schema, file.no, by))
+    let lf = typed_query(df.lazy(), &schema, file);
+    if !file.layout.derives_duplicates {
+        return Ok(lf);
+    }
+    let repeated = len().over([col(DATE), col(ID)])?.gt(lit(1));
+    let flag = when(col(ID).is_null())
+        .then(null_string())
+        .when(repeated)
+        .then(lit("TRUE"))
+        .otherwise(lit("FALSE"));
+    Ok(lf.with_column(flag.alias(DUPLICATE)))
 }
 
 /// The query's columns from a file whose columns are typed (or all text, as
-/// an xlsx workbook's are read): see [`lazy_file`].
-fn typed_query(lf: LazyFrame, schema: &Schema, file_no: u32, by: Option<By>) -> LazyFrame {
-    let has = |name: &str| schema.get(name).is_some();
-    let text = |name: &str| as_text(name, schema.get(name));
-    let mut columns: Vec<Expr> = USED_COLUMNS.iter().map(|&c| text(c).alias(c)).collect();
-    // A typed file has no short rows: every row has every column.
-    columns.push(lit(false).alias(SHORT_ROW));
-    columns.push(if has(ID) { text(ID) } else { null_string() }.alias(PERSON));
-    columns.push(match by {
-        Some(by) => text(by.column()).alias(GROUP),
-        None => null_string().alias(GROUP),
-    });
-    columns.push(lit(file_no).alias(FILE_NO));
-    columns.push(col(ROW).cast(DataType::UInt64));
+/// an xlsx workbook's are read): see [`lazy_file`]. A typed file has no
+/// short rows: every row has every column.
+fn typed_query(lf: LazyFrame, schema: &Schema, file: &SourceFile) -> LazyFrame {
+    let mut columns = canonical(&file.layout.map, |name| as_text(name, schema.get(name)));
+    columns.extend(file_columns(file, lit(false)));
     lf.with_row_index(ROW, None).select(columns)
 }
 
-fn csv_file(file: &SourceFile, by: Option<By>) -> Result<LazyFrame> {
-    let (path, file_no) = (file.path.as_path(), file.no);
+fn csv_file(file: &SourceFile) -> Result<LazyFrame> {
+    let path = file.path.as_path();
     let names = &file.layout.columns;
-    let has_id = names.iter().any(|n| n == ID);
-
+    let map = &file.layout.map;
     let schema: Schema = names
         .iter()
         .map(|n| Field::new(n.as_str().into(), DataType::String))
-        .collect();
-    // `NA` is missing in the columns used; the last column keeps its text, so
-    // a null there means the row ended early (or its last field is empty).
-    let nulls = USED_COLUMNS
-        .iter()
-        .map(|c| (PlSmallStr::from(*c), PlSmallStr::from("NA")))
         .collect();
     // An absolute path without `..`: polars' chunked reader refuses `..` segments.
     let absolute = path.canonicalize().map_err(|e| Error::io(path, e))?;
     let lf = LazyCsvReader::new(PlRefPath::new(utf8_path(&absolute)?))
         .with_has_header(true)
+        .with_separator(file.layout.delimiter.unwrap_or(b','))
         .with_schema(Some(Arc::new(schema)))
-        .with_null_values(Some(NullValues::Named(nulls)))
         .with_missing_is_null(true)
         // Bytes that are not UTF-8 become U+FFFD instead of failing the
         // whole scan: in a column the analysis ignores they are accepted, as
@@ -97,33 +134,20 @@ fn csv_file(file: &SourceFile, by: Option<By>) -> Result<LazyFrame> {
         .with_encoding(CsvEncoding::LossyUtf8)
         .finish()
         .map_err(|e| polars_input_error(path, e))?;
+    // A null in the last column means the row ended early (or its last
+    // field is empty), unless the analysis reads a value from that column
+    // (the person aside): then a short row cannot be told from a missing
+    // value.
     let last = names.last().map(String::as_str).unwrap_or_default();
-    let short = if USED_COLUMNS.contains(&last) {
-        // Cannot tell a short row from a missing value in this layout.
+    let short = if map.reads_value_of(last) {
         lit(false)
     } else {
         col(last).is_null()
     };
-    let mut columns: Vec<Expr> = USED_COLUMNS.map(col).to_vec();
-    columns.push(short.alias(SHORT_ROW));
-    // The person and the group are read as the block engine reads a field:
-    // missing when empty (quoted or not) or `NA`. (They are not in polars'
-    // null values, which would also null them when they are the last column,
-    // the column that tells a short row.)
-    columns.push(
-        if has_id {
-            missing_as_null(col(ID))
-        } else {
-            null_string()
-        }
-        .alias(PERSON),
-    );
-    columns.push(match by {
-        Some(by) => missing_as_null(col(by.column())).alias(GROUP),
-        None => null_string().alias(GROUP),
-    });
-    columns.push(lit(file_no).alias(FILE_NO));
-    columns.push(col(ROW).cast(DataType::UInt64));
+    // Every field read is missing when empty (quoted or not) or `NA`, as
+    // the block engine reads a field.
+    let mut columns = canonical(map, |name| missing_as_null(col(name)));
+    columns.extend(file_columns(file, short));
     Ok(lf.with_row_index(ROW, None).select(columns))
 }
 
@@ -193,6 +217,13 @@ const FILE_NO: &str = "_file";
 /// Internal column: the row's index in its file.
 const ROW: &str = "_row";
 
+/// Internal column: the row's file has a lift-reason column.
+const LIFT_KNOWN: &str = "_lift_known";
+
+/// Internal key column: the raw place (area, state, city or facility) that
+/// excluded the row.
+const PLACE: &str = "_place";
+
 /// Internal column: the row has fewer fields than the header.
 const SHORT_ROW: &str = "_short_row";
 
@@ -228,10 +259,7 @@ pub(crate) fn aggregation_query(
     if files.is_empty() {
         return Err(Error::Argument("no detainer files given".into()));
     }
-    let frames = files
-        .iter()
-        .map(|f| lazy_file(f, by))
-        .collect::<Result<Vec<_>>>()?;
+    let frames = files.iter().map(lazy_file).collect::<Result<Vec<_>>>()?;
     let lf = if frames.len() == 1 {
         frames.into_iter().next().unwrap_or_default()
     } else {
@@ -258,16 +286,6 @@ pub(crate) fn aggregation_query(
     if let Some(to) = filters.to {
         in_dates = in_dates.and(col(DAY).lt_eq(lit(day_key(to))));
     }
-    let aor_ok = if filters.aor.is_some() {
-        equals_any(AOR, &accepted.aor)
-    } else {
-        lit(true)
-    };
-    let state_ok = if filters.state.is_some() {
-        equals_any(STATE, &accepted.state)
-    } else {
-        lit(true)
-    };
     let mut duplicate = col(DUPLICATE);
     if let Some(counter) = rows_seen {
         duplicate = duplicate.map(
@@ -280,7 +298,7 @@ pub(crate) fn aggregation_query(
     }
     let flagged = FLAGGED.map(String::from);
     let flagged = equals_any(DUPLICATE, &flagged);
-    let reason = when(col(SHORT_ROW))
+    let mut reason = when(col(SHORT_ROW))
         .then(lit(Exclusion::ShortRow.code()))
         .when(col(DATE).is_null().or(col(DATE).eq(lit(""))))
         .then(lit(Exclusion::MissingDate.code()))
@@ -289,12 +307,16 @@ pub(crate) fn aggregation_query(
         .when(col(JUDGED_DATE).eq(lit(IMPLAUSIBLE)))
         .then(lit(Exclusion::ImplausibleDate.code()))
         .when(in_dates.fill_null(lit(false)).not())
-        .then(lit(Exclusion::OutsideDates.code()))
-        .when(aor_ok.not())
-        .then(lit(Exclusion::OutsideAor.code()))
-        .when(state_ok.not())
-        .then(lit(Exclusion::OutsideState.code()))
-        .otherwise(lit(0u8));
+        .then(lit(Exclusion::OutsideDates.code()));
+    // The places filtered, in the order a row is tested against them.
+    for place in Place::ALL {
+        if let Some(values) = accepted.of(place) {
+            reason = reason
+                .when(equals_any(place.column(), values).not())
+                .then(lit(Exclusion::outside(place).code()));
+        }
+    }
+    let reason = reason.otherwise(lit(0u8));
     let used = || col("reason").eq(lit(0u8));
     // Counted in `by_area`: a used row, or (grouping by area or state) one
     // excluded only by the area or state filter.
@@ -315,26 +337,49 @@ pub(crate) fn aggregation_query(
             .otherwise(null_string())
             .alias(name)
     };
-    // The date, the area and the state decide a row's reason; the rest are
-    // the labels counted for used rows.
-    let details = &USED_COLUMNS[3..];
+    // The place that excluded a row, kept so that a spelling of a filtered
+    // label can be found.
+    let outside = |p: Place| col("reason").eq(lit(Exclusion::outside(p).code()));
+    let [aor, state, city, facility] = Place::ALL;
+    let place = when(outside(aor))
+        .then(col(aor.column()))
+        .when(outside(state))
+        .then(col(state.column()))
+        .when(outside(city))
+        .then(col(city.column()))
+        .when(outside(facility))
+        .then(col(facility.column()))
+        .otherwise(null_string());
+    let places: Vec<&str> = Place::ALL.iter().map(|p| p.column()).collect();
+    let group = match by {
+        Some(by) => col(by.column()),
+        None => null_string(),
+    };
     let raw_columns = || {
-        [SHORT_ROW, PERSON, GROUP, FILE_NO, ROW]
+        [SHORT_ROW, FILE_NO, ROW, LIFT_KNOWN, PERSON, GROUP]
             .iter()
-            .chain(USED_COLUMNS.iter())
+            .chain(COLUMNS[..at::ID].iter())
             .map(|&name| col(name))
             .collect::<Vec<_>>()
     };
-    let replaced = USED_COLUMNS
+    let replaced =
+        COLUMNS[..at::ID]
+            .iter()
+            .chain([&PERSON, &GROUP])
+            .fold(lit(false), |acc, &name| {
+                acc.or(col(name)
+                    .cast(DataType::Binary)
+                    .binary()
+                    .contains_literal(lit("\u{FFFD}".as_bytes()))
+                    .fill_null(lit(false)))
+            });
+    let mut stage0: Vec<Expr> = [SHORT_ROW, FILE_NO, ROW, LIFT_KNOWN]
         .iter()
-        .chain([&PERSON, &GROUP])
-        .fold(lit(false), |acc, &name| {
-            acc.or(col(name)
-                .cast(DataType::Binary)
-                .binary()
-                .contains_literal(lit("\u{FFFD}".as_bytes()))
-                .fill_null(lit(false)))
-        });
+        .chain(COLUMNS[..at::ID].iter())
+        .map(|&name| col(name))
+        .collect();
+    stage0.push(col(ID).alias(PERSON));
+    stage0.push(group.alias(GROUP));
     let mut stage1 = raw_columns();
     stage1.push(judged);
     stage1.push(replaced.alias(REPLACED));
@@ -354,15 +399,15 @@ pub(crate) fn aggregation_query(
         col(DAY),
         col("year_month"),
         col(DAY_OF_MONTH),
-        col(AOR),
-        col(STATE),
         col(PERSON),
         col(GROUP),
         col(FILE_NO),
         col(ROW),
+        col(LIFT_KNOWN),
         flagged.alias(DUPLICATE_FLAG),
     ];
-    stage3.extend(details.iter().map(|&name| {
+    stage3.extend(places.iter().map(|&name| col(name)));
+    stage3.extend(DETAILS.iter().map(|&name| {
         if name == DUPLICATE {
             duplicate.clone().alias(DUPLICATE)
         } else {
@@ -377,16 +422,16 @@ pub(crate) fn aggregation_query(
         DAY,
         "year_month",
         DAY_OF_MONTH,
-        AOR,
-        STATE,
         PERSON,
         GROUP,
         FILE_NO,
         ROW,
+        LIFT_KNOWN,
         DUPLICATE_FLAG,
     ]
     .into_iter()
-    .chain(details.iter().copied())
+    .chain(places.iter().copied())
+    .chain(DETAILS.iter().copied())
     .collect();
     let mut stage3b: Vec<Expr> = decided.iter().map(|&name| col(name)).collect();
     stage3b.push(in_by.alias(IN_BY));
@@ -398,6 +443,7 @@ pub(crate) fn aggregation_query(
         col(PENDING),
         col(IN_BY),
         col(REPLACED),
+        col(LIFT_KNOWN),
         when(used())
             .then(col("year_month"))
             .otherwise(lit(NULL).cast(DataType::Int32))
@@ -414,16 +460,9 @@ pub(crate) fn aggregation_query(
             .then(lit(NULL).cast(DataType::Int32))
             .otherwise(col(DAY))
             .alias(LATEST),
-        when(col("reason").eq(lit(Exclusion::OutsideAor.code())))
-            .then(col(AOR))
-            .otherwise(null_string())
-            .alias(AOR),
-        when(col("reason").eq(lit(Exclusion::OutsideState.code())))
-            .then(col(STATE))
-            .otherwise(null_string())
-            .alias(STATE),
+        place.alias(PLACE),
     ];
-    stage4.extend(details.iter().map(|&name| {
+    stage4.extend(DETAILS.iter().map(|&name| {
         if name == LIFT_REASON {
             when(used().or(col(IN_BY)))
                 .then(col(name))
@@ -458,15 +497,17 @@ pub(crate) fn aggregation_query(
         PENDING,
         IN_BY,
         REPLACED,
+        LIFT_KNOWN,
         "year_month",
         PENDING_DAY,
         GROUP,
         PERSON,
         FILE_NO,
         ROW,
+        PLACE,
     ]
     .iter()
-    .chain(&USED_COLUMNS[1..])
+    .chain(DETAILS.iter())
     .map(|&name| col(name))
     .collect();
     // Rows, the latest date, and used rows per day of the month (so a count
@@ -480,6 +521,7 @@ pub(crate) fn aggregation_query(
             .alias(day_column(d))
     }));
     Ok(lf
+        .select(stage0)
         .select(stage1)
         .select(stage2a)
         .select(stage2)
@@ -568,8 +610,9 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
     let latest_day = int_column(LATEST)?;
     let rows_col = df.column("rows")?.cast(&DataType::UInt64)?;
     let rows: Vec<u64> = rows_col.u64()?.iter().map(|v| v.unwrap_or(0)).collect();
+    let lift_known = flags(LIFT_KNOWN)?;
     let mut text: BTreeMap<&str, Vec<Option<String>>> = BTreeMap::new();
-    for name in &USED_COLUMNS[1..] {
+    for name in DETAILS.iter().chain([&PLACE]) {
         text.insert(name, string_values(df, name)?);
     }
     let mut take = |name: &str, i: usize| text.get_mut(name).and_then(|v| v[i].take());
@@ -591,8 +634,8 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
                 .filter(|(_, n)| *n > 0)
                 .collect(),
             latest_day: latest_day[i],
-            aor: take(AOR, i),
-            state: take(STATE, i),
+            place: take(PLACE, i),
+            lift_known: lift_known[i],
             case_category: take(CASE_CATEGORY, i),
             entry_status: take(ENTRY_STATUS, i),
             final_order: take(FINAL_ORDER, i),
@@ -626,10 +669,10 @@ pub(crate) fn count_files(
     // that fails is read row by row, so the error named is the first
     // problem in the file (an earlier bad byte, say), as the block engine
     // names it.
-    let text: Vec<&Path> = files
+    let text: Vec<(&Path, u8)> = files
         .iter()
         .filter(|f| f.format() == FileFormat::Csv)
-        .map(|f| f.path.as_path())
+        .map(|f| (f.path.as_path(), f.layout.delimiter.unwrap_or(b',')))
         .collect();
     if let Err(e) = crate::records::read::quoting::check_quoting(&text) {
         diagnose()?;

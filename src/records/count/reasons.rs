@@ -24,14 +24,29 @@ pub enum Exclusion {
     OutsideAor,
     /// The facility state is not the chosen one.
     OutsideState,
+    /// The facility city is not the chosen one.
+    OutsideCity,
+    /// The facility is not the chosen one.
+    OutsideFacility,
     /// The release flags the row as a likely duplicate, and the duplicates
     /// policy ([`Duplicates`](crate::records::Duplicates)) does not use it.
     DuplicateLikely,
 }
 
 impl Exclusion {
+    /// The exclusion for a row outside a filtered place.
+    pub(crate) fn outside(place: crate::records::select::filters::Place) -> Exclusion {
+        use crate::records::select::filters::Place;
+        match place {
+            Place::Aor => Exclusion::OutsideAor,
+            Place::State => Exclusion::OutsideState,
+            Place::City => Exclusion::OutsideCity,
+            Place::Facility => Exclusion::OutsideFacility,
+        }
+    }
+
     /// Every reason, in the order they are tested.
-    pub const ALL: [Exclusion; 8] = [
+    pub const ALL: [Exclusion; 10] = [
         Exclusion::ShortRow,
         Exclusion::MissingDate,
         Exclusion::UnparseableDate,
@@ -39,6 +54,8 @@ impl Exclusion {
         Exclusion::OutsideDates,
         Exclusion::OutsideAor,
         Exclusion::OutsideState,
+        Exclusion::OutsideCity,
+        Exclusion::OutsideFacility,
         Exclusion::DuplicateLikely,
     ];
 
@@ -52,6 +69,8 @@ impl Exclusion {
             Exclusion::OutsideDates => "outside_dates",
             Exclusion::OutsideAor => "outside_aor",
             Exclusion::OutsideState => "outside_state",
+            Exclusion::OutsideCity => "outside_city",
+            Exclusion::OutsideFacility => "outside_facility",
             Exclusion::DuplicateLikely => "duplicate_likely",
         }
     }
@@ -66,6 +85,8 @@ impl Exclusion {
             Exclusion::OutsideDates => "outside the period",
             Exclusion::OutsideAor => "outside the area",
             Exclusion::OutsideState => "outside the state",
+            Exclusion::OutsideCity => "outside the city",
+            Exclusion::OutsideFacility => "outside the facility",
             Exclusion::DuplicateLikely => "likely duplicate",
         }
     }
@@ -98,7 +119,7 @@ mod tests {
             assert_eq!(Exclusion::from_code(r.code()), Some(*r));
         }
         assert_eq!(Exclusion::from_code(0), None);
-        assert_eq!(Exclusion::from_code(9), None);
+        assert_eq!(Exclusion::from_code(11), None);
         assert_eq!(Exclusion::OutsideAor.key(), "outside_aor");
         let mut sorted = Exclusion::ALL;
         sorted.sort();

@@ -8,12 +8,14 @@ use crate::records::count::accepted::{same_label, Accepted};
 use crate::records::count::counts::Combination;
 use crate::records::count::reasons::Exclusion;
 use crate::records::count::{count_combinations, ScanEngine};
-use crate::records::read::formats::FileFormat;
-use crate::records::read::schema::{FileInfo, ID};
+use crate::records::read::csv_header::delimiter_name;
+use crate::records::read::layouts::{ColumnNames, Layout};
+use crate::records::read::schema::at;
+use crate::records::read::schema::{column_index, FileInfo, COLUMNS, DUPLICATE, ID};
 use crate::records::read::xlsx::DERIVED_DUPLICATES;
 use crate::records::read::{read_sources, SourceFile};
 use crate::records::select::duplicates::Duplicates;
-use crate::records::select::filters::Filters;
+use crate::records::select::filters::{Filters, Place};
 use crate::records::select::grouping::By;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicU64;
@@ -46,9 +48,12 @@ pub(crate) struct Scan {
 /// # Errors
 /// [`Error::Input`] naming the file for a missing column, an empty file, bad
 /// encoding or a malformed CSV row.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn scan_files(
     engine: ScanEngine,
     files: &[PathBuf],
+    layouts: &[Layout],
+    names: &ColumnNames,
     filters: &Filters,
     by: Option<By>,
     rows_seen: Option<&Arc<AtomicU64>>,
@@ -56,22 +61,14 @@ pub(crate) fn scan_files(
     if files.is_empty() {
         return Err(Error::Argument("no detainer files given".into()));
     }
-    let sources = read_sources(files)?;
+    let sources = read_sources(files, layouts, names)?;
     let mut infos = Vec::with_capacity(sources.len());
     let mut ids_known = true;
     for f in &sources {
         let layout = &f.layout;
-        let has_id = layout.columns.iter().any(|n| n == ID);
-        if !has_id && filters.duplicates == Duplicates::KeepFirst {
-            return Err(Error::input(
-                &f.path,
-                Some(1),
-                Some(ID),
-                "--duplicates keep-first needs this column to tell a repeat from its first row",
-            ));
-        }
-        ids_known &= has_id;
+        ids_known &= layout.map.has(at::ID);
         let meta = std::fs::metadata(&f.path).map_err(|e| Error::io(&f.path, e))?;
+        let map = &layout.map;
         infos.push(FileInfo {
             path: f.path.display().to_string(),
             bytes: meta.len(),
@@ -82,12 +79,24 @@ pub(crate) fn scan_files(
             } else {
                 Vec::new()
             },
+            layout: map.layout.clone(),
+            delimiter: layout.delimiter.map(delimiter_name),
+            columns: COLUMNS
+                .iter()
+                .zip(&map.sources)
+                .filter(|(_, s)| !s.is_empty())
+                .map(|(c, s)| (c.to_string(), s.clone()))
+                .collect(),
+            missing: map
+                .missing()
+                .into_iter()
+                .filter(|c| !(layout.derives_duplicates && *c == DUPLICATE))
+                .map(String::from)
+                .collect(),
         });
     }
-    if let Some(by) = by {
-        for f in &sources {
-            check_group_column(f, by)?;
-        }
+    for f in &sources {
+        check_columns_asked_for(f, filters, by)?;
     }
     let mut accepted = Accepted::from_filters(filters);
     let mut passes = 0;
@@ -101,20 +110,14 @@ pub(crate) fn scan_files(
         let combinations = count_combinations(engine, &sources, filters, &accepted, by, rows_seen)?;
         let mut added = false;
         for c in &combinations {
-            if let (Some(Exclusion::OutsideAor), Some(raw), Some(a)) =
-                (c.reason, &c.aor, &filters.aor)
-            {
-                if same_label(&c.aor, &a.label) && !accepted.aor.contains(raw) {
-                    accepted.aor.push(raw.clone());
-                    added = true;
-                }
-            }
-            if let (Some(Exclusion::OutsideState), Some(raw), Some(s)) =
-                (c.reason, &c.state, &filters.state)
-            {
-                if same_label(&c.state, s) && !accepted.state.contains(raw) {
-                    accepted.state.push(raw.clone());
-                    added = true;
+            let (Some(reason), Some(raw)) = (c.reason, &c.place) else {
+                continue;
+            };
+            for place in Place::ALL {
+                if reason == Exclusion::outside(place)
+                    && filters.wanted(place).is_some_and(|w| same_label(raw, w))
+                {
+                    added |= accepted.add(place, raw);
                 }
             }
         }
@@ -129,32 +132,33 @@ pub(crate) fn scan_files(
     }
 }
 
-/// The error for a file that lacks the column `by` groups on, naming the
-/// header's line (a workbook's first sheet without it).
-fn check_group_column(f: &SourceFile, by: By) -> Result<()> {
-    let wanted = by.column();
-    let message = format!("--by {} needs this column", by.name());
-    if f.layout.format == FileFormat::Xlsx {
-        let lacking = f
-            .layout
-            .sheets
-            .iter()
-            .find(|l| !l.columns.iter().any(|n| n == wanted));
-        return match lacking {
-            Some(sheet) => Err(Error::input(
-                &f.path,
-                Some(u64::from(sheet.header_row)),
-                Some(wanted),
-                format!("sheet '{}': {message}", sheet.sheet),
-            )),
-            None => Ok(()),
-        };
+/// A filter or grouping on a column a file lacks is a usage error naming
+/// the file, the column and the file's layout.
+fn check_columns_asked_for(f: &SourceFile, filters: &Filters, by: Option<By>) -> Result<()> {
+    let map = &f.layout.map;
+    let lacks = |column: &str| !column_index(column).is_some_and(|at| map.has(at));
+    let refuse = |column: &str, option: String| {
+        Error::Argument(format!(
+            "{} has no {column} column (layout {}), so {option} cannot be used",
+            f.path.display(),
+            map.layout
+        ))
+    };
+    for place in Place::ALL {
+        if filters.wanted(place).is_some() && lacks(place.column()) {
+            return Err(refuse(place.column(), place.option().to_string()));
+        }
     }
-    if f.layout.columns.iter().any(|n| n == wanted) {
-        return Ok(());
+    if let Some(by) = by {
+        if lacks(by.column()) {
+            return Err(refuse(by.column(), format!("--by {}", by.name())));
+        }
     }
-    let line = (f.layout.format == FileFormat::Csv).then_some(1);
-    Err(Error::input(&f.path, line, Some(wanted), message))
+    // keep-first tells a repeat from its first row by the person.
+    if filters.duplicates == Duplicates::KeepFirst && lacks(ID) {
+        return Err(refuse(ID, "--duplicates keep-first".to_string()));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -195,7 +199,16 @@ mod tests {
         for engine in [ScanEngine::Blocks, ScanEngine::Polars] {
             for (variant, passes) in [(false, 1), (true, 2)] {
                 let file = two_spellings(dir.path(), variant);
-                let scan = scan_files(engine, &[file], &filters, None, None).unwrap();
+                let scan = scan_files(
+                    engine,
+                    &[file],
+                    &crate::records::read::layouts::bundled_layouts(),
+                    &ColumnNames::default(),
+                    &filters,
+                    None,
+                    None,
+                )
+                .unwrap();
                 assert_eq!(scan.passes, passes, "{engine:?}, variant {variant}");
                 let used: u64 = scan
                     .combinations

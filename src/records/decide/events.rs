@@ -9,6 +9,7 @@ use crate::csv_table::parse_csv_text;
 use crate::error::Result;
 use crate::records::decide::outcomes::Share;
 use crate::records::decide::tally::MonthCount;
+use crate::records::select::aor::normalise_label;
 use crate::records::select::filters::Filters;
 use crate::render::html::http_url;
 use chrono::{Datelike, NaiveDate};
@@ -29,6 +30,12 @@ pub struct Event {
     pub aor: Option<String>,
     /// The facility state it falls in, as in the records, if any.
     pub state: Option<String>,
+    /// The facility city it falls in, as in the records, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// The facility it concerns, as in the records, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facility: Option<String>,
     /// Where it applies, in words.
     pub place: String,
     /// A few words for the chart.
@@ -40,17 +47,21 @@ pub struct Event {
 }
 
 impl Event {
-    /// Whether the event falls in the area or state `filters` select.
+    /// Whether the event falls in the area, state, city or facility
+    /// `filters` select (labels compared as the filters compare them:
+    /// spacing and case aside).
     pub fn applies_to(&self, filters: &Filters) -> bool {
         let aor = match (&self.aor, &filters.aor) {
             (Some(e), Some(f)) => e.eq_ignore_ascii_case(&f.code),
             _ => false,
         };
-        let state = match (&self.state, &filters.state) {
-            (Some(e), Some(f)) => e.trim().eq_ignore_ascii_case(f.trim()),
+        let same = |event: &Option<String>, wanted: &Option<String>| match (event, wanted) {
+            (Some(e), Some(w)) => normalise_label(e).eq_ignore_ascii_case(&normalise_label(w)),
             _ => false,
         };
-        aor || state
+        aor || same(&self.state, &filters.state)
+            || same(&self.city, &filters.city)
+            || same(&self.facility, &filters.facility)
     }
 }
 
@@ -58,6 +69,17 @@ impl Event {
 pub fn bundled_events() -> Vec<Event> {
     parse_events(Path::new(EVENTS_PATH), BUNDLED)
         .expect("the bundled events are checked by the test suite")
+}
+
+/// Read an events file in the format of [`EVENTS_PATH`] (`--events`).
+///
+/// # Errors
+/// As [`parse_events`], and [`crate::error::Error::Io`] when the file cannot
+/// be read.
+pub fn read_events(path: &Path) -> Result<Vec<Event>> {
+    let bytes = std::fs::read(path).map_err(|e| crate::error::Error::io(path, e))?;
+    let text = crate::csv_table::decode_utf8(path, &bytes)?;
+    parse_events(path, &text)
 }
 
 /// Read an events table in the format of [`EVENTS_PATH`].
@@ -71,7 +93,7 @@ pub fn parse_events(path: &Path, text: &str) -> Result<Vec<Event>> {
         path,
         text,
         &["date", "aor", "state", "place", "label", "event", "source"],
-        &[],
+        &["city", "facility"],
     )?;
     let mut events = Vec::with_capacity(table.rows.len());
     for row in &table.rows {
@@ -92,6 +114,8 @@ pub fn parse_events(path: &Path, text: &str) -> Result<Vec<Event>> {
             date,
             aor: optional("aor"),
             state: optional("state"),
+            city: optional("city"),
+            facility: optional("facility"),
             place: table.text(row, "place").to_string(),
             label: table.text(row, "label").to_string(),
             event: table.text(row, "event").to_string(),

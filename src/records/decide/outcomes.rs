@@ -193,6 +193,10 @@ pub struct Outcomes {
     pub unclassified: u64,
     /// Detainers with no lift reason yet (still open, or not updated by ICE).
     pub open: u64,
+    /// Detainers used from files with no lift-reason column: counted among
+    /// the detainers, but in no outcome class and no outcome denominator.
+    #[serde(default)]
+    pub no_lift_reason_column: u64,
     /// The unlisted lift reasons and their counts, most first.
     pub unclassified_reasons: Vec<ReasonCount>,
     /// The cut date and the follow-up the `followed_up` denominator requires.
@@ -291,6 +295,7 @@ pub(crate) fn classify_outcomes(
         other_resolved: all.other_resolved,
         unclassified: all.unclassified,
         open: all.open,
+        no_lift_reason_column: 0,
         denominators: vec![
             all.denominator(
                 "all_used",

@@ -11,6 +11,10 @@ use std::path::Path;
 /// The group for a record that no crosswalk rule matches.
 pub const NOT_MAPPED: &str = "Not mapped";
 
+/// The group for a record with none of the four status columns filled (or
+/// from a file that has none of them): its status is unknown, not unmapped.
+pub const UNKNOWN_STATUS: &str = "Unknown status";
+
 /// The article's six groups, in the order of its table.
 pub const ARTICLE_GROUPS: [&str; 6] = [
     "Final Order of Removal",
@@ -155,8 +159,22 @@ impl StatusCrosswalk {
         Ok(StatusCrosswalk { rules })
     }
 
-    /// The group of a record: the first rule that matches, else [`NOT_MAPPED`].
+    /// The group of a record: [`UNKNOWN_STATUS`] when none of its four
+    /// status fields is filled, else the first rule that matches, else
+    /// [`NOT_MAPPED`].
     pub fn group(&self, fields: StatusFields<'_>) -> &str {
+        let StatusFields {
+            case_category,
+            entry_status,
+            final_order,
+            illegal_reentry,
+        } = fields;
+        if [case_category, entry_status, final_order, illegal_reentry]
+            .iter()
+            .all(Option::is_none)
+        {
+            return UNKNOWN_STATUS;
+        }
         for r in &self.rules {
             let value = match r.field {
                 Field::CaseCategory => fields.case_category,
@@ -190,6 +208,10 @@ mod tests {
             case_category: Some(s),
             ..Default::default()
         };
+        let entry = |s| StatusFields {
+            entry_status: Some(s),
+            ..Default::default()
+        };
         assert_eq!(
             c.group(cat("[2A] Deportable - Under Adjudication by IJ")),
             "In Removal Proceedings"
@@ -219,6 +241,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(c.group(flagged), "Final Order of Removal");
-        assert_eq!(c.group(StatusFields::default()), NOT_MAPPED);
+        assert_eq!(c.group(StatusFields::default()), UNKNOWN_STATUS);
+        assert_eq!(c.group(entry("Not Applicable")), NOT_MAPPED);
     }
 }

@@ -12,11 +12,13 @@ use crate::records::decide::duplicates::{resolve_duplicates, DuplicateCounts};
 use crate::records::decide::events::{event_splits, Event, EventSplit};
 use crate::records::decide::outcomes::{classify_outcomes, FollowUp, OutcomeClass, Outcomes};
 use crate::records::decide::population::{context, PopulationContext};
-use crate::records::decide::status::{StatusFields, ARTICLE_GROUPS, NOT_MAPPED};
+use crate::records::decide::status::{StatusFields, ARTICLE_GROUPS, NOT_MAPPED, UNKNOWN_STATUS};
 use crate::records::decide::tally::{MonthCount, ReasonCount};
 use crate::records::decide::Inputs;
 use crate::records::read::dates::day_key;
-use crate::records::read::schema::{is_flagged, FileInfo, DECLINED_BY_LEA};
+use crate::records::read::schema::{
+    is_flagged, missing_effect, FileInfo, COLUMNS, DECLINED_BY_LEA,
+};
 use crate::records::select::aor::normalise_label;
 use crate::records::select::filters::Filters;
 use crate::records::select::follow_up::FollowUpOptions;
@@ -50,10 +52,42 @@ pub struct Declined {
     /// Detainers lifted as "Detainer Declined by LEA".
     pub count: u64,
     /// `count / rows_used` (a detainer not yet lifted counts in the
-    /// denominator); `null` when no rows are used.
+    /// denominator; rows of a file without a lift-reason column do not);
+    /// `null` when no such rows are used.
     pub share: Option<f64>,
     /// 95% Wilson interval for the share, treating detainers as independent.
     pub share_interval: Option<Interval>,
+}
+
+/// A column the analysis reads that some files lack, and what its absence
+/// costs.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MissingColumn {
+    /// The column, by its canonical name.
+    pub column: String,
+    /// The files without it.
+    pub files: Vec<String>,
+    /// What cannot be computed, or is computed without it.
+    pub effect: String,
+}
+
+/// Every column some file lacks, with its files and what its absence costs.
+fn missing_columns(files: &[FileInfo]) -> Vec<MissingColumn> {
+    COLUMNS
+        .iter()
+        .filter_map(|column| {
+            let lacking: Vec<String> = files
+                .iter()
+                .filter(|f| f.missing.iter().any(|m| m == column))
+                .map(|f| f.path.clone())
+                .collect();
+            (!lacking.is_empty()).then(|| MissingColumn {
+                column: column.to_string(),
+                files: lacking,
+                effect: missing_effect(column).to_string(),
+            })
+        })
+        .collect()
 }
 
 /// Everything `detainers records` computes; written as `results.json`.
@@ -61,6 +95,10 @@ pub struct Declined {
 pub struct RecordResults {
     /// Files read.
     pub files: Vec<FileInfo>,
+    /// Columns the analysis reads that some files lack, and what each
+    /// absence costs.
+    #[serde(default)]
+    pub missing_columns: Vec<MissingColumn>,
     /// Filters applied.
     pub filters: Filters,
     /// Data rows in all files.
@@ -74,7 +112,8 @@ pub struct RecordResults {
     /// Flagged rows that pass every other filter, and the rows each
     /// duplicates policy would use.
     pub duplicates: DuplicateCounts,
-    /// Detainers per status group, the article's six then `Not mapped`.
+    /// Detainers per status group: the article's six, then `Not mapped`,
+    /// then `Unknown status`.
     pub by_status_group: Vec<GroupCount>,
     /// Detainers per case category, most first.
     pub by_case_category: Vec<CategoryCount>,
@@ -187,7 +226,10 @@ pub(crate) fn summarise(
     let mut duplicates_used = 0;
     let mut groups: BTreeMap<&str, u64> = BTreeMap::new();
     let mut categories: BTreeMap<Option<String>, u64> = BTreeMap::new();
-    let mut months: BTreeMap<i32, (u64, u64, u64)> = BTreeMap::new();
+    // Per month: detainers, declined, custody, and detainers from files with
+    // no lift-reason column.
+    let mut months: BTreeMap<i32, (u64, u64, u64, u64)> = BTreeMap::new();
+    let mut no_lift = 0;
     let mut reasons: BTreeMap<Option<String>, u64> = BTreeMap::new();
     let mut declined = 0;
     for c in &scan.combinations {
@@ -202,7 +244,9 @@ pub(crate) fn summarise(
             if let Some(label) = label {
                 *area.labels.entry(label).or_default() += c.rows;
             }
-            *area.reasons.entry(norm(&c.lift_reason)).or_default() += c.rows;
+            if c.lift_known {
+                *area.reasons.entry(norm(&c.lift_reason)).or_default() += c.rows;
+            }
         }
         if let Some(reason) = c.reason {
             *excluded.entry(reason.key().to_string()).or_default() += c.rows;
@@ -225,11 +269,22 @@ pub(crate) fn summarise(
         let group = ARTICLE_GROUPS
             .iter()
             .copied()
-            .chain([NOT_MAPPED])
+            .chain([NOT_MAPPED, UNKNOWN_STATUS])
             .find(|g| *g == group)
             .unwrap_or(NOT_MAPPED);
         *groups.entry(group).or_default() += c.rows;
         *categories.entry(case_category).or_default() += c.rows;
+        if !c.lift_known {
+            // A file without a lift-reason column: the rows are detainers,
+            // but say nothing of outcomes.
+            no_lift += c.rows;
+            if let Some(ym) = c.year_month {
+                let m = months.entry(ym).or_default();
+                m.0 += c.rows;
+                m.3 += c.rows;
+            }
+            continue;
+        }
         let reason = norm(&c.lift_reason);
         let is_declined = reason
             .as_deref()
@@ -260,7 +315,7 @@ pub(crate) fn summarise(
     let by_status_group = ARTICLE_GROUPS
         .iter()
         .copied()
-        .chain([NOT_MAPPED])
+        .chain([NOT_MAPPED, UNKNOWN_STATUS])
         .map(|g| GroupCount {
             group: g.to_string(),
             detainers: groups.get(g).copied().unwrap_or(0),
@@ -283,25 +338,30 @@ pub(crate) fn summarise(
     if let (Some(&first), Some(&last)) = (months.keys().next(), months.keys().next_back()) {
         let mut ym = first;
         while ym <= last {
-            let (n, d, custody) = months.get(&ym).copied().unwrap_or((0, 0, 0));
+            let (n, d, custody, unknown) = months.get(&ym).copied().unwrap_or((0, 0, 0, 0));
+            let known = n - unknown;
             by_month.push(MonthCount {
                 month: month_label(ym),
                 detainers: n,
                 declined_by_lea: d,
                 custody,
-                declined_share: (n > 0).then(|| d as f64 / n as f64),
+                declined_share: (known > 0).then(|| d as f64 / known as f64),
             });
             ym = next_month(ym);
         }
     }
-    let share = (rows_used > 0).then(|| declined as f64 / rows_used as f64);
-    let share_interval = wilson_interval(declined, rows_used, CONFIDENCE);
+    let with_lift = rows_used - no_lift;
+    let share = (with_lift > 0).then(|| declined as f64 / with_lift as f64);
+    let share_interval = wilson_interval(declined, with_lift, CONFIDENCE);
     let followed: Vec<ReasonCount> = followed_reasons
         .into_iter()
         .map(|(reason, count)| ReasonCount { reason, count })
         .collect();
-    let outcomes = classify_outcomes(&lift_reasons, follow_up, &followed, lift_crosswalk);
+    let mut outcomes = classify_outcomes(&lift_reasons, follow_up, &followed, lift_crosswalk);
+    outcomes.no_lift_reason_column = no_lift;
+    let missing_columns = missing_columns(&scan.files);
     let mut results = RecordResults {
+        missing_columns,
         files: scan.files,
         filters: filters.clone(),
         rows_read,

@@ -2,7 +2,6 @@
 
 use super::quoting::first_malformed;
 use crate::error::{Error, Result};
-use crate::records::read::schema::{first_missing, MISSING_COLUMN, USED_COLUMNS};
 use std::io::Read;
 use std::path::Path;
 
@@ -11,14 +10,14 @@ use std::path::Path;
 /// cannot make the reader hold it whole.
 pub(crate) const MAX_HEADER_BYTES: usize = 16 << 20;
 
-/// Read the header line of a detainer file and check it has every column in
-/// [`USED_COLUMNS`]. Returns the column names, with an unnamed column named
+/// Read the header line of a text record file: its delimiter
+/// ([`find_delimiter`]) and its column names, with an unnamed column named
 /// `_index` and a repeated name suffixed by its position.
 ///
 /// # Errors
-/// [`Error::Input`] naming the file for an empty file, a UTF-16 file, a header
-/// that is not UTF-8 or a missing column.
-pub(crate) fn read_header(path: &Path) -> Result<Vec<String>> {
+/// [`Error::Input`] naming the file for an empty file, a UTF-16 file, a
+/// header that is not UTF-8, malformed or longer than [`MAX_HEADER_BYTES`].
+pub(crate) fn read_header(path: &Path) -> Result<CsvHeader> {
     let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     // Read until the header's line ends (and past blank lines, to tell an
     // empty file), however long the line: it is decoded only once whole, so
@@ -65,7 +64,8 @@ pub(crate) fn read_header(path: &Path) -> Result<Vec<String>> {
     let line = &head[..end];
     let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
     let without_cr = line.strip_suffix(b"\r").unwrap_or(line);
-    if let Some((_, what)) = first_malformed(without_cr) {
+    let delimiter = find_delimiter(without_cr);
+    if let Some((_, what)) = first_malformed(without_cr, delimiter) {
         return Err(Error::input(
             path,
             Some(1),
@@ -77,6 +77,7 @@ pub(crate) fn read_header(path: &Path) -> Result<Vec<String>> {
         .map_err(|_| Error::input(path, Some(1), None, "the header is not valid UTF-8"))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
+        .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let record = reader
         .records()
@@ -97,8 +98,46 @@ pub(crate) fn read_header(path: &Path) -> Result<Vec<String>> {
         }
         names.push(name);
     }
-    if let Some(wanted) = first_missing(&names, USED_COLUMNS) {
-        return Err(Error::input(path, Some(1), Some(wanted), MISSING_COLUMN));
+    Ok(CsvHeader { names, delimiter })
+}
+
+/// A text file's header: its column names and the delimiter between them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CsvHeader {
+    /// The names, an unnamed column as `_index` and a repeated name
+    /// suffixed by its position.
+    pub(crate) names: Vec<String>,
+    /// The field delimiter.
+    pub(crate) delimiter: u8,
+}
+
+/// The delimiters a header is tried with, in the order a tie is broken.
+pub(crate) const DELIMITERS: [u8; 4] = [b',', b'\t', b'|', b';'];
+
+/// The delimiter of a header line: the one of [`DELIMITERS`] that occurs
+/// most often outside quotes (a comma when none does), whatever the file is
+/// called. NPR's and DDP's per-year files use commas and tabs, UWCHR's
+/// tables `|`, European spreadsheets `;`.
+pub(crate) fn find_delimiter(line: &[u8]) -> u8 {
+    let mut counts = [0usize; 4];
+    let mut quoted = false;
+    for &b in line {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            if let Some(i) = DELIMITERS.iter().position(|d| *d == b) {
+                counts[i] += 1;
+            }
+        }
     }
-    Ok(names)
+    let best = (0..4).fold(0, |best, i| if counts[i] > counts[best] { i } else { best });
+    DELIMITERS[best]
+}
+
+/// A delimiter as people write it.
+pub(crate) fn delimiter_name(delimiter: u8) -> String {
+    match delimiter {
+        b'\t' => "tab".to_string(),
+        d => (d as char).to_string(),
+    }
 }

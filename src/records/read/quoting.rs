@@ -14,10 +14,10 @@ use std::sync::mpsc::channel;
 /// rows, or a header line) and its offset; `None` when the quoting is sound.
 ///
 /// Outside quotes, a quote may only open a field (at the start of a line or
-/// after a comma) and a carriage return may only end a line (before a
-/// newline). Inside quotes, a quote is doubled (`""`) or closes the field,
-/// followed by a comma, the end of the line or the end of the bytes.
-pub(crate) fn first_malformed(bytes: &[u8]) -> Option<(usize, &'static str)> {
+/// after the `delimiter`) and a carriage return may only end a line (before
+/// a newline). Inside quotes, a quote is doubled (`""`) or closes the field,
+/// followed by the delimiter, the end of the line or the end of the bytes.
+pub(crate) fn first_malformed(bytes: &[u8], delimiter: u8) -> Option<(usize, &'static str)> {
     let mut inside: Option<usize> = None; // where the open quoted field began
     let mut skip_to = 0;
     for p in memchr::memchr2_iter(b'"', b'\r', bytes) {
@@ -31,7 +31,7 @@ pub(crate) fn first_malformed(bytes: &[u8]) -> Option<(usize, &'static str)> {
             }
             (b'\r', _) => {}
             (_, None) => {
-                if p == 0 || matches!(bytes[p - 1], b',' | b'\n') {
+                if p == 0 || bytes[p - 1] == delimiter || bytes[p - 1] == b'\n' {
                     inside = Some(p);
                 } else {
                     return Some((p, "a quote inside a field that does not start with one"));
@@ -39,7 +39,8 @@ pub(crate) fn first_malformed(bytes: &[u8]) -> Option<(usize, &'static str)> {
             }
             (_, Some(_)) => match next {
                 Some(b'"') => skip_to = p + 2,
-                None | Some(b',' | b'\n' | b'\r') => inside = None,
+                None | Some(b'\n' | b'\r') => inside = None,
+                Some(d) if d == delimiter => inside = None,
                 Some(_) => return Some((p, "text after the quote that closes a field")),
             },
         }
@@ -53,13 +54,12 @@ pub(crate) fn first_malformed(bytes: &[u8]) -> Option<(usize, &'static str)> {
 ///
 /// # Errors
 /// [`Error::Input`] naming the file and line of the first malformed quote.
-pub(crate) fn check_quoting(files: &[impl AsRef<Path>]) -> Result<()> {
-    for path in files {
-        let path = path.as_ref();
+pub(crate) fn check_quoting(files: &[(&Path, u8)]) -> Result<()> {
+    for &(path, delimiter) in files {
         let (_unused, recycled) = channel::<Vec<u8>>();
         let mut found: Option<Error> = None;
         read_blocks(path, &recycled, |block| {
-            match first_malformed(&block.bytes) {
+            match first_malformed(&block.bytes, delimiter) {
                 Some((offset, what)) => {
                     let at = block.first_line + physical_line(&block.bytes, offset as u64) - 1;
                     found = Some(Error::input(
@@ -94,19 +94,25 @@ mod tests {
             b"\"cr \r inside quotes\",x\n",
         ] {
             assert_eq!(
-                first_malformed(sound),
+                first_malformed(sound, b','),
                 None,
                 "{}",
                 String::from_utf8_lossy(sound)
             );
         }
-        assert_eq!(first_malformed(b"a,\"bc\"d\n").map(|f| f.0), Some(5));
-        assert_eq!(first_malformed(b"a,b\"c\n").map(|f| f.0), Some(3));
-        assert_eq!(first_malformed(b"a,\"open\nx\n").map(|f| f.0), Some(2));
-        assert_eq!(first_malformed(b"a\rb\n").map(|f| f.0), Some(1));
+        assert_eq!(first_malformed(b"a,\"bc\"d\n", b',').map(|f| f.0), Some(5));
+        assert_eq!(first_malformed(b"a,b\"c\n", b',').map(|f| f.0), Some(3));
         assert_eq!(
-            first_malformed(b"x,\"ab\"c\"").map(|f| f.1),
+            first_malformed(b"a,\"open\nx\n", b',').map(|f| f.0),
+            Some(2)
+        );
+        assert_eq!(first_malformed(b"a\rb\n", b',').map(|f| f.0), Some(1));
+        assert_eq!(
+            first_malformed(b"x,\"ab\"c\"", b',').map(|f| f.1),
             Some("text after the quote that closes a field")
         );
+        // With a tab as the delimiter, a quote opens a field after a tab.
+        assert_eq!(first_malformed(b"a\t\"b\tc\"\n", b'\t'), None);
+        assert!(first_malformed(b"a\t\"b\"c\n", b'\t').is_some());
     }
 }

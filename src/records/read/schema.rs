@@ -1,5 +1,7 @@
-//! The release's record files as the analysis reads them: the nine columns
-//! it uses and the header check every file must pass.
+//! The record files as the analysis reads them: the twelve columns it can
+//! use, by their canonical names (the Deportation Data Project's 2025
+//! names), of which only the prepare date is required. Each published
+//! layout names them its own way (`data/crosswalk/layout_columns.csv`).
 
 use serde::{Deserialize, Serialize};
 
@@ -30,26 +32,75 @@ pub(crate) const LIFT_REASON: &str = "detainer_lift_reason";
 /// `duplicate_likely`: `TRUE` when the release flags the row as a likely duplicate.
 pub(crate) const DUPLICATE: &str = "duplicate_likely";
 
-/// `detention_facility`: the facility holding the person. Optional: only
-/// `--by facility` needs it.
+/// `facility_city`: the city of the holding facility.
+pub(crate) const CITY: &str = "facility_city";
+
+/// `detention_facility`: the facility holding the person.
 pub(crate) const FACILITY: &str = "detention_facility";
 
-/// `unique_identifier`: the release's anonymised person. Optional: only the
-/// `keep-first` duplicates policy needs it.
+/// `unique_identifier`: the release's anonymised person; the `keep-first`
+/// duplicates policy needs it.
 pub(crate) const ID: &str = "unique_identifier";
 
-/// The columns the analysis reads; every file must have them.
-pub const USED_COLUMNS: [&str; 9] = [
+/// Every column the analysis can read, by its canonical name, in the order
+/// the engines keep them. Only the prepare date is required; what each
+/// other column's absence costs is stated in `results.json`
+/// (`missing_columns`).
+pub const COLUMNS: [&str; 12] = [
     DATE,
     AOR,
     STATE,
+    CITY,
+    FACILITY,
     CASE_CATEGORY,
     ENTRY_STATUS,
     FINAL_ORDER,
     ILLEGAL_REENTRY,
     LIFT_REASON,
     DUPLICATE,
+    ID,
 ];
+
+/// The place of a column in [`COLUMNS`].
+pub(crate) fn column_index(name: &str) -> Option<usize> {
+    COLUMNS.iter().position(|c| *c == name)
+}
+
+/// Where each of [`COLUMNS`] sits in [`COLUMNS`], by name.
+pub(crate) mod at {
+    pub(crate) const DATE: usize = 0;
+    #[allow(dead_code)]
+    pub(crate) const AOR: usize = 1;
+    #[allow(dead_code)]
+    pub(crate) const STATE: usize = 2;
+    #[allow(dead_code)]
+    pub(crate) const CITY: usize = 3;
+    #[allow(dead_code)]
+    pub(crate) const FACILITY: usize = 4;
+    pub(crate) const CASE_CATEGORY: usize = 5;
+    pub(crate) const ENTRY_STATUS: usize = 6;
+    pub(crate) const FINAL_ORDER: usize = 7;
+    pub(crate) const ILLEGAL_REENTRY: usize = 8;
+    pub(crate) const LIFT_REASON: usize = 9;
+    pub(crate) const DUPLICATE: usize = 10;
+    pub(crate) const ID: usize = 11;
+}
+
+/// What a file without a column loses, in words (for `results.json` and
+/// the page).
+pub(crate) fn missing_effect(column: &str) -> &'static str {
+    match column {
+        AOR => "no area of responsibility: --aor and --by aor cannot be used, and no detainers per resident are computed",
+        STATE => "no facility state: --state and --by state cannot be used",
+        CITY => "no facility city: --city and --by city cannot be used",
+        FACILITY => "no facility: --facility and --by facility cannot be used",
+        CASE_CATEGORY | ENTRY_STATUS | FINAL_ORDER | ILLEGAL_REENTRY => "the status crosswalk's rules on this column cannot apply; a row with none of the four status columns filled is counted under 'Unknown status'",
+        LIFT_REASON => "no outcomes: these rows are counted, but not among declined, custody, open or any outcome share (outcomes.no_lift_reason_column)",
+        DUPLICATE => "no row is flagged as a likely duplicate, so every row is used whatever the duplicates policy",
+        ID => "no person: --duplicates keep-first cannot be used and flagged rows are not grouped",
+        _ => "",
+    }
+}
 
 /// How `duplicate_likely` is written when it flags a row: R writes `TRUE`,
 /// Python `True`, JSON and Arrow's text `true`. Anything else, missing
@@ -81,6 +132,21 @@ pub struct FileInfo {
     /// Columns the file lacks that were derived, each with its rule.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub derived: Vec<String>,
+    /// The published layout found from the header
+    /// (`data/crosswalk/layouts.csv`), with `+ --columns` when names were
+    /// given on the command line.
+    #[serde(default)]
+    pub layout: String,
+    /// For a text file, the field delimiter found from the header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    /// Each column the analysis reads (canonical name) and the file's
+    /// column or columns it is read from (several: the first a row fills).
+    #[serde(default)]
+    pub columns: std::collections::BTreeMap<String, Vec<String>>,
+    /// The columns the analysis could read that the file lacks.
+    #[serde(default)]
+    pub missing: Vec<String>,
 }
 
 /// One sheet of a workbook as read.
@@ -91,15 +157,4 @@ pub struct SheetRead {
     /// The header's row as Excel numbers it (the rows above are the
     /// release's preamble).
     pub header_row: u32,
-}
-
-/// What a file without one of [`USED_COLUMNS`] is told, in every format.
-pub(crate) const MISSING_COLUMN: &str = "required column is missing; is this a detainer file from the Deportation Data Project release?";
-
-/// The first of `wanted` that `names` lacks.
-pub(crate) fn first_missing<'a>(
-    names: &[String],
-    wanted: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    wanted.into_iter().find(|w| !names.iter().any(|n| n == w))
 }

@@ -5,9 +5,7 @@
 
 use crate::error::{Error, Result};
 use crate::records::read::formats::FileFormat;
-use crate::records::read::schema::{
-    first_missing, DATE, FACILITY, ID, MISSING_COLUMN, USED_COLUMNS,
-};
+use crate::records::read::layouts::ColumnMap;
 use polars::prelude::*;
 use std::path::Path;
 
@@ -56,28 +54,27 @@ pub(crate) fn scan_typed(path: &Path, format: FileFormat) -> Result<(LazyFrame, 
     Ok((lf, schema))
 }
 
-/// The column names of a Parquet or IPC file (its footer only), after
-/// checking it has every one of [`USED_COLUMNS`].
+/// The schema of a Parquet or IPC file (its footer only).
 ///
 /// # Errors
-/// As [`checked_scan`].
-pub(crate) fn typed_columns(path: &Path, format: FileFormat) -> Result<Vec<String>> {
-    let (_, schema) = checked_scan(path, format)?;
-    Ok(schema.iter_names().map(|n| n.to_string()).collect())
+/// [`Error::Input`] naming the file for one polars cannot read.
+pub(crate) fn typed_schema(path: &Path, format: FileFormat) -> Result<SchemaRef> {
+    Ok(scan_typed(path, format)?.1)
 }
 
-/// [`scan_typed`], after checking the file has every one of
-/// [`USED_COLUMNS`], that none of the columns read holds nested values
-/// (a struct, a list, an array, a map), and that the prepare date is a date,
+/// Check that none of the columns `map` reads holds nested values (a
+/// struct, a list, an array, a map), and that the prepare date is a date,
 /// a timestamp, or text in any of Arrow's forms.
 ///
 /// # Errors
-/// [`Error::Input`] naming the file for one polars cannot read, or the
-/// column that is missing or holds something else.
-fn checked_scan(path: &Path, format: FileFormat) -> Result<(LazyFrame, SchemaRef)> {
-    let (lf, schema) = scan_typed(path, format)?;
-    for name in USED_COLUMNS.iter().chain(&[ID, FACILITY]) {
-        if let Some(dtype) = schema.get(name) {
+/// [`Error::Input`] naming the file and the column that holds something
+/// else.
+pub(crate) fn check_column_types(path: &Path, schema: &Schema, map: &ColumnMap) -> Result<()> {
+    for (at, sources) in map.sources.iter().enumerate() {
+        for name in sources {
+            let Some(dtype) = schema.get(name) else {
+                continue;
+            };
             if dtype.is_nested() {
                 return Err(Error::input(
                     path,
@@ -86,24 +83,17 @@ fn checked_scan(path: &Path, format: FileFormat) -> Result<(LazyFrame, SchemaRef
                     format!("holds nested values ({dtype}), not text or dates; write one value per cell"),
                 ));
             }
+            if at == 0 && !is_text(dtype) && !is_date(dtype) {
+                return Err(Error::input(
+                    path,
+                    None,
+                    Some(name),
+                    format!("holds {dtype} values, not dates or text; write it as a date column"),
+                ));
+            }
         }
     }
-    match schema.get(DATE) {
-        Some(dtype) if !is_text(dtype) && !is_date(dtype) => {
-            return Err(Error::input(
-                path,
-                None,
-                Some(DATE),
-                format!("holds {dtype} values, not dates or text; write it as a date column"),
-            ))
-        }
-        _ => {}
-    }
-    let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
-    if let Some(wanted) = first_missing(&names, USED_COLUMNS) {
-        return Err(Error::input(path, None, Some(wanted), MISSING_COLUMN));
-    }
-    Ok((lf, schema))
+    Ok(())
 }
 
 /// Text in any of the forms Arrow writers use: plain, large or view strings

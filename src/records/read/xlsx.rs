@@ -15,9 +15,8 @@
 //! read as unparseable dates); text there is read as a CSV's text is.
 
 use crate::error::{Error, Result};
-use crate::records::read::schema::{
-    first_missing, DATE, DUPLICATE, ID, MISSING_COLUMN, USED_COLUMNS,
-};
+use crate::records::read::layouts::Layout;
+use crate::records::read::schema::DATE;
 use calamine::{DataRef, Reader, Xlsx, XlsxError};
 use polars::prelude::*;
 use std::fs::File;
@@ -26,17 +25,6 @@ use std::path::Path;
 
 /// How many rows of a sheet are searched for the header.
 const HEADER_SEARCH_ROWS: u32 = 30;
-
-/// Names some releases use for a column the analysis reads, and the name
-/// it reads them by (the Deportation Data Project renames them the same
-/// way). A name is only taken when the sheet lacks the usual one.
-const ALIASES: [(&str, &str); 5] = [
-    ("detainer_prepared_date", DATE),
-    ("aor", super::schema::AOR),
-    ("state", super::schema::STATE),
-    ("anonymized_identifier", ID),
-    ("anonymized_unique_identifier", ID),
-];
 
 /// The rule a workbook without `duplicate_likely` is flagged by, as the
 /// Deportation Data Project first derived the column for ICE's workbooks.
@@ -50,12 +38,6 @@ pub(crate) struct SheetLayout {
     pub(crate) header_row: u32,
     /// Cleaned name of each column, by its 0-based column index in the sheet.
     pub(crate) columns: Vec<String>,
-}
-
-impl SheetLayout {
-    fn has(&self, name: &str) -> bool {
-        self.columns.iter().any(|n| n == name)
-    }
 }
 
 /// A header cell's text as a column name, the way janitor's `clean_names`
@@ -129,7 +111,7 @@ fn header_text(value: &DataRef<'_>) -> Option<String> {
 }
 
 /// Cleaned names of one row's cells, by column index; repeated names get
-/// `_2`, `_3` (as `clean_names` does), and aliases are mapped.
+/// `_2`, `_3` (as `clean_names` does).
 fn names_of(cells: &[(u32, String)]) -> Vec<String> {
     let width = cells.iter().map(|(c, _)| c + 1).max().unwrap_or(0) as usize;
     let mut names = vec![String::new(); width];
@@ -143,22 +125,51 @@ fn names_of(cells: &[(u32, String)]) -> Vec<String> {
         *n += 1;
         names[*c as usize] = if *n == 1 { base } else { format!("{base}_{n}") };
     }
-    for (alias, name) in ALIASES {
-        if !names.iter().any(|n| n == name) {
-            if let Some(n) = names.iter_mut().find(|n| *n == alias) {
-                *n = name.to_string();
-            }
-        }
-    }
     names
 }
 
+/// The names a header row is recognised by, cleaned: every layout's names
+/// for the prepare date, and every name any layout lists.
+struct Known {
+    dates: std::collections::HashSet<String>,
+    names: std::collections::HashSet<String>,
+}
+
+impl Known {
+    fn of(layouts: &[Layout]) -> Self {
+        let clean = |names: &[String]| names.iter().map(|n| clean_name(n)).collect::<Vec<_>>();
+        Known {
+            dates: layouts.iter().flat_map(|l| clean(&l.sources[0])).collect(),
+            names: layouts
+                .iter()
+                .flat_map(|l| {
+                    l.sources
+                        .iter()
+                        .flat_map(|s| clean(s))
+                        .chain(clean(&l.markers))
+                })
+                .collect(),
+        }
+    }
+
+    /// A header: a prepare-date name and at least one other known name
+    /// (a preamble line reading only "Date" is not taken for one).
+    fn is_header(&self, columns: &[String]) -> bool {
+        columns.iter().any(|c| self.dates.contains(c))
+            && columns.iter().filter(|c| self.names.contains(*c)).count() >= 2
+    }
+}
+
 /// The header of one sheet: the first row within the first
-/// [`HEADER_SEARCH_ROWS`] rows whose cleaned names include
-/// `detainer_prepare_date`. `None` for a sheet without one, or one the
-/// reader cannot open as a worksheet (a blank sheet stored without cells, a
-/// chart sheet).
-fn sheet_header(book: &mut Xlsx<BufReader<File>>, sheet: &str) -> Option<SheetLayout> {
+/// [`HEADER_SEARCH_ROWS`] rows whose cleaned names include a prepare date
+/// and another name of a known layout. `None` for a sheet without one, or
+/// one the reader cannot open as a worksheet (a blank sheet stored without
+/// cells, a chart sheet).
+fn sheet_header(
+    book: &mut Xlsx<BufReader<File>>,
+    sheet: &str,
+    known: &Known,
+) -> Option<SheetLayout> {
     let mut cells = book.worksheet_cells_reader(sheet).ok()?;
     let mut row: Option<u32> = None;
     let mut current: Vec<(u32, String)> = Vec::new();
@@ -168,7 +179,7 @@ fn sheet_header(book: &mut Xlsx<BufReader<File>>, sheet: &str) -> Option<SheetLa
         if r != row {
             if let Some(done) = row {
                 let columns = names_of(&current);
-                if columns.iter().any(|n| n == DATE) {
+                if known.is_header(&columns) {
                     return Some(SheetLayout {
                         sheet: sheet.to_string(),
                         header_row: done + 1,
@@ -191,23 +202,25 @@ fn sheet_header(book: &mut Xlsx<BufReader<File>>, sheet: &str) -> Option<SheetLa
 }
 
 /// Every sheet with a header ([`sheet_header`]), in workbook order (a
-/// workbook may hold one sheet per year), each checked to have every used
-/// column. `duplicate_likely` may be missing from all of them (ICE's own
-/// workbooks): it is then derived from `unique_identifier` (see
-/// [`DERIVED_DUPLICATES`]), which every sheet must have.
-fn find_layouts(path: &Path, book: &mut Xlsx<BufReader<File>>) -> Result<Vec<SheetLayout>> {
+/// workbook may hold one sheet per year).
+fn find_layouts(
+    path: &Path,
+    book: &mut Xlsx<BufReader<File>>,
+    layouts: &[Layout],
+) -> Result<Vec<SheetLayout>> {
+    let known = Known::of(layouts);
     let sheets = book.sheet_names();
-    let layouts: Vec<SheetLayout> = sheets
+    let found: Vec<SheetLayout> = sheets
         .iter()
-        .filter_map(|sheet| sheet_header(book, sheet))
+        .filter_map(|sheet| sheet_header(book, sheet, &known))
         .collect();
-    if layouts.is_empty() {
+    if found.is_empty() {
         return Err(Error::input(
             path,
             None,
             None,
             format!(
-                "no sheet has a header row naming '{DATE}' (or 'Detainer Prepare Date') in its first {HEADER_SEARCH_ROWS} rows; sheets: {}",
+                "no sheet has a header row naming a prepare date ('{DATE}', 'Detainer Prepare Date', 'Detainer Prepared Date', ...) in its first {HEADER_SEARCH_ROWS} rows; sheets: {}",
                 sheets
                     .iter()
                     .map(|s| format!("'{s}'"))
@@ -216,33 +229,7 @@ fn find_layouts(path: &Path, book: &mut Xlsx<BufReader<File>>) -> Result<Vec<She
             ),
         ));
     }
-    let derive = derives_duplicates(&layouts);
-    for layout in &layouts {
-        let wanted = USED_COLUMNS
-            .into_iter()
-            .filter(|w| !(derive && *w == DUPLICATE))
-            .chain(derive.then_some(ID));
-        if let Some(wanted) = first_missing(&layout.columns, wanted) {
-            let why = if wanted == ID {
-                "the workbook has no duplicate_likely column, which is derived from this one"
-            } else {
-                MISSING_COLUMN
-            };
-            return Err(Error::input(
-                path,
-                Some(u64::from(layout.header_row)),
-                Some(wanted),
-                format!("sheet '{}': {why}", layout.sheet),
-            ));
-        }
-    }
-    Ok(layouts)
-}
-
-/// Whether the workbook's `duplicate_likely` is derived
-/// ([`DERIVED_DUPLICATES`]): no sheet read has one.
-pub(crate) fn derives_duplicates(layouts: &[SheetLayout]) -> bool {
-    layouts.iter().all(|l| !l.has(DUPLICATE))
+    Ok(found)
 }
 
 /// The sheets read from the workbook at `path` (see [`find_layouts`]).
@@ -251,9 +238,9 @@ pub(crate) fn derives_duplicates(layouts: &[SheetLayout]) -> bool {
 /// [`Error::Input`] naming the file for a workbook that cannot be read, no
 /// sheet with a recognisable header, or a missing column (with the sheet and
 /// the header's row).
-pub(crate) fn sheet_layouts(path: &Path) -> Result<Vec<SheetLayout>> {
+pub(crate) fn sheet_layouts(path: &Path, layouts: &[Layout]) -> Result<Vec<SheetLayout>> {
     let mut book = open(path)?;
-    find_layouts(path, &mut book)
+    find_layouts(path, &mut book, layouts)
 }
 
 /// Excel's date as `YYYY-MM-DD` (a time of day, if any, is left out, as it
@@ -294,21 +281,18 @@ pub(crate) fn read_columns(
     path: &Path,
     layouts: &[SheetLayout],
     wanted: &[&str],
+    dates: &[&str],
 ) -> Result<DataFrame> {
     let mut book = open(path)?;
     let build =
         |e: PolarsError| Error::input(path, None, None, format!("could not build the table: {e}"));
     let mut frames = Vec::with_capacity(layouts.len());
     for layout in layouts {
-        frames.push(read_sheet(path, &mut book, layout, wanted)?.lazy());
+        frames.push(read_sheet(path, &mut book, layout, wanted, dates)?.lazy());
     }
-    let mut df = concat(frames, UnionArgs::default())
+    concat(frames, UnionArgs::default())
         .and_then(LazyFrame::collect)
-        .map_err(build)?;
-    if wanted.contains(&DUPLICATE) && derives_duplicates(layouts) {
-        df = derive_duplicates(df).map_err(build)?;
-    }
-    Ok(df)
+        .map_err(build)
 }
 
 /// One sheet's rows below its header, as [`read_columns`] describes.
@@ -317,6 +301,7 @@ fn read_sheet(
     book: &mut Xlsx<BufReader<File>>,
     layout: &SheetLayout,
     wanted: &[&str],
+    dates: &[&str],
 ) -> Result<DataFrame> {
     // For each column of the sheet, the wanted column it fills.
     let mut slot: Vec<Option<usize>> = vec![None; layout.columns.len()];
@@ -330,7 +315,7 @@ fn read_sheet(
         .map(|n| StringChunkedBuilder::new((*n).into(), 1024))
         .collect();
     let mut row_values: Vec<Option<String>> = vec![None; wanted.len()];
-    let date_slot = wanted.iter().position(|n| *n == DATE);
+    let is_date = |k: usize| dates.contains(&wanted[k]);
     let sheet = &layout.sheet;
     let at = |row: u32, column: u32, what: String| {
         let name = layout
@@ -401,12 +386,12 @@ fn read_sheet(
             DataRef::DateTimeIso(s) => iso_date(s),
             DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
             DataRef::DateTime(d) if d.is_datetime() => date_text(d),
-            DataRef::DateTime(d) if Some(k) == date_slot => {
+            DataRef::DateTime(d) if is_date(k) => {
                 return Err(not_a_date(number_text(d.as_f64())));
             }
             DataRef::DateTime(d) => number_text(d.as_f64()),
-            DataRef::Int(i) if Some(k) == date_slot => return Err(not_a_date(i.to_string())),
-            DataRef::Float(x) if Some(k) == date_slot => return Err(not_a_date(number_text(*x))),
+            DataRef::Int(i) if is_date(k) => return Err(not_a_date(i.to_string())),
+            DataRef::Float(x) if is_date(k) => return Err(not_a_date(number_text(*x))),
             DataRef::Int(i) => i.to_string(),
             DataRef::Float(x) => number_text(*x),
             DataRef::Error(e) => {
@@ -422,23 +407,6 @@ fn read_sheet(
         .collect();
     DataFrame::new_infer_height(columns)
         .map_err(|e| Error::input(path, None, None, format!("could not build the table: {e}")))
-}
-
-/// [`DERIVED_DUPLICATES`]: the flag a workbook without one is given. Empty
-/// and `NA` are missing, as everywhere else.
-fn derive_duplicates(df: DataFrame) -> PolarsResult<DataFrame> {
-    let missing = |name: &str| {
-        when(col(name).eq(lit("")).or(col(name).eq(lit("NA"))))
-            .then(lit(NULL).cast(DataType::String))
-            .otherwise(col(name))
-    };
-    let repeated = len().over([missing(DATE), missing(ID)])?.gt(lit(1));
-    let flag = when(missing(ID).is_null())
-        .then(lit(NULL).cast(DataType::String))
-        .when(repeated)
-        .then(lit("TRUE"))
-        .otherwise(lit("FALSE"));
-    df.lazy().with_column(flag.alias(DUPLICATE)).collect()
 }
 
 #[cfg(test)]
@@ -475,13 +443,7 @@ mod tests {
         ]);
         assert_eq!(
             names,
-            [
-                "facility_aor",
-                "unique_identifier",
-                "",
-                "gender",
-                "gender_2"
-            ]
+            ["aor", "anonymized_identifier", "", "gender", "gender_2"]
         );
         assert_eq!(column_letters(0), "A");
         assert_eq!(column_letters(25), "Z");

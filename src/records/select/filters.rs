@@ -1,5 +1,4 @@
-//! Which records to use: area, state, dates and duplicates, and the raw labels
-//! an area or state filter accepts.
+//! Which records to use: area, state, city, facility, dates and duplicates.
 
 use crate::error::{Error, Result};
 use crate::records::select::aor::{normalise_label, resolve_aor, Aor};
@@ -14,6 +13,12 @@ pub struct Filters {
     pub aor: Option<AorFilter>,
     /// Facility state, compared case-insensitively (`Minnesota` = `MINNESOTA`).
     pub state: Option<String>,
+    /// Facility city, compared as the state is.
+    #[serde(default)]
+    pub city: Option<String>,
+    /// Facility (`detention_facility`), compared as the state is.
+    #[serde(default)]
+    pub facility: Option<String>,
     /// First day, inclusive.
     pub from: Option<NaiveDate>,
     /// Last day, inclusive.
@@ -22,7 +27,57 @@ pub struct Filters {
     pub duplicates: Duplicates,
 }
 
+/// A place a filter can select by, and the column it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// `facility_aor`.
+    Aor,
+    /// `facility_state`.
+    State,
+    /// `facility_city`.
+    City,
+    /// `detention_facility`.
+    Facility,
+}
+
+impl Place {
+    /// Every place, in the order a row is tested against them.
+    pub(crate) const ALL: [Place; 4] = [Place::Aor, Place::State, Place::City, Place::Facility];
+
+    /// The place's column, by its canonical name.
+    pub(crate) fn column(self) -> &'static str {
+        use crate::records::read::schema::{AOR, CITY, FACILITY, STATE};
+        match self {
+            Place::Aor => AOR,
+            Place::State => STATE,
+            Place::City => CITY,
+            Place::Facility => FACILITY,
+        }
+    }
+
+    /// The option that selects it.
+    pub(crate) fn option(self) -> &'static str {
+        match self {
+            Place::Aor => "--aor",
+            Place::State => "--state",
+            Place::City => "--city",
+            Place::Facility => "--facility",
+        }
+    }
+}
+
 impl Filters {
+    /// The label a place's filter asks for (an area's label as the records
+    /// write it), when there is a filter on that place.
+    pub(crate) fn wanted(&self, place: Place) -> Option<&str> {
+        match place {
+            Place::Aor => self.aor.as_ref().map(|a| a.label.as_str()),
+            Place::State => self.state.as_deref(),
+            Place::City => self.city.as_deref(),
+            Place::Facility => self.facility.as_deref(),
+        }
+    }
+
     /// Check the filters as every caller needs them checked: the period runs
     /// forwards and the area is one of `data/crosswalk/aor.csv`, with that
     /// area's label. [`run_records`](crate::records::run_records) calls this first, so the command

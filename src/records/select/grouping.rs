@@ -2,7 +2,7 @@
 //! smallest count its chart shows.
 
 use crate::error::{Error, Result};
-use crate::records::read::schema::{AOR, FACILITY, STATE};
+use crate::records::read::schema::{AOR, CITY, FACILITY, STATE};
 use serde::{Deserialize, Serialize};
 
 /// What to group `by_area` by.
@@ -15,6 +15,8 @@ pub enum By {
     State,
     /// `detention_facility`.
     Facility,
+    /// `facility_city`.
+    City,
 }
 
 impl By {
@@ -24,6 +26,7 @@ impl By {
             By::Aor => AOR,
             By::State => STATE,
             By::Facility => FACILITY,
+            By::City => CITY,
         }
     }
 
@@ -39,6 +42,7 @@ impl By {
             By::Aor => "area of responsibility",
             By::State => "facility state",
             By::Facility => "facility",
+            By::City => "facility city",
         }
     }
 
@@ -48,6 +52,7 @@ impl By {
             By::Aor => "aor",
             By::State => "state",
             By::Facility => "facility",
+            By::City => "city",
         }
     }
 }
@@ -55,12 +60,12 @@ impl By {
 impl std::str::FromStr for By {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        [By::Aor, By::State, By::Facility]
+        [By::Aor, By::State, By::City, By::Facility]
             .into_iter()
             .find(|b| b.name() == s)
             .ok_or_else(|| {
                 Error::Argument(format!(
-                    "unknown grouping '{s}'; use aor, state or facility"
+                    "unknown grouping '{s}'; use aor, state, city or facility"
                 ))
             })
     }
