@@ -25,7 +25,7 @@ pub enum Command {
     Report(ReportArgs),
     /// Run record-level ICE detainer files (Deportation Data Project schema)
     /// through the analysis; writes results.json, report.html, figures and tables.
-    Records(RecordsArgs),
+    Records(Box<RecordsArgs>),
     /// Write a synthetic detainer file in the release's 64-column schema.
     Generate(GenerateArgs),
 }

@@ -215,7 +215,7 @@ fn report(a: ReportArgs) -> detainers::Result<()> {
 fn run(cli: Cli) -> detainers::Result<()> {
     match cli.command {
         Some(Command::Report(a)) => report(a),
-        Some(Command::Records(a)) => records(a),
+        Some(Command::Records(a)) => records(*a),
         Some(Command::Generate(a)) => generate(a),
         None => report(ReportArgs::default()),
     }
