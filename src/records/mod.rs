@@ -64,11 +64,12 @@ pub use show::key_numbers::{record_key_numbers, RecordKeyNumbers};
 pub use show::report::{write_records_report, write_records_report_with, ReportAddition};
 pub use show::tables::{
     area_table, case_category_table, context_table, duplicates_table, event_table, files_table,
-    lift_reason_table, month_table, outcome_table, record_scope, record_tables, status_group_table,
-    summary_table, MISSING,
+    lift_reason_table, missing_columns_table, month_table, outcome_table, record_scope,
+    record_tables, status_group_table, summary_table, MISSING,
 };
 pub use synthetic::export::{convert_records, record_text_frame, title_case, PREAMBLE_ROWS};
 pub use synthetic::generate::{
-    generate_file, generate_file_as, generate_records, generate_records_with_truth, parse_bytes,
-    GeneratedFile, RowTruth, Size,
+    generate_file, generate_file_as, generate_layout_file, generate_records,
+    generate_records_with_truth, parse_bytes, GeneratedFile, RowTruth, Size,
 };
+pub use synthetic::layouts::canonical_layout;

@@ -187,7 +187,8 @@ fn a_typed_file_without_the_area_reads_and_an_area_filter_on_it_is_refused() {
 
 /// Every output file of a `detainers records` run, by path in the folder,
 /// with `results.json`'s `files` taken out (the one place the formats may
-/// differ) and the page left aside (it lists the files).
+/// differ) and the page and the table of files left aside (they list the
+/// files).
 fn outputs(dir: &Path) -> (serde_json::Value, Vec<(String, Vec<u8>)>) {
     let mut results: serde_json::Value =
         serde_json::from_str(&crate::util::read(&dir.join("results.json"))).unwrap();
@@ -206,7 +207,7 @@ fn outputs(dir: &Path) -> (serde_json::Value, Vec<(String, Vec<u8>)>) {
                 stack.push(path);
             } else if rel == "results.json" {
                 rest.push((rel, serde_json::to_vec(&results).unwrap()));
-            } else if !rel.ends_with(".html") {
+            } else if !rel.ends_with(".html") && rel != "tables/files.csv" {
                 rest.push((rel, std::fs::read(&path).unwrap()));
             }
         }

@@ -4,5 +4,6 @@
 mod areas;
 mod engines;
 mod formats;
+mod layouts;
 mod run;
 mod truth;

@@ -168,6 +168,11 @@ pub struct GenerateArgs {
     /// CSV's size; every format holds the same rows.
     #[arg(long, default_value = "csv", value_parser = parse_format)]
     pub format: FileFormat,
+    /// A published layout to write the rows in (a name from
+    /// data/crosswalk/layouts.csv, e.g. npr-processed or ddp-2026-08)
+    /// [default: the Deportation Data Project's 2025 export, all 64 columns].
+    #[arg(long)]
+    pub layout: Option<String>,
 }
 
 fn parse_columns(text: &str) -> Result<ColumnNames, String> {

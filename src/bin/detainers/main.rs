@@ -9,8 +9,8 @@ mod args;
 use args::{default_dataset, Cli, Command, GenerateArgs, RecordsArgs, ReportArgs};
 use clap::Parser;
 use detainers::records::{
-    estimate_rows, parse_bytes, read_events, resolve_aor, FollowUpOptions, PopulationTable,
-    StatusCrosswalk,
+    bundled_layouts, estimate_rows, generate_layout_file, parse_bytes, read_events, resolve_aor,
+    FollowUpOptions, PopulationTable, StatusCrosswalk,
 };
 use detainers::{
     analyse, check_claims, generate_file_as, load_dataset, output_dir, write_report, Analysis,
@@ -171,7 +171,20 @@ fn generate(a: GenerateArgs) -> detainers::Result<()> {
         (None, Some(s)) => Size::Bytes(parse_bytes(&s)?),
         (None, None) => Size::Rows(10_000),
     };
-    let g = generate_file_as(&a.out, size, a.seed, a.format)?;
+    let g = match &a.layout {
+        None => generate_file_as(&a.out, size, a.seed, a.format)?,
+        Some(name) => {
+            let layouts = bundled_layouts();
+            let layout = layouts.iter().find(|l| l.name == *name).ok_or_else(|| {
+                let names: Vec<&str> = layouts.iter().map(|l| l.name.as_str()).collect();
+                detainers::Error::Argument(format!(
+                    "unknown layout '{name}'; the layouts are {}",
+                    names.join(", ")
+                ))
+            })?;
+            generate_layout_file(&a.out, size, a.seed, a.format, layout)?
+        }
+    };
     eprintln!(
         "wrote {} rows ({} bytes, {}, seed {}) to {}",
         g.rows,

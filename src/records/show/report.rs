@@ -133,6 +133,18 @@ fn render_html(
     if !excluded.is_empty() {
         key_figures.push(format!("Not used: {}.", excluded.join(", ")));
     }
+    if !r.missing_columns.is_empty() {
+        let lacking: Vec<&str> = r
+            .missing_columns
+            .iter()
+            .map(|m| m.column.as_str())
+            .collect();
+        key_figures.push(format!(
+            "The files lack {} of the columns the analysis reads: {}. What each absence costs is in the table of missing columns.",
+            lacking.len(),
+            lacking.join(", ")
+        ));
+    }
     let d = &r.declined_by_lea;
     if let Some(share) = d.share {
         let ci = interval_text(d.share_interval);

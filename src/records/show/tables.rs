@@ -261,6 +261,8 @@ pub fn files_table(runs: &[&RecordResults]) -> Result<ShowTable> {
     let df = df!(
         "file" => files.iter().map(|(_, f)| crate::paths::shown(Path::new(&f.path))).collect::<Vec<_>>(),
         "format" => files.iter().map(|(_, f)| f.format.clone()).collect::<Vec<_>>(),
+        "layout" => files.iter().map(|(_, f)| f.layout.clone()).collect::<Vec<_>>(),
+        "columns missing" => files.iter().map(|(_, f)| (!f.missing.is_empty()).then(|| f.missing.join(", "))).collect::<Vec<_>>(),
         "sheets (header row)" => files.iter().map(|(_, f)| {
             (!f.sheets.is_empty()).then(|| {
                 f.sheets
@@ -277,7 +279,22 @@ pub fn files_table(runs: &[&RecordResults]) -> Result<ShowTable> {
     )?;
     Ok(ShowTable::new(
         df,
-        "Files read, by run: format (told by the file's first bytes), the sheets of a workbook with their header rows, size; rows read, rows used and detainers declined by LEA are the run's",
+        "Files read, by run: format (told by the file's first bytes), published layout (found from the header), the columns the analysis could read that the file lacks, the sheets of a workbook with their header rows, size; rows read, rows used and detainers declined by LEA are the run's",
+    ))
+}
+
+/// The columns the analysis reads that some files lack: the column, the
+/// files, and what its absence costs.
+pub fn missing_columns_table(r: &RecordResults) -> Result<ShowTable> {
+    let m = &r.missing_columns;
+    let df = df!(
+        "column" => m.iter().map(|c| c.column.clone()).collect::<Vec<_>>(),
+        "files" => m.iter().map(|c| c.files.iter().map(|f| crate::paths::shown(Path::new(f))).collect::<Vec<_>>().join("; ")).collect::<Vec<_>>(),
+        "what its absence costs" => m.iter().map(|c| c.effect.clone()).collect::<Vec<_>>(),
+    )?;
+    Ok(ShowTable::new(
+        df,
+        "Columns the analysis reads that the files lack, and what each absence costs (none: every file has every column)",
     ))
 }
 
@@ -396,6 +413,8 @@ pub fn event_table(r: &RecordResults) -> Result<ShowTable> {
 pub fn record_tables(r: &RecordResults) -> Result<Vec<(&'static str, ShowTable)>> {
     Ok(vec![
         ("summary", summary_table(r)?),
+        ("files", files_table(&[r])?),
+        ("missing_columns", missing_columns_table(r)?),
         ("status_groups", status_group_table(r)?),
         ("case_categories", case_category_table(r)?),
         ("months", month_table(r)?),

@@ -17,8 +17,11 @@
 //! hidden `.partial` file beside the target).
 
 use crate::error::{Error, Result};
+use crate::records::read::dates::parse_date_text;
 use crate::records::read::formats::FileFormat;
+use crate::records::read::layouts::bundled_layouts;
 use crate::records::read::schema::{DATE, DUPLICATE, FLAGGED};
+use crate::records::read::xlsx::clean_name;
 use crate::render::output::write_atomically;
 use polars::prelude::*;
 use std::path::Path;
@@ -100,10 +103,15 @@ fn typed_frame(df: DataFrame) -> Result<DataFrame> {
     let flagged = FLAGGED
         .into_iter()
         .fold(lit(false), |acc, t| acc.or(col(DUPLICATE).eq(lit(t))));
-    let mut columns = vec![when(col(DUPLICATE).is_null())
-        .then(lit(NULL).cast(DataType::Boolean))
-        .otherwise(flagged)
-        .alias(DUPLICATE)];
+    let mut columns = Vec::new();
+    if df.column(DUPLICATE).is_ok() {
+        columns.push(
+            when(col(DUPLICATE).is_null())
+                .then(lit(NULL).cast(DataType::Boolean))
+                .otherwise(flagged)
+                .alias(DUPLICATE),
+        );
+    }
     for name in NUMBER_COLUMNS {
         if df.column(name).is_ok() {
             columns.push(col(name).cast(DataType::Int32).alias(name));
@@ -200,11 +208,16 @@ fn write_workbook(csv: &Path, tmp: &Path, target: &Path) -> Result<()> {
             .write_string_with_format(PREAMBLE_ROWS, c as u16, title_case(&header[i]), &bold)
             .map_err(fail)?;
     }
+    // A layout's own name for the prepare date is a date column too.
+    let prepare_dates: Vec<String> = bundled_layouts()
+        .iter()
+        .flat_map(|l| l.sources[0].iter().map(|n| clean_name(n)))
+        .collect();
     let kinds: Vec<u8> = kept
         .iter()
         .map(|&i| {
             let name = header[i].as_str();
-            if DATE_COLUMNS.contains(&name) {
+            if DATE_COLUMNS.contains(&name) || prepare_dates.contains(&clean_name(name)) {
                 b'd'
             } else if NUMBER_COLUMNS.contains(&name) {
                 b'n'
@@ -246,13 +259,11 @@ fn write_workbook(csv: &Path, tmp: &Path, target: &Path) -> Result<()> {
             match kind {
                 b'd' => {
                     // A date Excel cannot hold (before 1900) stays text.
-                    let day = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                        .ok()
-                        .and_then(|d| {
-                            use chrono::Datelike;
-                            let year = u16::try_from(d.year()).ok()?;
-                            ExcelDateTime::from_ymd(year, d.month() as u8, d.day() as u8).ok()
-                        });
+                    let day = parse_date_text(text).and_then(|d| {
+                        use chrono::Datelike;
+                        let year = u16::try_from(d.year()).ok()?;
+                        ExcelDateTime::from_ymd(year, d.month() as u8, d.day() as u8).ok()
+                    });
                     match day {
                         Some(day) => {
                             sheet

@@ -6,8 +6,10 @@
 
 use crate::error::{Error, Result};
 use crate::records::read::formats::FileFormat;
+use crate::records::read::layouts::Layout;
 use crate::records::select::aor::aor_table;
 use crate::records::synthetic::export::convert_records;
+use crate::records::synthetic::layouts::write_layout_csv;
 use crate::render::output::{temporary_beside, write_atomically};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -530,6 +532,45 @@ pub fn generate_file_as(
             written?
         }
     };
+    let bytes = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len();
+    Ok(GeneratedFile {
+        path: path.to_path_buf(),
+        rows,
+        bytes,
+    })
+}
+
+/// [`generate_file_as`] in a published `layout` (see
+/// [`bundled_layouts`](crate::records::bundled_layouts)): the same rows,
+/// each column the layout has under its name, its markers, its prepare-date
+/// form and its delimiter.
+///
+/// # Errors
+/// As [`generate_file_as`].
+pub fn generate_layout_file(
+    path: &Path,
+    size: Size,
+    seed: u64,
+    format: FileFormat,
+    layout: &Layout,
+) -> Result<GeneratedFile> {
+    let canonical = temporary_beside(path, "canonical.csv");
+    let rows = write_csv(&canonical, size, seed).and_then(|rows| {
+        if format == FileFormat::Csv {
+            write_layout_csv(&canonical, path, layout, false)?;
+        } else {
+            let text = temporary_beside(path, "layout.csv");
+            let written = write_layout_csv(&canonical, &text, layout, true)
+                .and_then(|()| convert_records(&text, path, format));
+            let _ = std::fs::remove_file(&text);
+            written?;
+        }
+        Ok(rows)
+    });
+    let _ = std::fs::remove_file(&canonical);
+    let rows = rows?;
     let bytes = std::fs::metadata(path)
         .map_err(|e| Error::io(path, e))?
         .len();

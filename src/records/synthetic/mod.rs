@@ -3,3 +3,4 @@
 
 pub(crate) mod export;
 pub(crate) mod generate;
+pub(crate) mod layouts;
