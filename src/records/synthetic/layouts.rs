@@ -42,6 +42,11 @@ pub fn canonical_layout(like: &Layout) -> Layout {
     }
 }
 
+/// Where an output column's value comes from: the canonical column's place
+/// in the generated file, and this source's place among the column's `n`
+/// sources (it takes the rows whose index modulo `n` is its place).
+type Source = (usize, usize, usize);
+
 /// A prepare date written in a layout's form; text that is not a date is
 /// written as it is.
 fn date_in(form: &str, text: &str) -> String {
@@ -76,7 +81,7 @@ pub(crate) fn write_layout_csv(csv: &Path, out: &Path, layout: &Layout, comma: b
     // Each output column: the canonical column it takes its value from
     // (with the source's place among that column's sources), or none for a
     // marker.
-    let mut columns: Vec<(String, Option<(usize, usize, usize)>)> = Vec::new();
+    let mut columns: Vec<(String, Option<Source>)> = Vec::new();
     for (at, sources) in layout.sources.iter().enumerate() {
         for (k, name) in sources.iter().enumerate() {
             let from = position(COLUMNS[at]).ok_or_else(|| {
