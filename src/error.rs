@@ -57,13 +57,7 @@ impl Error {
         column: Option<&str>,
         message: impl Into<String>,
     ) -> Self {
-        Error::Input {
-            file: file.to_path_buf(),
-            line,
-            column: column.map(str::to_owned),
-            message: message.into(),
-            cause: None,
-        }
+        Error::input_with(file, line, column, message.into(), None)
     }
 
     /// An input error found by another library's reader, kept as the cause.
@@ -74,12 +68,22 @@ impl Error {
         message: impl Into<String>,
         cause: impl Into<Cause>,
     ) -> Self {
+        Error::input_with(file, line, column, message.into(), Some(cause.into()))
+    }
+
+    fn input_with(
+        file: &Path,
+        line: Option<u64>,
+        column: Option<&str>,
+        message: String,
+        cause: Option<Cause>,
+    ) -> Self {
         Error::Input {
             file: file.to_path_buf(),
             line,
             column: column.map(str::to_owned),
-            message: message.into(),
-            cause: Some(cause.into()),
+            message,
+            cause,
         }
     }
 

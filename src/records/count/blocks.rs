@@ -29,7 +29,7 @@ use crate::records::read::blocks::{count_byte, read_blocks, Block};
 use crate::records::read::dates::day_key;
 use crate::records::read::dates::PrepareDate;
 use crate::records::read::quoting::first_malformed;
-use crate::records::read::schema::{at, column_index, is_flagged};
+use crate::records::read::schema::{at, column_index, is_flagged, LABELS};
 use crate::records::read::SourceFile;
 use crate::records::select::filters::{Filters, Place};
 use crate::records::select::grouping::By;
@@ -498,17 +498,6 @@ impl Judge<'_> {
         })
     }
 }
-
-/// The labels counted for a used row, by their place in [`COLUMNS`]: the
-/// four status columns, the lift reason and the duplicate flag.
-const LABELS: [usize; 6] = [
-    at::CASE_CATEGORY,
-    at::ENTRY_STATUS,
-    at::FINAL_ORDER,
-    at::ILLEGAL_REENTRY,
-    at::LIFT_REASON,
-    at::DUPLICATE,
-];
 
 /// Append an optional text to a key: 0 for none, or 1, the length (4 bytes
 /// little-endian) and the bytes.

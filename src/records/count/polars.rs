@@ -11,7 +11,7 @@ use crate::records::read::formats::FileFormat;
 use crate::records::read::layouts::ColumnMap;
 use crate::records::read::schema::{
     at, CASE_CATEGORY, COLUMNS, DATE, DUPLICATE, ENTRY_STATUS, FINAL_ORDER, FLAGGED, ID,
-    ILLEGAL_REENTRY, LIFT_REASON,
+    ILLEGAL_REENTRY, LABELS, LIFT_REASON,
 };
 use crate::records::read::typed::{as_text, missing_as_null, null_string, scan_typed, utf8_path};
 use crate::records::read::xlsx::read_columns;
@@ -26,12 +26,12 @@ use std::sync::Arc;
 
 /// The labels counted for a used row, after the date and the places.
 const DETAILS: [&str; 6] = [
-    CASE_CATEGORY,
-    ENTRY_STATUS,
-    FINAL_ORDER,
-    ILLEGAL_REENTRY,
-    LIFT_REASON,
-    DUPLICATE,
+    COLUMNS[LABELS[0]],
+    COLUMNS[LABELS[1]],
+    COLUMNS[LABELS[2]],
+    COLUMNS[LABELS[3]],
+    COLUMNS[LABELS[4]],
+    COLUMNS[LABELS[5]],
 ];
 
 /// A record file of any format as the query's columns: each of [`COLUMNS`]
@@ -123,6 +123,9 @@ fn csv_file(file: &SourceFile) -> Result<LazyFrame> {
     // An absolute path without `..`: polars' chunked reader refuses `..` segments.
     let absolute = path.canonicalize().map_err(|e| Error::io(path, e))?;
     let lf = LazyCsvReader::new(PlRefPath::new(utf8_path(&absolute)?))
+        // The path is a file's name, never a pattern: `[` or `*` in it is
+        // part of the name.
+        .with_glob(false)
         .with_has_header(true)
         .with_separator(file.layout.delimiter.unwrap_or(b','))
         .with_schema(Some(Arc::new(schema)))

@@ -61,6 +61,17 @@ pub const COLUMNS: [&str; 12] = [
     ID,
 ];
 
+/// The labels counted for a used row, by their place in [`COLUMNS`]: the
+/// four status columns, the lift reason and the duplicate flag.
+pub(crate) const LABELS: [usize; 6] = [
+    at::CASE_CATEGORY,
+    at::ENTRY_STATUS,
+    at::FINAL_ORDER,
+    at::ILLEGAL_REENTRY,
+    at::LIFT_REASON,
+    at::DUPLICATE,
+];
+
 /// The place of a column in [`COLUMNS`].
 pub(crate) fn column_index(name: &str) -> Option<usize> {
     COLUMNS.iter().position(|c| *c == name)

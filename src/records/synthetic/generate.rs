@@ -485,6 +485,18 @@ pub struct GeneratedFile {
 }
 
 impl GeneratedFile {
+    /// The file just written at `path`, with its size read from the disk.
+    fn written(path: &Path, rows: u64) -> Result<GeneratedFile> {
+        let bytes = std::fs::metadata(path)
+            .map_err(|e| Error::io(path, e))?
+            .len();
+        Ok(GeneratedFile {
+            path: path.to_path_buf(),
+            rows,
+            bytes,
+        })
+    }
+
     /// Show in a notebook as one line: rows, size and where.
     pub fn evcxr_display(&self) {
         crate::render::notebook::show(
@@ -532,14 +544,7 @@ pub fn generate_file_as(
             written?
         }
     };
-    let bytes = std::fs::metadata(path)
-        .map_err(|e| Error::io(path, e))?
-        .len();
-    Ok(GeneratedFile {
-        path: path.to_path_buf(),
-        rows,
-        bytes,
-    })
+    GeneratedFile::written(path, rows)
 }
 
 /// [`generate_file_as`] in a published `layout` (see
@@ -571,14 +576,7 @@ pub fn generate_layout_file(
     });
     let _ = std::fs::remove_file(&canonical);
     let rows = rows?;
-    let bytes = std::fs::metadata(path)
-        .map_err(|e| Error::io(path, e))?
-        .len();
-    Ok(GeneratedFile {
-        path: path.to_path_buf(),
-        rows,
-        bytes,
-    })
+    GeneratedFile::written(path, rows)
 }
 
 fn write_csv(path: &Path, size: Size, seed: u64) -> Result<u64> {
