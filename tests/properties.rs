@@ -1,13 +1,14 @@
 //! Property-based tests: arbitrary bytes and mutations of valid files
 //! (truncation, inserted quotes, a byte-order mark, CRLF, NUL, very long
-//! fields, flipped bytes) give `Ok` or a clean error, never a panic; and the
-//! two record engines agree on every file.
+//! fields, flipped bytes), prepare dates of any text and any typed day, and
+//! files of any name give `Ok` or a clean error, never a panic; and the two
+//! record engines agree on every file.
 //!
 //! CI runs a fixed number of cases per property (`PROPTEST_CASES`, default
 //! below). A long run, as in CONTRIBUTING.md:
 //!
 //! ```sh
-//! PROPTEST_CASES=20000 cargo test --release --test properties
+//! PROPTEST_CASES=20000 cargo test --release --test tests properties
 //! ```
 
 use detainers::{By, Duplicates, Filters, ScanEngine, Size};
@@ -227,6 +228,164 @@ proptest! {
         std::fs::write(dir.path().join("status.csv"), &bytes).unwrap();
         if let Err(e) = detainers::load_dataset(dir.path()) {
             prop_assert!(e.to_string().starts_with(&dir.path().display().to_string()));
+        }
+    }
+}
+
+/// A prepare date's text as a careless writer or an unkind input might
+/// write it: years of any sign and length, one- to three-digit parts, any
+/// separator, times of day with and without zones, spaces around, and now
+/// and then a date in a form the rule reads.
+fn date_text() -> impl Strategy<Value = String> {
+    let year = prop_oneof![
+        (1000i64..=9999).prop_map(|y| y.to_string()),
+        (-99_999i64..=999_999).prop_map(|y| y.to_string()),
+        (0i64..100).prop_map(|y| format!("{y:02}")),
+        (0i64..10).prop_map(|y| format!("000{y}")),
+        Just("+214749".to_string()),
+        Just("-0001".to_string()),
+    ];
+    let part = prop_oneof![
+        (0u32..40).prop_map(|n| n.to_string()),
+        (0u32..40).prop_map(|n| format!("{n:02}")),
+        Just("0".to_string())
+    ];
+    let sep = prop_oneof![Just("-"), Just("/"), Just("."), Just(" "), Just("")];
+    let time = prop_oneof![
+        Just(String::new()),
+        Just(" 00:00:00".to_string()),
+        Just("T14:05:09.5Z".to_string()),
+        Just(" 3:10 PM".to_string()),
+        Just(" 24:00".to_string()),
+        Just("+05:00".to_string()),
+        "[ -~]{0,6}".prop_map(|s| s),
+    ];
+    let pad = prop_oneof![Just(""), Just(" "), Just("\t")];
+    prop_oneof![
+        (
+            year.clone(),
+            sep.clone(),
+            part.clone(),
+            sep.clone(),
+            part.clone(),
+            time.clone(),
+            pad.clone()
+        )
+            .prop_map(|(y, s1, m, s2, d, t, p)| format!("{p}{y}{s1}{m}{s2}{d}{t}")),
+        (part.clone(), sep.clone(), part, sep, year, time)
+            .prop_map(|(m, s1, d, s2, y, t)| format!("{m}{s1}{d}{s2}{y}{t}")),
+        (2000i32..2110, 1u32..13, 1u32..29).prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
+        "\\PC{0,12}",
+    ]
+}
+
+/// A one-row record file whose prepare date is `date`, quoted as CSV.
+fn one_row(dir: &Path, date: &str) -> std::path::PathBuf {
+    let path = dir.join("one.csv");
+    let quoted = format!("\"{}\"", date.replace('"', "\"\""));
+    std::fs::write(
+        &path,
+        format!(
+            "detainer_prepare_date,facility_aor,detainer_lift_reason,row_original\n{quoted},Boston Area of Responsibility,NA,1\n"
+        ),
+    )
+    .unwrap();
+    path
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Whatever the text of a prepare date, the one row is one row: used or
+    /// counted under one date reason, the same in both engines, and it can
+    /// make at most one month of the series.
+    #[test]
+    fn any_prepare_date_is_one_row_under_one_reason_in_both_engines(date in date_text()) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = one_row(dir.path(), &date);
+        let files = [path.clone()];
+        let blocks = crate::util::run_engine(ScanEngine::Blocks, &files, &Filters::default());
+        let polars = crate::util::run_engine(ScanEngine::Polars, &files, &Filters::default());
+        if let Some(why) = crate::util::disagreement(&blocks, &polars) {
+            return Err(TestCaseError::fail(format!("{date:?}: {why}")));
+        }
+        let r = blocks.map_err(|e| TestCaseError::fail(format!("{date:?}: {e}")))?;
+        prop_assert_eq!(r.rows_read, 1);
+        let counted = ["missing_date", "unparseable_date", "implausible_date"]
+            .iter()
+            .map(|k| r.rows_excluded[*k])
+            .sum::<u64>()
+            + r.rows_used;
+        prop_assert_eq!(counted, 1, "{:?}", date);
+        prop_assert!(r.by_month.len() <= 1, "{:?}: {} months", date, r.by_month.len());
+    }
+
+    /// A typed prepare date of any day chrono can hold, as a Parquet date
+    /// or a timestamp of any unit and zone: the same results from both
+    /// engines, one row under one reason, at most one month.
+    #[test]
+    fn any_typed_prepare_date_is_one_row_in_both_engines(
+        days in -80_000_000i32..80_000_000,
+        unit in 0usize..4,
+        zoned in any::<bool>(),
+    ) {
+        use detainers::polars::prelude::*;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("one.parquet");
+        let dtype = match unit {
+            0 => DataType::Date,
+            u => DataType::Datetime(
+                [TimeUnit::Milliseconds, TimeUnit::Microseconds, TimeUnit::Nanoseconds][u - 1],
+                TimeZone::opt_try_new(zoned.then_some("America/New_York")).unwrap(),
+            ),
+        };
+        // A day count as the unit's count, within what an i64 holds.
+        let column = if unit == 0 {
+            Column::new("detainer_prepare_date".into(), [days]).cast(&DataType::Date)
+        } else {
+            let per_day: i64 = [86_400_000, 86_400_000_000, 86_400_000_000_000][unit - 1];
+            let value = (days as i64).saturating_mul(per_day);
+            Column::new("detainer_prepare_date".into(), [value]).cast(&dtype)
+        };
+        let Ok(column) = column else { return Ok(()) };
+        let mut df = DataFrame::new_infer_height(vec![
+            column,
+            Column::new("facility_aor".into(), ["Boston Area of Responsibility"]),
+        ])
+        .unwrap();
+        ParquetWriter::new(std::fs::File::create(&path).unwrap()).finish(&mut df).unwrap();
+        let files = [path.clone()];
+        let blocks = crate::util::run_engine(ScanEngine::Blocks, &files, &Filters::default());
+        let polars = crate::util::run_engine(ScanEngine::Polars, &files, &Filters::default());
+        if let Some(why) = crate::util::disagreement(&blocks, &polars) {
+            return Err(TestCaseError::fail(why));
+        }
+        if let Ok(r) = blocks {
+            prop_assert_eq!(r.rows_read, 1);
+            prop_assert!(r.by_month.len() <= 1);
+        }
+    }
+
+    /// A file of any name (any characters but `/` and NUL, newlines and
+    /// quotes among them): both engines give the same answer, and any error
+    /// is one line.
+    #[test]
+    fn any_file_name_is_read_alike_and_named_in_one_line(name in "[^/\\x00]{1,40}", bad in any::<bool>()) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(&name);
+        let body = if bad { "when,where\n1,2\n" } else { "detainer_prepare_date\n2019-03-01\n" };
+        if std::fs::write(&path, body).is_err() || !path.is_file() {
+            return Ok(()); // a name the file system refuses ("." or "..")
+        }
+        let files = [path.clone()];
+        let blocks = crate::util::run_engine(ScanEngine::Blocks, &files, &Filters::default());
+        let polars = crate::util::run_engine(ScanEngine::Polars, &files, &Filters::default());
+        if let Some(why) = crate::util::disagreement(&blocks, &polars) {
+            return Err(TestCaseError::fail(why));
+        }
+        match blocks {
+            Ok(r) => prop_assert_eq!(r.rows_used, 1),
+            Err(e) => prop_assert!(!e.to_string().contains('\n'), "{}", e),
         }
     }
 }

@@ -9,7 +9,9 @@
 //! Date` and `detainer_prepare_date` are one name); among the layouts whose
 //! prepare-date column the header has, the one with the most of its columns
 //! and markers present wins, then the one with the fewest missing, then the
-//! first listed. Names given with `--columns` replace the layout's.
+//! first listed. A column the layout lacks is read when the file has it
+//! under its canonical name. Names given with `--columns` replace the
+//! layout's.
 
 use super::schema::{column_index, COLUMNS, DATE};
 use super::xlsx::clean_name;
@@ -330,6 +332,15 @@ pub(crate) fn map_columns(
         None if names.names.iter().any(|(at, _)| *at == 0) => "custom".to_string(),
         None => return Err(unknown_layout(path, header_line, header, layouts)),
     };
+    // A column the layout lacks is still read when the file has it under
+    // its canonical name (a layout's file with a column added).
+    for (at, name) in COLUMNS.iter().enumerate() {
+        if sources[at].is_empty() {
+            if let Some(column) = find(name) {
+                sources[at] = vec![column];
+            }
+        }
+    }
     for (at, given) in &names.names {
         let mut found = Vec::with_capacity(given.len());
         for name in given {
@@ -415,6 +426,11 @@ mod tests {
         names.iter().map(|n| n.to_string()).collect()
     }
 
+    /// The map of a header read from a file `f`, with no `--columns`.
+    fn map_of(h: &[String], layouts: &[Layout]) -> ColumnMap {
+        map_columns(Path::new("f"), Some(1), h, layouts, &ColumnNames::default()).unwrap()
+    }
+
     #[test]
     fn the_bundled_layouts_read_and_each_has_a_date() {
         let layouts = bundled_layouts();
@@ -452,15 +468,7 @@ mod tests {
                 .filter_map(|s| s.first().cloned())
                 .chain(l.markers.iter().cloned())
                 .collect();
-            let map = map_columns(
-                Path::new("f"),
-                Some(1),
-                &h,
-                &layouts,
-                &ColumnNames::default(),
-            )
-            .unwrap();
-            assert_eq!(map.layout, l.name, "{h:?}");
+            assert_eq!(map_of(&h, &layouts).layout, l.name, "{h:?}");
         }
     }
 
@@ -474,14 +482,7 @@ mod tests {
             "State",
             "Case Category",
         ]);
-        let map = map_columns(
-            Path::new("f"),
-            Some(1),
-            &h,
-            &layouts,
-            &ColumnNames::default(),
-        )
-        .unwrap();
+        let map = map_of(&h, &layouts);
         assert_eq!(map.of(0), ["Prepare Date"]);
         assert_eq!(map.of(1), ["Detainer_AOR", "facility_aor"]);
         assert_eq!(map.layout, "ddp-historical (partly: 4 of its 13 columns)");
