@@ -17,7 +17,7 @@ One run, on one machine, in one session:
 
 The table gives the median wall time, its ratio to the CSV file read by the
 default engine in the same run (the baseline), and the largest peak resident
-memory of the child process (ru_maxrss).
+memory of the program (GNU time's %M, see harness.py).
 
 Usage:
   cargo build --release --bin detainers
@@ -36,28 +36,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from harness import measure, rotate, warm  # noqa: E402
 BIN = ROOT / "target" / "release" / "detainers"
 FORMATS = [("csv", "CSV"), ("parquet", "Parquet"), ("ipc", "Arrow IPC (Feather v2)"), ("xlsx", "xlsx")]
 BASELINE = ("csv", "blocks")
-
-
-def measure(cmd):
-    """Wall seconds and peak RSS (MiB) of a child process."""
-    start = time.perf_counter()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        if os.waitstatus_to_exitcode(status) != 0:
-            err.seek(0)
-            sys.exit(f"FAIL {' '.join(map(str, cmd))}:\n{err.read().decode()}")
-    return wall, usage.ru_maxrss / 1024
-
-
-def results_without_files(out_dir):
-    data = json.loads((out_dir / "results.json").read_text())
-    data.pop("files", None)
-    return data
 
 
 def main():
@@ -81,25 +64,15 @@ def main():
                              "--seed", str(args.seed), "--format", fmt])
         files[fmt] = path
         writes[fmt] = {"seconds": round(wall, 2), "peak_rss_mib": round(rss), "bytes": path.stat().st_size}
-        path.read_bytes()  # warm the page cache
+        warm(path)
 
     runs = [(fmt, engine) for fmt, _ in FORMATS for engine in ("blocks", "polars")]
-    times = {r: [] for r in runs}
-    peaks = {r: 0.0 for r in runs}
-    reference = None
     with tempfile.TemporaryDirectory() as tmp:
-        for i in range(args.repeats):
-            for fmt, engine in runs:
-                out = Path(tmp) / f"{fmt}-{engine}-{i}"
-                wall, rss = measure([BIN, "records", files[fmt], "--aor", "BOS", "--engine", engine,
-                                     "--quiet", "--out", out])
-                times[(fmt, engine)].append(wall)
-                peaks[(fmt, engine)] = max(peaks[(fmt, engine)], rss)
-                got = results_without_files(out)
-                if reference is None:
-                    reference = got
-                elif got != reference:
-                    sys.exit(f"FAIL: {fmt} with --engine {engine} gives other results than the first run")
+        times, peaks, reference = rotate(
+            runs, args.repeats,
+            lambda run, out: [BIN, "records", files[run[0]], "--aor", "BOS", "--engine", run[1], "--quiet", "--out", out],
+            Path(tmp),
+        )
 
     base = statistics.median(times[BASELINE])
     rows = []
