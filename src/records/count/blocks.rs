@@ -29,7 +29,7 @@ use crate::records::read::blocks::{count_byte, read_blocks, Block};
 use crate::records::read::dates::day_key;
 use crate::records::read::dates::PrepareDate;
 use crate::records::read::quoting::first_malformed;
-use crate::records::read::schema::{at, column_index, is_flagged, LABELS};
+use crate::records::read::schema::{at, column_index, is_flagged, place_column, LABELS};
 use crate::records::read::SourceFile;
 use crate::records::select::filters::{Filters, Place};
 use crate::records::select::grouping::By;
@@ -219,7 +219,9 @@ fn count_file(file: &SourceFile, judge: &Judge, rows_seen: Option<&AtomicU64>) -
         names: names.clone(),
         width: names.len(),
         short_rule: !last.is_some_and(|l| map.reads_value_of(l)),
-        by: judge.by.and_then(|by| column_index(by.column())),
+        by: judge
+            .by
+            .and_then(|by| column_index(place_column(by.place()))),
         lift_known: map.has(at::LIFT_REASON),
         delimiter: file.layout.delimiter.unwrap_or(b','),
         file_no,
@@ -428,7 +430,7 @@ impl Judge<'_> {
         });
         let outside = Place::ALL.into_iter().find(|p| {
             self.places[*p as usize].is_some_and(|list| {
-                let v = values[column_index(p.column()).unwrap_or(0)];
+                let v = values[column_index(place_column(*p)).unwrap_or(0)];
                 !v.is_some_and(|v| list.iter().any(|w| w == v))
             })
         });
@@ -469,7 +471,7 @@ impl Judge<'_> {
         }
         let place = match (reason, outside) {
             (Some(r), Some(p)) if r == Exclusion::outside(p) => {
-                values[column_index(p.column()).unwrap_or(0)]
+                values[column_index(place_column(p)).unwrap_or(0)]
             }
             _ => None,
         };

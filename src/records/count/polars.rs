@@ -10,8 +10,8 @@ use crate::records::read::dates::PrepareDate;
 use crate::records::read::formats::FileFormat;
 use crate::records::read::layouts::ColumnMap;
 use crate::records::read::schema::{
-    at, CASE_CATEGORY, COLUMNS, DATE, DUPLICATE, ENTRY_STATUS, FINAL_ORDER, FLAGGED, ID,
-    ILLEGAL_REENTRY, LABELS, LIFT_REASON,
+    at, place_column, CASE_CATEGORY, COLUMNS, DATE, DUPLICATE, ENTRY_STATUS, FINAL_ORDER, FLAGGED,
+    ID, ILLEGAL_REENTRY, LABELS, LIFT_REASON,
 };
 use crate::records::read::typed::{as_text, missing_as_null, null_string, scan_typed, utf8_path};
 use crate::records::read::xlsx::read_columns;
@@ -315,7 +315,7 @@ pub(crate) fn aggregation_query(
     for place in Place::ALL {
         if let Some(values) = accepted.of(place) {
             reason = reason
-                .when(equals_any(place.column(), values).not())
+                .when(equals_any(place_column(place), values).not())
                 .then(lit(Exclusion::outside(place).code()));
         }
     }
@@ -345,17 +345,17 @@ pub(crate) fn aggregation_query(
     let outside = |p: Place| col("reason").eq(lit(Exclusion::outside(p).code()));
     let [aor, state, city, facility] = Place::ALL;
     let place = when(outside(aor))
-        .then(col(aor.column()))
+        .then(col(place_column(aor)))
         .when(outside(state))
-        .then(col(state.column()))
+        .then(col(place_column(state)))
         .when(outside(city))
-        .then(col(city.column()))
+        .then(col(place_column(city)))
         .when(outside(facility))
-        .then(col(facility.column()))
+        .then(col(place_column(facility)))
         .otherwise(null_string());
-    let places: Vec<&str> = Place::ALL.iter().map(|p| p.column()).collect();
+    let places: Vec<&str> = Place::ALL.iter().map(|p| place_column(*p)).collect();
     let group = match by {
-        Some(by) => col(by.column()),
+        Some(by) => col(place_column(by.place())),
         None => null_string(),
     };
     let raw_columns = || {

@@ -11,7 +11,7 @@ use crate::records::count::{count_combinations, ScanEngine};
 use crate::records::read::csv_header::delimiter_name;
 use crate::records::read::layouts::{ColumnNames, Layout};
 use crate::records::read::schema::at;
-use crate::records::read::schema::{column_index, FileInfo, COLUMNS, DUPLICATE, ID};
+use crate::records::read::schema::{column_index, place_column, FileInfo, COLUMNS, DUPLICATE, ID};
 use crate::records::read::xlsx::DERIVED_DUPLICATES;
 use crate::records::read::{read_sources, SourceFile};
 use crate::records::select::duplicates::Duplicates;
@@ -145,13 +145,16 @@ fn check_columns_asked_for(f: &SourceFile, filters: &Filters, by: Option<By>) ->
         ))
     };
     for place in Place::ALL {
-        if filters.wanted(place).is_some() && lacks(place.column()) {
-            return Err(refuse(place.column(), place.option().to_string()));
+        if filters.wanted(place).is_some() && lacks(place_column(place)) {
+            return Err(refuse(place_column(place), place.option().to_string()));
         }
     }
     if let Some(by) = by {
-        if lacks(by.column()) {
-            return Err(refuse(by.column(), format!("--by {}", by.name())));
+        if lacks(place_column(by.place())) {
+            return Err(refuse(
+                place_column(by.place()),
+                format!("--by {}", by.name()),
+            ));
         }
     }
     // keep-first tells a repeat from its first row by the person.

@@ -14,7 +14,6 @@
 //! layout's.
 
 use super::schema::{column_index, COLUMNS, DATE};
-use super::xlsx::clean_name;
 use crate::csv_table::parse_csv_text;
 use crate::error::{Error, Result};
 use std::path::Path;
@@ -418,9 +417,63 @@ fn unknown_layout(
     )
 }
 
+/// A header cell's text as a column name, the way janitor's `clean_names`
+/// (used by the Deportation Data Project) makes one: quotes dropped, `%` as
+/// `percent` and `#` as `number`, lower case, each run of other characters
+/// as one underscore, none at either end.
+pub fn clean_name(title: &str) -> String {
+    let mut spelled = String::with_capacity(title.len() + 8);
+    for c in title.chars() {
+        match c {
+            '\'' | '"' | '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}' => {}
+            '%' => spelled.push_str(" percent "),
+            '#' => spelled.push_str(" number "),
+            c => spelled.push(c),
+        }
+    }
+    let mut out = String::with_capacity(spelled.len());
+    let mut gap = false;
+    for c in spelled.chars() {
+        if c.is_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push('_');
+            }
+            gap = false;
+            out.extend(c.to_lowercase());
+        } else {
+            gap = true;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_cleaned_as_the_release_is() {
+        for (title, name) in [
+            ("Detainer Prepare Date", "detainer_prepare_date"),
+            ("Facility AOR", "facility_aor"),
+            (
+                "Most Serious Conviction (MSC) Charge",
+                "most_serious_conviction_msc_charge",
+            ),
+            ("Final Order Yes No", "final_order_yes_no"),
+            ("  Case  Category ", "case_category"),
+            (
+                "Prior Felony / Multiple Prior MISD",
+                "prior_felony_multiple_prior_misd",
+            ),
+            ("Officer's Note", "officers_note"),
+            ("% Done", "percent_done"),
+            ("EID #", "eid_number"),
+            ("", ""),
+        ] {
+            assert_eq!(clean_name(title), name, "{title}");
+        }
+    }
 
     fn header(names: &[&str]) -> Vec<String> {
         names.iter().map(|n| n.to_string()).collect()

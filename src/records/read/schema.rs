@@ -3,6 +3,7 @@
 //! names), of which only the prepare date is required. Each published
 //! layout names them its own way (`data/crosswalk/layout_columns.csv`).
 
+use crate::records::select::filters::Place;
 use serde::{Deserialize, Serialize};
 
 /// `detainer_prepare_date`: when the detainer was prepared (`YYYY-MM-DD`).
@@ -37,6 +38,16 @@ pub(crate) const CITY: &str = "facility_city";
 
 /// `detention_facility`: the facility holding the person.
 pub(crate) const FACILITY: &str = "detention_facility";
+
+/// The column a place filter reads or `by_area` groups on, by its canonical name.
+pub(crate) fn place_column(place: Place) -> &'static str {
+    match place {
+        Place::Aor => AOR,
+        Place::State => STATE,
+        Place::City => CITY,
+        Place::Facility => FACILITY,
+    }
+}
 
 /// `unique_identifier`: the release's anonymised person; the `keep-first`
 /// duplicates policy needs it.

@@ -27,7 +27,8 @@ pub struct Filters {
     pub duplicates: Duplicates,
 }
 
-/// A place a filter can select by, and the column it reads.
+/// A place a filter can select by, or `by_area` group by
+/// (`read::schema::place_column` names its column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Place {
     /// `facility_aor`.
@@ -43,17 +44,6 @@ pub(crate) enum Place {
 impl Place {
     /// Every place, in the order a row is tested against them.
     pub(crate) const ALL: [Place; 4] = [Place::Aor, Place::State, Place::City, Place::Facility];
-
-    /// The place's column, by its canonical name.
-    pub(crate) fn column(self) -> &'static str {
-        use crate::records::read::schema::{AOR, CITY, FACILITY, STATE};
-        match self {
-            Place::Aor => AOR,
-            Place::State => STATE,
-            Place::City => CITY,
-            Place::Facility => FACILITY,
-        }
-    }
 
     /// The option that selects it.
     pub(crate) fn option(self) -> &'static str {

@@ -2,7 +2,7 @@
 //! smallest count its chart shows.
 
 use crate::error::{Error, Result};
-use crate::records::read::schema::{AOR, CITY, FACILITY, STATE};
+use crate::records::select::filters::Place;
 use serde::{Deserialize, Serialize};
 
 /// What to group `by_area` by.
@@ -20,13 +20,13 @@ pub enum By {
 }
 
 impl By {
-    /// The column grouped on.
-    pub fn column(self) -> &'static str {
+    /// The place grouped on (its column is the read stage's to name).
+    pub(crate) fn place(self) -> Place {
         match self {
-            By::Aor => AOR,
-            By::State => STATE,
-            By::Facility => FACILITY,
-            By::City => CITY,
+            By::Aor => Place::Aor,
+            By::State => Place::State,
+            By::Facility => Place::Facility,
+            By::City => Place::City,
         }
     }
 
@@ -91,10 +91,8 @@ mod tests {
     #[test]
     fn groupings_parse_and_say_what_they_set_aside() {
         assert_eq!("aor".parse::<By>().unwrap(), By::Aor);
-        assert_eq!(
-            "facility".parse::<By>().unwrap().column(),
-            "detention_facility"
-        );
+        assert_eq!("facility".parse::<By>().unwrap().place(), Place::Facility);
+        assert_eq!("city".parse::<By>().unwrap().place(), Place::City);
         assert!("county".parse::<By>().is_err());
         assert!(By::State.sets_area_filters_aside());
         assert!(!By::Facility.sets_area_filters_aside());

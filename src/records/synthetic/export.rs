@@ -20,8 +20,8 @@ use crate::error::{Error, Result};
 use crate::records::read::dates::parse_date_text;
 use crate::records::read::formats::FileFormat;
 use crate::records::read::layouts::bundled_layouts;
+use crate::records::read::layouts::clean_name;
 use crate::records::read::schema::{DATE, DUPLICATE, FLAGGED};
-use crate::records::read::xlsx::clean_name;
 use crate::render::output::write_atomically;
 use polars::prelude::*;
 use std::path::Path;
@@ -300,7 +300,7 @@ fn write_workbook(csv: &Path, tmp: &Path, target: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::records::read::xlsx::clean_name;
+    use crate::records::read::layouts::clean_name;
     use crate::records::synthetic::generate::COLUMNS;
 
     #[test]
