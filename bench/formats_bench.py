@@ -27,17 +27,14 @@ Writes bench/results/formats-bench.json and prints a Markdown table.
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from harness import measure, rotate, warm  # noqa: E402
+from harness import measure, result_header, rotate, warm  # noqa: E402
 BIN = ROOT / "target" / "release" / "detainers"
 FORMATS = [("csv", "CSV"), ("parquet", "Parquet"), ("ipc", "Arrow IPC (Feather v2)"), ("xlsx", "xlsx")]
 BASELINE = ("csv", "blocks")
@@ -89,13 +86,8 @@ def main():
                 "runs": [round(t, 3) for t in times[(fmt, engine)]],
             })
     result = {
-        "command": f"detainers records FILE --aor BOS --engine ENGINE --quiet",
+        **result_header(args.seed, args.repeats, "CSV, --engine blocks"),
         "rows": args.rows,
-        "seed": args.seed,
-        "repeats": args.repeats,
-        "baseline": "CSV, --engine blocks",
-        "machine": {"cpus": os.cpu_count()},
-        "date": time.strftime("%Y-%m-%d"),
         "rows_used": reference.get("rows_used") if reference else None,
         "writes": {name: writes[fmt] for fmt, name in FORMATS},
         "reads": rows,

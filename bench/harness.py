@@ -73,3 +73,16 @@ def rotate(runs, repeats, command, work: Path):
             elif got != reference:
                 sys.exit(f"FAIL: {run} gives other results than the first run")
     return times, peaks, reference
+
+
+def result_header(seed, repeats, baseline):
+    """What every record benchmark's result file says first: the command
+    timed, the seed, the repeats, the baseline, the machine and the day."""
+    return {
+        "command": "detainers records FILE --aor BOS --engine ENGINE --quiet",
+        "seed": seed,
+        "repeats": repeats,
+        "baseline": baseline,
+        "machine": {"cpus": os.cpu_count()},
+        "date": time.strftime("%Y-%m-%d"),
+    }

@@ -27,17 +27,15 @@ Writes bench/results/layouts-bench.json and prints a Markdown table.
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from harness import rotate, warm  # noqa: E402
+from harness import result_header, rotate, warm  # noqa: E402
 BIN = ROOT / "target" / "release" / "detainers"
 
 # Canonical name -> the August 2026 raw name (DDP's script version that keeps
@@ -132,13 +130,8 @@ def main():
             "runs": [round(t, 3) for t in times[(layout, engine)]],
         })
     result = {
-        "command": "detainers records FILE --aor BOS --engine ENGINE --quiet",
+        **result_header(args.seed, args.repeats, "the canonical layout, same engine"),
         "file_bytes": size,
-        "seed": args.seed,
-        "repeats": args.repeats,
-        "baseline": "the canonical layout, same engine",
-        "machine": {"cpus": os.cpu_count()},
-        "date": time.strftime("%Y-%m-%d"),
         "rows_read": reference.get("rows_read") if reference else None,
         "reads": rows,
     }

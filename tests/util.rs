@@ -136,3 +136,16 @@ pub fn both_engines(
     }
     blocks
 }
+
+/// A run's outcome counts in one order: declined, custody, other resolved,
+/// unclassified, open.
+pub fn outcome_classes(r: &RecordResults) -> [u64; 5] {
+    let o = &r.outcomes;
+    [
+        o.declined,
+        o.custody,
+        o.other_resolved,
+        o.unclassified,
+        o.open,
+    ]
+}

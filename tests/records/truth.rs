@@ -64,14 +64,7 @@ impl Classes {
     }
 
     fn of(r: &RecordResults) -> Self {
-        let o = &r.outcomes;
-        Classes([
-            o.declined,
-            o.custody,
-            o.other_resolved,
-            o.unclassified,
-            o.open,
-        ])
+        Classes(crate::util::outcome_classes(r))
     }
 }
 

@@ -13,42 +13,57 @@ use chrono::Datelike;
 
 /// Detainers by status group.
 pub fn figure_status_groups(r: &RecordResults) -> Result<Figure> {
-    let title = format!("Detainers by immigration-status group, {}", record_scope(r));
-    let caption = format!("Detainers by immigration-status group, {}", short_scope(r));
     let rows: Vec<(String, u64)> = r
         .by_status_group
         .iter()
         .map(|g| (g.group.clone(), g.detainers))
         .collect();
-    let source = source_line(r);
-    Ok(Figure {
-        name: "status_groups",
-        svg: render_svg(SIZE, |root| {
-            draw_bars(root, &caption, &rows, "detainers", &source)
-        })?,
-        data: status_group_table(r)?.frame,
-        title,
-    })
+    bar_figure(
+        r,
+        "status_groups",
+        "Detainers by immigration-status group",
+        rows,
+        SIZE.1,
+        status_group_table(r)?.frame,
+    )
 }
 
 /// Lift reasons.
 pub fn figure_lift_reasons(r: &RecordResults) -> Result<Figure> {
-    let title = format!("Why detainers were lifted, {}", record_scope(r));
-    let caption = format!("Why detainers were lifted, {}", short_scope(r));
     let rows: Vec<(String, u64)> = r
         .lift_reasons
         .iter()
         .map(|x| (label(&x.reason), x.count))
         .collect();
-    let source = source_line(r);
     let height = (140 + 34 * rows.len() as u32).max(260);
+    bar_figure(
+        r,
+        "lift_reasons",
+        "Why detainers were lifted",
+        rows,
+        height,
+        lift_reason_table(r)?.frame,
+    )
+}
+
+/// A bar per row, counted in detainers, titled `what` and the selection.
+fn bar_figure(
+    r: &RecordResults,
+    name: &'static str,
+    what: &str,
+    rows: Vec<(String, u64)>,
+    height: u32,
+    data: polars::prelude::DataFrame,
+) -> Result<Figure> {
+    let caption = format!("{what}, {}", short_scope(r));
+    let source = source_line(r);
     Ok(Figure {
-        name: "lift_reasons",
+        name,
         svg: render_svg((SIZE.0, height), |root| {
             draw_bars(root, &caption, &rows, "detainers", &source)
         })?,
-        data: lift_reason_table(r)?.frame,
-        title,
+        data,
+        title: format!("{what}, {}", record_scope(r)),
     })
 }
 
@@ -79,33 +94,18 @@ fn month_days(d: chrono::NaiveDate) -> u32 {
 
 /// Detainers prepared per month.
 pub fn figure_monthly_detainers(r: &RecordResults) -> Result<Figure> {
-    let title = format!("Detainers prepared per month, {}", record_scope(r));
-    let caption = format!("Detainers prepared per month, {}", short_scope(r));
-    let months: Vec<String> = r.by_month.iter().map(|m| m.month.clone()).collect();
-    let values: Vec<Option<f64>> = r
-        .by_month
-        .iter()
-        .map(|m| Some(m.detainers as f64))
-        .collect();
-    let source = source_line(r);
-    let markers = event_markers(r);
-    Ok(Figure {
-        name: "monthly_detainers",
-        svg: render_svg(SIZE, |root| {
-            draw_monthly(
-                root,
-                &caption,
-                &months,
-                &values,
-                "detainers",
-                false,
-                &markers,
-                &source,
-            )
-        })?,
-        data: month_table(r)?.frame,
+    let what = "Detainers prepared per month";
+    let values = r.by_month.iter().map(|m| Some(m.detainers as f64));
+    let title = format!("{what}, {}", record_scope(r));
+    monthly_figure(
+        r,
+        "monthly_detainers",
         title,
-    })
+        what,
+        values.collect(),
+        "detainers",
+        false,
+    )
 }
 
 /// Share of each month's detainers declined by the law-enforcement agency.
@@ -114,26 +114,38 @@ pub fn figure_monthly_declined_share(r: &RecordResults) -> Result<Figure> {
         "Share of detainers declined by the law-enforcement agency, by month prepared, {}",
         record_scope(r)
     );
-    let caption = format!(
-        "Share declined by the law-enforcement agency, {}",
-        short_scope(r)
-    );
+    let values = r.by_month.iter().map(|m| m.declined_share);
+    monthly_figure(
+        r,
+        "monthly_declined_share",
+        title,
+        "Share declined by the law-enforcement agency",
+        values.collect(),
+        "declined share",
+        true,
+    )
+}
+
+/// A value per month of [`RecordResults::by_month`], with the selection's
+/// events marked; `caption` is completed by the selection's short scope.
+fn monthly_figure(
+    r: &RecordResults,
+    name: &'static str,
+    title: String,
+    caption: &str,
+    values: Vec<Option<f64>>,
+    axis: &str,
+    share: bool,
+) -> Result<Figure> {
+    let caption = format!("{caption}, {}", short_scope(r));
     let months: Vec<String> = r.by_month.iter().map(|m| m.month.clone()).collect();
-    let values: Vec<Option<f64>> = r.by_month.iter().map(|m| m.declined_share).collect();
     let source = source_line(r);
     let markers = event_markers(r);
     Ok(Figure {
-        name: "monthly_declined_share",
+        name,
         svg: render_svg(SIZE, |root| {
             draw_monthly(
-                root,
-                &caption,
-                &months,
-                &values,
-                "declined share",
-                true,
-                &markers,
-                &source,
+                root, &caption, &months, &values, axis, share, &markers, &source,
             )
         })?,
         data: month_table(r)?.frame,
