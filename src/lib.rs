@@ -75,17 +75,20 @@ pub mod prelude {
         sensitivity_table, status_table, verdict_counts_table,
     };
     pub use crate::records::{
-        area_table, context_table, duplicates_table, event_table, figure_by_area,
+        area_table, bundled_layouts, context_table, duplicates_table, event_table, figure_by_area,
         figure_monthly_declined_share, figure_monthly_detainers, figure_status_groups, files_table,
-        lift_reason_table, outcome_table, parse_day, record_key_numbers, resolve_aor,
-        status_group_table, summary_table, FollowUpOptions, PopulationTable, StatusCrosswalk,
-        MIN_RESOLVED,
+        generate_layout_file, lift_reason_table, missing_columns_table, outcome_table, parse_day,
+        record_key_numbers, resolve_aor, status_group_table, summary_table, FollowUpOptions,
+        Layout, MIN_RESOLVED,
     };
+    // Not named by a notebook, but what makes every cell's last value show
+    // after one compile (see `render::notebook`).
+    pub use crate::render::ShowAsText;
     pub use crate::{
         analyse, check_claims, compare_with_article, comparison_table, dataset_dir, generate_file,
         generate_file_as, load_dataset, output_dir, repo_root, run_records, run_records_with,
         write_report, Analysis, By, ClaimCheck, Dataset, Duplicates, Error, FileFormat, Filters,
-        GroupBy, RecordResults, Result, RunOptions, Size, Written,
+        GroupBy, Inputs, RecordResults, Result, RunOptions, Size, Written,
     };
     pub use std::path::PathBuf;
 }
@@ -94,3 +97,18 @@ pub use plotters;
 pub use polars;
 pub use serde;
 pub use serde_json;
+
+#[cfg(test)]
+mod tests {
+    /// A notebook's last value shows after one compile only if the prelude
+    /// brings `ShowAsText` (evcxr stops at "trait not in scope" otherwise);
+    /// this does not compile without it.
+    #[test]
+    fn the_prelude_gives_every_value_a_display() {
+        use crate::prelude::*;
+        fn shows<T: ShowAsText + ?Sized>(_: &T) -> bool {
+            true
+        }
+        assert!(shows(&String::from("a build folder")) && shows(&(3_u64, 0.5_f64)));
+    }
+}
