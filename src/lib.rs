@@ -75,7 +75,7 @@ pub mod prelude {
         sensitivity_table, status_table, verdict_counts_table,
     };
     pub use crate::records::{
-        area_table, bundled_layouts, context_table, duplicates_table, event_table, figure_by_area,
+        area_table, bundled_layout, context_table, duplicates_table, event_table, figure_by_area,
         figure_monthly_declined_share, figure_monthly_detainers, figure_status_groups, files_table,
         generate_layout_file, lift_reason_table, missing_columns_table, outcome_table, parse_day,
         record_key_numbers, resolve_aor, status_group_table, summary_table, FollowUpOptions,

@@ -47,7 +47,9 @@ pub use decide::Inputs;
 pub use read::blocks::BLOCK_BYTES;
 pub use read::formats::{detect_format, FileFormat};
 pub use read::layouts::clean_name;
-pub use read::layouts::{bundled_layouts, ColumnNames, Layout, LAYOUTS_PATH, LAYOUT_COLUMNS_PATH};
+pub use read::layouts::{
+    bundled_layout, bundled_layouts, ColumnNames, Layout, LAYOUTS_PATH, LAYOUT_COLUMNS_PATH,
+};
 pub use read::progress::estimate_rows;
 pub use read::schema::{FileInfo, SheetRead, COLUMNS, DECLINED_BY_LEA};
 pub use run::{run_records, run_records_with, RunOptions};

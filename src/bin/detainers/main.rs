@@ -9,7 +9,7 @@ mod args;
 use args::{default_dataset, Cli, Command, GenerateArgs, RecordsArgs, ReportArgs};
 use clap::Parser;
 use detainers::records::{
-    bundled_layouts, estimate_rows, generate_layout_file, parse_bytes, read_events, resolve_aor,
+    bundled_layout, estimate_rows, generate_layout_file, parse_bytes, read_events, resolve_aor,
     FollowUpOptions, PopulationTable, StatusCrosswalk,
 };
 use detainers::{
@@ -173,17 +173,7 @@ fn generate(a: GenerateArgs) -> detainers::Result<()> {
     };
     let g = match &a.layout {
         None => generate_file_as(&a.out, size, a.seed, a.format)?,
-        Some(name) => {
-            let layouts = bundled_layouts();
-            let layout = layouts.iter().find(|l| l.name == *name).ok_or_else(|| {
-                let names: Vec<&str> = layouts.iter().map(|l| l.name.as_str()).collect();
-                detainers::Error::Argument(format!(
-                    "unknown layout '{name}'; the layouts are {}",
-                    names.join(", ")
-                ))
-            })?;
-            generate_layout_file(&a.out, size, a.seed, a.format, layout)?
-        }
+        Some(name) => generate_layout_file(&a.out, size, a.seed, a.format, &bundled_layout(name)?)?,
     };
     eprintln!(
         "wrote {} rows ({} bytes, {}, seed {}) to {}",

@@ -78,6 +78,25 @@ pub fn bundled_layouts() -> Vec<Layout> {
     .expect("the bundled layouts are checked by the test suite")
 }
 
+/// The bundled layout of that name (`npr-processed`, `ddp-2026-08`, ...).
+///
+/// # Errors
+/// [`Error::Argument`] for a name not in `data/crosswalk/layouts.csv`,
+/// listing the names that are.
+pub fn bundled_layout(name: &str) -> Result<Layout> {
+    let layouts = bundled_layouts();
+    match layouts.iter().position(|l| l.name == name) {
+        Some(i) => Ok(layouts.into_iter().nth(i).expect("found above")),
+        None => {
+            let names: Vec<&str> = layouts.iter().map(|l| l.name.as_str()).collect();
+            Err(Error::Argument(format!(
+                "unknown layout '{name}'; the layouts are {}",
+                names.join(", ")
+            )))
+        }
+    }
+}
+
 /// Read the two layout tables.
 ///
 /// # Errors
@@ -450,6 +469,23 @@ pub fn clean_name(title: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bundled_layout_is_found_by_name_or_the_names_are_listed() {
+        assert_eq!(
+            bundled_layout("npr-processed").unwrap().name,
+            "npr-processed"
+        );
+        let e = bundled_layout("npr").unwrap_err().to_string();
+        assert!(
+            matches!(bundled_layout("npr"), Err(Error::Argument(_))),
+            "{e}"
+        );
+        assert!(
+            e.contains("unknown layout 'npr'") && e.contains("ddp-historical"),
+            "{e}"
+        );
+    }
 
     #[test]
     fn names_are_cleaned_as_the_release_is() {
