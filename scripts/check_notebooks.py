@@ -8,7 +8,10 @@ For each notebooks/NN-*.ipynb, in order:
   3. compare every key-numbers output (application/vnd.detainers.key-numbers+json,
      kind "detainers.key_numbers" or "detainers.record_key_numbers") with
      results.json written by the detainers binary for the same dataset and
-     honored share, or the same detainer files and filters;
+     honored share, or the same detainer files and filters; and, for the
+     bundled dataset at the article's own assumption, with the figures the
+     article prints (read from its text: 456 hits, 216 detainers, 218 in
+     custody, about 48 percent), which this crate does not compute;
      and check that every chart carries a valid PNG beside its SVG (JupyterLab
      shows only the PNG in a notebook it does not trust);
   4. compare the fresh outputs with the committed ones, after normalising what
@@ -224,6 +227,63 @@ def check_key_numbers(nb) -> int:
     return checked + check_record_key_numbers(nb)
 
 
+SEED = ROOT.parent / "shared" / "seed" / "000_1cd3e45d635d61c5.txt"
+# The notebook that reproduces the article: it must show the article's
+# printed figures at least once, so that this check cannot pass by finding
+# nothing to compare.
+REPRODUCES_ARTICLE = "01-reproduce-the-report.ipynb"
+
+
+def printed_figures() -> dict | None:
+    """The article's own printed figures, read from its text with patterns
+    written here, not computed by the crate: hits, detainers, the custody
+    count at p = 0.5 and the rounded custody percentage."""
+    if not SEED.exists():
+        if os.environ.get("CI") == "true":
+            raise NotebookFailure(f"{SEED} is missing; CI must have ../shared beside the clone")
+        print(f"SKIP the article's printed figures: {SEED} not found (outside CI)")
+        return None
+    import re
+    text = SEED.read_text(encoding="utf-8")
+    def number(pattern):
+        m = re.search(pattern, text)
+        if not m:
+            raise NotebookFailure(f"the article's text no longer matches {pattern!r}")
+        return int(m.group(1))
+    return {
+        "hits": number(r"identified (\d+) aliens who were arrested"),
+        "detainers": number(r"(\d+) cases resulted in the issuance of an ICE detainer"),
+        "in_custody": number(r"is a total of (\d+) criminal aliens out of"),
+        "custody_percent": number(r"This is only about (\d+) percent"),
+    }
+
+
+def check_against_article(nb, name: str) -> int:
+    """Every key-number output of the bundled dataset at the article's own
+    assumption (p = 0.5) shows the figures the article prints; the notebook
+    that reproduces the article must have one."""
+    figures = printed_figures()
+    if figures is None:
+        return 0
+    checked = 0
+    for i, cell, k in key_number_outputs(nb):
+        if k.get("dataset") != "boston-2018" or not same_number(k.get("honored_share"), 0.5):
+            continue
+        got = {
+            "hits": k.get("hits"),
+            "detainers": k.get("detainers"),
+            "in_custody": k.get("in_custody"),
+            "custody_percent": round(float(k.get("custody_share")) * 100),
+        }
+        for key, printed in figures.items():
+            if not same_number(got[key], printed):
+                raise NotebookFailure(f"{cell_label(i, cell)}: {key} is {got[key]} but the article prints {printed}")
+        checked += 1
+    if checked == 0 and name == REPRODUCES_ARTICLE:
+        raise NotebookFailure("no key-number output of boston-2018 at an honored share of 0.5 to hold to the article")
+    return checked
+
+
 def normalise(nb) -> list:
     """The outputs that must not change between runs, cell by cell."""
     root = str(ROOT)
@@ -430,7 +490,7 @@ def main() -> int:
             check_errors(fresh)
             check_rich_display(fresh)
             check_png_fallback(fresh)
-            checked = check_key_numbers(fresh)
+            checked = check_key_numbers(fresh) + check_against_article(fresh, path.name)
             if args.refresh:
                 nbformat.write(fresh, path)
             else:
