@@ -33,10 +33,41 @@ pub fn shared_real_data() -> PathBuf {
 }
 
 /// A path as shown to people: relative to the repository root when it is
-/// inside it (so it reads the same in every clone), else as given.
+/// inside it or beside it (`../shared/...`), so that a page reads the same
+/// in every clone and names no folder of the machine that wrote it; else
+/// as given.
 pub(crate) fn shown(path: &std::path::Path) -> String {
-    match path.strip_prefix(repo_root()) {
-        Ok(rel) => rel.display().to_string(),
-        Err(_) => path.display().to_string(),
+    let root = repo_root();
+    let canonical =
+        |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (path_c, root_c) = (canonical(path), canonical(&root));
+    for (p, r) in [(path, root.as_path()), (path_c.as_path(), root_c.as_path())] {
+        if let Ok(rel) = p.strip_prefix(r) {
+            return rel.display().to_string();
+        }
+        if let Some(rel) = r.parent().and_then(|parent| p.strip_prefix(parent).ok()) {
+            return std::path::Path::new("..").join(rel).display().to_string();
+        }
+    }
+    path.display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_shown_from_the_repository_or_beside_it() {
+        let root = repo_root();
+        assert_eq!(
+            shown(&root.join("data/boston-2018/cases.csv")),
+            "data/boston-2018/cases.csv"
+        );
+        let beside = root.parent().unwrap().join("shared/data/real/x.csv");
+        assert_eq!(shown(&beside), "../shared/data/real/x.csv");
+        assert_eq!(
+            shown(std::path::Path::new("relative/y.csv")),
+            "relative/y.csv"
+        );
     }
 }

@@ -153,6 +153,18 @@ fn a_six_column_npr_file_runs_with_no_option_and_its_places_filter_and_group() {
     ] {
         assert!(missing.contains(&column), "{missing:?}");
     }
+    // The table of what is missing says "none" only when nothing is.
+    let caption = |r: &RecordResults| {
+        detainers::records::missing_columns_table(r)
+            .unwrap()
+            .caption
+    };
+    assert!(!caption(&r).contains("none"), "{}", caption(&r));
+    let canonical = dir.path().join("canonical.csv");
+    detainers::generate_file(&canonical, detainers::Size::Rows(100), 1).unwrap();
+    let full = crate::util::both_engines(&[canonical], &Filters::default(), None).unwrap();
+    assert!(full.missing_columns.is_empty());
+    assert!(caption(&full).ends_with("(none: every file has every column)"));
     // No status column at all: every detainer's status is unknown.
     let unknown = r
         .by_status_group
@@ -287,4 +299,21 @@ fn ddps_august_2026_release_runs_and_says_it_has_no_reentry_flag() {
         let table = crate::util::read(&out.join("tables/missing_columns.csv"));
         assert!(table.contains("illegal_reentry_yes_no"), "{table}");
     }
+    // A file with every column: the table is written, header only, and the
+    // page draws no empty grid for it.
+    let canonical = dir.path().join("canonical.csv");
+    detainers::generate_file(&canonical, Size::Rows(200), 5).unwrap();
+    let out = dir.path().join("out-canonical");
+    let o = crate::util::detainers(&[
+        "records",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+        canonical.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let table = crate::util::read(&out.join("tables/missing_columns.csv"));
+    assert_eq!(table.lines().count(), 1, "{table}");
+    let page = crate::util::read(&out.join("report.html"));
+    assert!(!page.contains("what its absence costs"), "no empty table");
 }

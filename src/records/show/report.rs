@@ -182,7 +182,14 @@ fn render_html(
         title: format!("ICE detainer records: {}", record_scope(r)),
         key_figures,
         figures: figures.iter().map(Figure::to_html).collect(),
-        tables: tables.iter().map(|(_, t)| t.to_html()).collect(),
+        // A table without rows is written as CSV but not drawn on the page
+        // (an empty grid under its caption says nothing the key figures do
+        // not).
+        tables: tables
+            .iter()
+            .filter(|(_, t)| t.frame.height() > 0)
+            .map(|(_, t)| t.to_html())
+            .collect(),
     };
     render_page("records/page.html", include_str!("page.html"), page)
 }

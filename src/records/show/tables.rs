@@ -292,9 +292,14 @@ pub fn missing_columns_table(r: &RecordResults) -> Result<ShowTable> {
         "files" => m.iter().map(|c| c.files.iter().map(|f| crate::paths::shown(Path::new(f))).collect::<Vec<_>>().join("; ")).collect::<Vec<_>>(),
         "what its absence costs" => m.iter().map(|c| c.effect.clone()).collect::<Vec<_>>(),
     )?;
+    let caption = "Columns the analysis reads that the files lack, and what each absence costs";
     Ok(ShowTable::new(
         df,
-        "Columns the analysis reads that the files lack, and what each absence costs (none: every file has every column)",
+        if m.is_empty() {
+            format!("{caption} (none: every file has every column)")
+        } else {
+            caption.to_string()
+        },
     ))
 }
 
