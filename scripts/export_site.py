@@ -125,7 +125,10 @@ def main() -> int:
     run(detainers, "report", "--out", out / "report")
     records = '<li class="note">The record-level page needs ../shared/data/real beside the repository.</li>'
     if SAMPLE.exists():
-        run(detainers, "records", SAMPLE, "--aor", "SPM", "--out", out / "records", "--quiet")
+        # Named from the repository (the command runs there), so that the
+        # shared results.json names no folder of this machine.
+        sample = Path("..") / SAMPLE.relative_to(ROOT.parent)
+        run(detainers, "records", sample, "--aor", "SPM", "--out", out / "records", "--quiet")
         records = ('<li><a href="records/report.html">ICE detainer records</a>: the real St. Paul sample '
                    "through the same analysis. It was published as a list of declined detainers, so its shares "
                    "describe that selection, not a jail's practice.</li>")
