@@ -161,17 +161,21 @@ fn awkward_file(path: &Path, rows: usize) {
             1 => "2018-02-30".to_string(),
             _ => format!("2018-{:02}-{:02}", 1 + i % 12, 1 + i % 28),
         };
+        // Every 97th row ends a field early (short); every 89th has an
+        // empty last field, which is a value like any other.
         let last = if i % 97 == 0 {
             String::new()
+        } else if i % 89 == 0 {
+            ",".to_string()
         } else {
-            i.to_string()
+            format!(",{i}")
         };
         if i % 50 == 25 {
             text.push_str("\r\n"); // a blank line
         }
         let _ = write!(
             text,
-            "\"{i}\",{date},\"MASSACHUSETTS\",\"{}\",{note},\"[2A] Deportable\",NA,\"{}\",NA,{},{},\"p{}\",{last}\r\n",
+            "\"{i}\",{date},\"MASSACHUSETTS\",\"{}\",{note},\"[2A] Deportable\",NA,\"{}\",NA,{},{},\"p{}\"{last}\r\n",
             areas[i % 3],
             if i % 2 == 0 { "YES" } else { "NO" },
             reasons[i % 3],

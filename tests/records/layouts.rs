@@ -264,6 +264,33 @@ fn a_six_column_npr_file_runs_with_no_option_and_its_places_filter_and_group() {
     assert_eq!(e.lines().count(), 1, "{e}");
 }
 
+/// NPR's rows before FY2015 have no detainer type: the last field of the
+/// six is empty. Such a row is whole and used; only a row with fewer fields
+/// than the header is short. Counted here by hand from the text.
+#[test]
+fn an_empty_last_field_is_a_value_and_only_a_row_with_fewer_fields_is_short() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "date,lift_reason,det_facility,city,state,detainer_type\n\
+        2007-10-02 00:00:00,Lifted,COUNTY JAIL,BOSTON,MA,\n\
+        2008-01-15 00:00:00,Booked into Detention,COUNTY JAIL,BOSTON,MA,\n\
+        2009-05-05 00:00:00,,HOUSE OF CORRECTION,SALEM,MA,\n\
+        2016-03-01 00:00:00,Lifted,COUNTY JAIL,BOSTON,MA,I-247D\n\
+        2010-07-07 00:00:00,Lifted,COUNTY JAIL,BOSTON\n";
+    for delimiter in [',', '\t'] {
+        let path = dir.path().join(format!("npr-{}.csv", u32::from(delimiter)));
+        std::fs::write(&path, text.replace(',', &delimiter.to_string())).unwrap();
+        let r = crate::util::both_engines(std::slice::from_ref(&path), &Filters::default(), None)
+            .unwrap();
+        assert_eq!(r.files[0].layout, "npr-processed");
+        assert_eq!(r.rows_read, 5);
+        assert_eq!(r.rows_excluded.get("short_row").copied(), Some(1));
+        assert_eq!(r.rows_used, 4);
+        // Two lifted (other), one booked (custody), one with no lift reason.
+        let o = &r.outcomes;
+        assert_eq!((o.other_resolved, o.custody, o.open), (2, 1, 1), "{o:?}");
+    }
+}
+
 #[test]
 fn ddps_august_2026_release_runs_and_says_it_has_no_reentry_flag() {
     let dir = tempfile::tempdir().unwrap();

@@ -153,11 +153,8 @@ struct Layout {
     used: Vec<Vec<usize>>,
     /// The header's names, for errors.
     names: Vec<String>,
-    /// Number of columns in the header.
+    /// Number of columns in the header: a row with fewer fields is short.
     width: usize,
-    /// The last column is not one the analysis reads, so an empty or missing
-    /// last field marks a short row (as in the polars engine).
-    short_rule: bool,
     /// The place in [`COLUMNS`] of the column `by_area` groups on, when one
     /// is asked for.
     by: Option<usize>,
@@ -209,7 +206,6 @@ fn count_file(file: &SourceFile, judge: &Judge, rows_seen: Option<&AtomicU64>) -
     let names = &file.layout.columns;
     let map = &file.layout.map;
     let position = |name: &String| names.iter().position(|n| n == name);
-    let last = names.last();
     let layout = Layout {
         used: map
             .sources
@@ -218,7 +214,6 @@ fn count_file(file: &SourceFile, judge: &Judge, rows_seen: Option<&AtomicU64>) -
             .collect(),
         names: names.clone(),
         width: names.len(),
-        short_rule: !last.is_some_and(|l| map.reads_value_of(l)),
         by: judge
             .by
             .and_then(|by| column_index(place_column(by.place()))),
@@ -421,7 +416,7 @@ impl Judge<'_> {
                 }
             }
         }
-        let short = layout.short_rule && matches!(record.get(layout.width - 1), None | Some(b""));
+        let short = record.len() < layout.width;
         let judged = PrepareDate::judge(values[at::DATE]);
         let date = judged.date();
         let in_dates = date.is_some_and(|d| {
@@ -634,7 +629,6 @@ mod tests {
             ],
             names: (0..10).map(|i| format!("c{i}")).collect(),
             width: 10,
-            short_rule: true,
             by: None,
             lift_known: true,
             delimiter: b',',

@@ -9,6 +9,7 @@ use crate::records::read::dates::day_key;
 use crate::records::read::dates::PrepareDate;
 use crate::records::read::formats::FileFormat;
 use crate::records::read::layouts::ColumnMap;
+use crate::records::read::quoting::check_rows;
 use crate::records::read::schema::{
     at, place_column, CASE_CATEGORY, COLUMNS, DATE, DUPLICATE, ENTRY_STATUS, FINAL_ORDER, FLAGGED,
     ID, ILLEGAL_REENTRY, LABELS, LIFT_REASON,
@@ -38,9 +39,9 @@ const DETAILS: [&str; 6] = [
 /// as text (missing as null, and null when the file lacks it), whether the
 /// row is short, the file's number, the row's index, and whether the file
 /// has a lift reason.
-fn lazy_file(file: &SourceFile) -> Result<LazyFrame> {
+fn lazy_file(file: &SourceFile, short_rows: &[u64]) -> Result<LazyFrame> {
     match file.format() {
-        FileFormat::Csv => csv_file(file),
+        FileFormat::Csv => csv_file(file, short_rows),
         FileFormat::Xlsx => xlsx_file(file),
         format => {
             let (lf, schema) = scan_typed(&file.path, format)?;
@@ -112,7 +113,7 @@ fn typed_query(lf: LazyFrame, schema: &Schema, file: &SourceFile) -> LazyFrame {
     lf.with_row_index(ROW, None).select(columns)
 }
 
-fn csv_file(file: &SourceFile) -> Result<LazyFrame> {
+fn csv_file(file: &SourceFile, short_rows: &[u64]) -> Result<LazyFrame> {
     let path = file.path.as_path();
     let names = &file.layout.columns;
     let map = &file.layout.map;
@@ -137,15 +138,15 @@ fn csv_file(file: &SourceFile) -> Result<LazyFrame> {
         .with_encoding(CsvEncoding::LossyUtf8)
         .finish()
         .map_err(|e| polars_input_error(path, e))?;
-    // A null in the last column means the row ended early (or its last
-    // field is empty), unless the analysis reads a value from that column
-    // (the person aside): then a short row cannot be told from a missing
-    // value.
-    let last = names.last().map(String::as_str).unwrap_or_default();
-    let short = if map.reads_value_of(last) {
+    // The rows with fewer fields than the header, found by [`check_rows`]:
+    // polars reads a missing field as it reads an empty one.
+    let short = if short_rows.is_empty() {
         lit(false)
     } else {
-        col(last).is_null()
+        let rows = Series::new("short".into(), short_rows);
+        col(ROW)
+            .cast(DataType::UInt64)
+            .is_in(lit(rows).implode(false), false)
     };
     // Every field read is missing when empty (quoted or not) or `NA`, as
     // the block engine reads a field.
@@ -254,6 +255,7 @@ fn equals_any(column: &str, values: &[String]) -> Expr {
 /// progress display. It is never used for results.
 pub(crate) fn aggregation_query(
     files: &[SourceFile],
+    short_rows: &[&[u64]],
     filters: &Filters,
     accepted: &Accepted,
     by: Option<By>,
@@ -262,7 +264,11 @@ pub(crate) fn aggregation_query(
     if files.is_empty() {
         return Err(Error::Argument("no detainer files given".into()));
     }
-    let frames = files.iter().map(lazy_file).collect::<Result<Vec<_>>>()?;
+    let frames = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| lazy_file(f, short_rows.get(i).copied().unwrap_or_default()))
+        .collect::<Result<Vec<_>>>()?;
     let lf = if frames.len() == 1 {
         frames.into_iter().next().unwrap_or_default()
     } else {
@@ -672,16 +678,23 @@ pub(crate) fn count_files(
     // that fails is read row by row, so the error named is the first
     // problem in the file (an earlier bad byte, say), as the block engine
     // names it.
-    let text: Vec<(&Path, u8)> = files
-        .iter()
-        .filter(|f| f.format() == FileFormat::Csv)
-        .map(|f| (f.path.as_path(), f.layout.delimiter.unwrap_or(b',')))
-        .collect();
-    if let Err(e) = crate::records::read::quoting::check_quoting(&text) {
-        diagnose()?;
-        return Err(e);
+    let mut short_rows: Vec<Vec<u64>> = Vec::with_capacity(files.len());
+    for f in files {
+        if f.format() != FileFormat::Csv {
+            short_rows.push(Vec::new());
+            continue;
+        }
+        let delimiter = f.layout.delimiter.unwrap_or(b',');
+        match check_rows(&f.path, delimiter, f.layout.columns.len()) {
+            Ok(rows) => short_rows.push(rows),
+            Err(e) => {
+                diagnose()?;
+                return Err(e);
+            }
+        }
     }
-    let query = aggregation_query(files, filters, accepted, by, rows_seen)?;
+    let short: Vec<&[u64]> = short_rows.iter().map(Vec::as_slice).collect();
+    let query = aggregation_query(files, &short, filters, accepted, by, rows_seen)?;
     match query
         .collect_with_engine(Engine::Streaming)
         .map(|r| r.unwrap_single())

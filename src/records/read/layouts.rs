@@ -248,17 +248,6 @@ pub(crate) struct ColumnMap {
 }
 
 impl ColumnMap {
-    /// Whether `name` is a column the analysis reads a value from whose
-    /// absence it could not tell from an empty field: every source but the
-    /// person's. (A text file's last column tells a short row only when it
-    /// is not one of these.)
-    pub(crate) fn reads_value_of(&self, name: &str) -> bool {
-        self.sources
-            .iter()
-            .enumerate()
-            .any(|(at, s)| at != super::schema::at::ID && s.iter().any(|n| n == name))
-    }
-
     /// The file's columns for the column at `at` in [`COLUMNS`].
     pub(crate) fn of(&self, at: usize) -> &[String] {
         &self.sources[at]

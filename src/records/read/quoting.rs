@@ -4,7 +4,7 @@
 //! carriage return that ends no line), so they would read such a file
 //! differently; checked first, it is an error naming its line in both.
 
-use super::blocks::read_blocks;
+use super::blocks::{count_byte, read_blocks, Block};
 use crate::csv_table::physical_line;
 use crate::error::{Error, Result};
 use std::path::Path;
@@ -48,36 +48,119 @@ pub(crate) fn first_malformed(bytes: &[u8], delimiter: u8) -> Option<(usize, &'s
     inside.map(|start| (start, "a quoted field that is never closed"))
 }
 
-/// Check the quoting of every row of `files`, reading them in blocks as the
-/// block engine does, so that the polars engine refuses what this engine
-/// refuses, at the same line.
+/// Check the quoting of every row of the file at `path` (with `delimiter`
+/// and `width` columns in its header), reading it in blocks as the block
+/// engine does, so that the polars engine refuses what this engine refuses,
+/// at the same line; and list its short rows: the data rows (0-based, in
+/// file order, a blank line counted as a row, as polars counts rows) with
+/// fewer fields than the header. polars fills a missing field as it fills
+/// an empty one, so it cannot tell a short row itself.
 ///
 /// # Errors
-/// [`Error::Input`] naming the file and line of the first malformed quote.
-pub(crate) fn check_quoting(files: &[(&Path, u8)]) -> Result<()> {
-    for &(path, delimiter) in files {
-        let (_unused, recycled) = channel::<Vec<u8>>();
-        let mut found: Option<Error> = None;
-        read_blocks(path, &recycled, |block| {
-            match first_malformed(&block.bytes, delimiter) {
-                Some((offset, what)) => {
-                    let at = block.first_line + physical_line(&block.bytes, offset as u64) - 1;
-                    found = Some(Error::input(
-                        path,
-                        Some(at),
-                        None,
-                        format!("malformed CSV: {what}"),
-                    ));
-                    false
-                }
-                None => true,
+/// [`Error::Input`] naming the file and line of the first malformed quote,
+/// or of a row the `csv` crate cannot read.
+pub(crate) fn check_rows(path: &Path, delimiter: u8, width: usize) -> Result<Vec<u64>> {
+    let (_unused, recycled) = channel::<Vec<u8>>();
+    let mut found: Option<Error> = None;
+    let mut short = Vec::new();
+    let mut row = 0u64; // data rows before this block
+    read_blocks(path, &recycled, |block| {
+        if let Some((offset, what)) = first_malformed(&block.bytes, delimiter) {
+            let at = block.first_line + physical_line(&block.bytes, offset as u64) - 1;
+            found = Some(Error::input(
+                path,
+                Some(at),
+                None,
+                format!("malformed CSV: {what}"),
+            ));
+            return false;
+        }
+        match block_short_rows(&block, delimiter, width, &mut row, &mut short) {
+            Ok(()) => true,
+            Err((offset, cause)) => {
+                let at = block.first_line + physical_line(&block.bytes, offset) - 1;
+                found = Some(Error::input_caused(
+                    path,
+                    Some(at),
+                    None,
+                    "could not read as CSV",
+                    cause,
+                ));
+                false
             }
-        })?;
-        if let Some(e) = found {
-            return Err(e);
+        }
+    })?;
+    match found {
+        Some(e) => Err(e),
+        None => Ok(short),
+    }
+}
+
+/// The short rows of one block, numbered from `row` (which is advanced past
+/// the block). The `csv` crate skips blank lines; each is a row of no
+/// fields here, found from the gap in line numbers it leaves.
+fn block_short_rows(
+    block: &Block,
+    delimiter: u8,
+    width: usize,
+    row: &mut u64,
+    short: &mut Vec<u64>,
+) -> std::result::Result<(), (u64, csv::Error)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(block.bytes.as_slice());
+    let mut record = csv::ByteRecord::new();
+    let bytes = block.bytes.as_slice();
+    let mut cursor = 0usize; // where the reader stood after the last row
+    let mut lines_read = 0u64;
+    let blank = |n: u64, row: &mut u64, short: &mut Vec<u64>| {
+        for _ in 0..n {
+            short.push(*row);
+            *row += 1;
+        }
+    };
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err((e.position().map_or(0, csv::Position::byte), e)),
+        }
+        // The reader skipped the blank lines before the row; its position
+        // is where it began looking, so they are counted from there.
+        let skipped = leading_blank_lines(bytes.get(cursor..).unwrap_or_default());
+        blank(skipped, row, short);
+        lines_read += skipped + 1 + count_byte(record.as_slice(), b'\n') as u64;
+        if record.len() < width {
+            short.push(*row);
+        }
+        *row += 1;
+        // A row ended by `\r\n` leaves the reader between the two bytes.
+        cursor = reader.position().byte() as usize;
+        if cursor > 0 && bytes.get(cursor - 1) == Some(&b'\r') && bytes.get(cursor) == Some(&b'\n')
+        {
+            cursor += 1;
         }
     }
+    // Blank lines after the last row (the block's line count includes a
+    // last line without a newline, as the block engine counts them).
+    blank(block.lines.saturating_sub(lines_read), row, short);
     Ok(())
+}
+
+/// Empty lines (`\n` or `\r\n` alone) at the start of `bytes`, as the `csv`
+/// crate skips them.
+fn leading_blank_lines(bytes: &[u8]) -> u64 {
+    let mut n = 0;
+    let mut rest = bytes;
+    loop {
+        rest = match rest {
+            [b'\n', tail @ ..] | [b'\r', b'\n', tail @ ..] => tail,
+            _ => return n,
+        };
+        n += 1;
+    }
 }
 
 #[cfg(test)]
