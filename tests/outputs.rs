@@ -102,3 +102,60 @@ fn a_run_leaves_no_temporary_file_and_removes_those_of_a_killed_run() {
         serde_json::from_str(&crate::util::read(&out.path().join("results.json"))).unwrap();
     assert_eq!(results["custody"]["in_custody"], 218.0);
 }
+
+/// The files under `dir`, by path in the folder, without their bytes.
+fn names(dir: &Path) -> Vec<PathBuf> {
+    snapshot(dir).into_iter().map(|(p, _)| p).collect()
+}
+
+#[test]
+fn a_run_removes_what_the_previous_run_wrote_and_it_does_not_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let mini = crate::util::fixture("records/mini.csv");
+    let records = |out: &Path, by: &[&str]| {
+        let mut args = vec!["records", "--quiet", "--out", out.to_str().unwrap()];
+        args.extend_from_slice(by);
+        args.push(mini.to_str().unwrap());
+        let o = crate::util::detainers(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    // The same run into a folder of its own: the files it writes.
+    let fresh = dir.path().join("fresh");
+    records(&fresh, &[]);
+    let out = dir.path().join("out");
+    records(&out, &["--by", "aor"]);
+    let by_area = Path::new("figures/by_area.svg");
+    assert!(names(&out).iter().any(|p| p == by_area));
+    // A reader's own files in the folder are not the run's.
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    std::fs::write(out.join("figures/mine.svg"), "<svg/>").unwrap();
+    records(&out, &[]);
+    let mut expected = names(&fresh);
+    expected.extend([
+        PathBuf::from("figures/mine.svg"),
+        PathBuf::from("notes.txt"),
+    ]);
+    expected.sort();
+    assert_eq!(names(&out), expected);
+    assert!(!names(&out).iter().any(|p| p == by_area));
+    // A run that fails while moving files into place puts back what it
+    // had moved aside, the previous run's own files included.
+    records(&out, &["--by", "aor"]);
+    let taken = names(&fresh)
+        .into_iter()
+        .find(|p| p.starts_with("figures") && p.extension().is_some_and(|e| e == "svg"))
+        .unwrap();
+    std::fs::remove_file(out.join(&taken)).unwrap();
+    std::fs::create_dir_all(out.join(&taken).join("inside")).unwrap();
+    std::fs::write(out.join(&taken).join("inside/note.txt"), "in the way").unwrap();
+    let before = snapshot(&out);
+    let o = crate::util::detainers(&[
+        "records",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+        mini.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(snapshot(&out), before);
+}

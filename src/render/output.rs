@@ -36,6 +36,29 @@ impl Written {
 /// The marker that commits an output folder: it is written last.
 const RESULTS: &str = "results.json";
 
+/// The list of the files a run wrote (one path relative to the folder per
+/// line), so that the next run into the folder removes those it does not
+/// write again (`figures/by_area.svg` after a run without `--by`, say).
+const MANIFEST: &str = ".detainers-files";
+
+/// The files the run that wrote `out_dir` listed in its [`MANIFEST`], kept
+/// to plain relative paths inside the folder (none when there is no list).
+fn previous_files(out_dir: &Path) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(out_dir.join(MANIFEST)) else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter(|rel| {
+            let path = Path::new(rel);
+            !rel.is_empty()
+                && path
+                    .components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_)))
+        })
+        .map(String::from)
+        .collect()
+}
+
 /// The files of one output folder, gathered in memory and then written
 /// together by [`OutputFiles::write`].
 #[derive(Debug, Default)]
@@ -79,17 +102,37 @@ impl OutputFiles {
     ///    was;
     /// 2. the previous `results.json` is moved aside, then each file is put
     ///    in place, the file it replaces moved aside first
-    ///    (`.<name>.<pid>.previous`), and the new `results.json` last. If a
-    ///    move fails (a name taken by a folder, say), every file put in
-    ///    place is taken out and every file moved aside is moved back: the
-    ///    folder holds the previous run, complete, as before the call. Once
-    ///    all are in place, the files moved aside are removed.
+    ///    (`.<name>.<pid>.previous`), and the new `results.json` last; the
+    ///    files the previous run listed in its [`MANIFEST`] that this run
+    ///    does not write are moved aside too. If a move fails (a name taken
+    ///    by a folder, say), every file put in place is taken out and every
+    ///    file moved aside is moved back: the folder holds the previous run,
+    ///    complete, as before the call. Once all are in place, the files
+    ///    moved aside are removed.
     ///
     /// So after any failed call the folder holds the complete previous run,
-    /// and a folder that holds a `results.json` holds one complete run: a
-    /// process killed during step 2 leaves none. Temporary files left by a
-    /// process that was killed are removed by the next run.
-    pub(crate) fn write(self, out_dir: &Path) -> Result<Written> {
+    /// and a folder that holds a `results.json` holds one complete run and
+    /// nothing left from another: a process killed during step 2 leaves
+    /// none, and the previous run's files hidden as `.previous` until the
+    /// next run into the folder removes them.
+    pub(crate) fn write(mut self, out_dir: &Path) -> Result<Written> {
+        let written: Vec<PathBuf> = self
+            .files
+            .iter()
+            .map(|(rel, _)| PathBuf::from(rel))
+            .collect();
+        let mut listed: Vec<&str> = self.files.iter().map(|(rel, _)| rel.as_str()).collect();
+        listed.sort_unstable();
+        let stale: Vec<PathBuf> = previous_files(out_dir)
+            .iter()
+            .filter(|rel| listed.binary_search(&rel.as_str()).is_err())
+            .map(|rel| out_dir.join(rel))
+            .collect();
+        let manifest = listed
+            .iter()
+            .map(|rel| format!("{rel}\n"))
+            .collect::<String>();
+        self.add(MANIFEST, manifest);
         let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(self.files.len());
         let unstage = |staged: &[(PathBuf, PathBuf)]| {
             for (tmp, _) in staged {
@@ -118,6 +161,9 @@ impl OutputFiles {
         let mut moves = Moves::default();
         let outcome = (|| -> Result<()> {
             moves.aside(&results)?;
+            for old in &stale {
+                moves.aside(old)?;
+            }
             for (tmp, target) in &staged {
                 if target != &results {
                     moves.aside(target)?;
@@ -134,11 +180,7 @@ impl OutputFiles {
         moves.forget_previous();
         Ok(Written {
             out_dir: out_dir.to_path_buf(),
-            files: self
-                .files
-                .iter()
-                .map(|(rel, _)| PathBuf::from(rel))
-                .collect(),
+            files: written,
         })
     }
 }
