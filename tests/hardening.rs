@@ -1,7 +1,7 @@
 //! Damaged and hostile input: no hang, errors on the right physical line
 //! (header = line 1) from every reader, one rule for bytes that are not UTF-8.
 
-use detainers::records::BLOCK_BYTES;
+use detainers::records::{BLOCK_BYTES, MAX_ROW_BYTES};
 use detainers::{generate_file, Size};
 use detainers::{Filters, RecordResults, ScanEngine};
 use std::path::Path;
@@ -174,6 +174,40 @@ fn record_errors_name_the_physical_line_from_both_engines() {
                 "{name}, {engine:?}: {err}"
             );
         }
+    }
+}
+
+/// A quote that is never closed, early in a file far longer than a row can
+/// be: both engines stop at the row it opens, once the row has run past
+/// `MAX_ROW_BYTES`, instead of holding the rest of the file as one row.
+#[test]
+fn a_quote_never_closed_stops_at_its_row_without_reading_the_file_as_one_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("open-quote.csv");
+    let good = b"Boston Area of Responsibility".as_slice();
+    let mut bytes = HEADER.as_bytes().to_vec();
+    let mut i = 0;
+    while bytes.len() < MAX_ROW_BYTES + 2 * BLOCK_BYTES {
+        i += 1;
+        let note: &[u8] = if i == 4 {
+            b"\"opened, never closed"
+        } else {
+            b"NA"
+        };
+        bytes.push(b'\n');
+        bytes.extend_from_slice(&row(i, note, good));
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    for engine in ENGINES {
+        let err = run_within(Duration::from_secs(120), engine, &path)
+            .expect_err("an open quote is an error")
+            .to_string();
+        // Header on line 1, the fourth row on line 5.
+        assert_eq!(line_in(&err, &path), 5, "{engine:?}: {err}");
+        assert!(
+            err.contains("is never closed (the row runs past"),
+            "{engine:?}: {err}"
+        );
     }
 }
 

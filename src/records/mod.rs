@@ -44,7 +44,7 @@ pub use decide::status::{StatusCrosswalk, ARTICLE_GROUPS, NOT_MAPPED, UNKNOWN_ST
 pub use decide::summary::{record_period, CategoryCount, Declined, GroupCount, RecordResults};
 pub use decide::tally::{MonthCount, ReasonCount};
 pub use decide::Inputs;
-pub use read::blocks::BLOCK_BYTES;
+pub use read::blocks::{BLOCK_BYTES, MAX_ROW_BYTES};
 pub use read::formats::{detect_format, FileFormat};
 pub use read::layouts::clean_name;
 pub use read::layouts::{

@@ -10,6 +10,26 @@ use std::sync::mpsc::Receiver;
 /// Bytes read per block (a block grows past this only to finish a row).
 pub const BLOCK_BYTES: usize = 8 << 20;
 
+/// The longest row (or header) read: a quote that is never closed would
+/// otherwise make the row the rest of the file, held in memory and searched
+/// again for its end at every block read.
+pub const MAX_ROW_BYTES: usize = 2 * BLOCK_BYTES;
+
+/// The error for a row that does not end within [`MAX_ROW_BYTES`]: the row
+/// starts at `line`, after the last newline outside quotes, so the quote
+/// that leaves it open is on that line.
+fn unending_row(path: &Path, line: u64) -> Error {
+    Error::input(
+        path,
+        Some(line),
+        None,
+        format!(
+            "malformed CSV: a quote on this line is never closed (the row runs past {} MiB)",
+            MAX_ROW_BYTES >> 20
+        ),
+    )
+}
+
 /// A block of whole rows, the file line its first row starts on, and the
 /// number of lines in it.
 pub(crate) struct Block {
@@ -53,6 +73,7 @@ pub(crate) fn read_blocks(
                     header_done = true;
                 }
                 None if at_eof => return Ok(()),
+                None if buf.len() > MAX_ROW_BYTES => return Err(unending_row(path, line)),
                 None => continue,
             }
         }
@@ -81,6 +102,7 @@ pub(crate) fn read_blocks(
                 }
             }
             None if at_eof => return Ok(()),
+            None if buf.len() > MAX_ROW_BYTES => return Err(unending_row(path, line)),
             None => {} // no row ends in this block yet: read more
         }
         if at_eof && buf.is_empty() {
