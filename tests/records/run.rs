@@ -434,6 +434,21 @@ fn bad_files_give_errors_naming_the_file_never_a_panic() {
         assert!(e.starts_with(&path.display().to_string()), "{rel}: {e}");
         assert!(e.contains(expected), "{rel}: {e}");
     }
+    // A blank first line before the header: line 1 named, not "empty".
+    let dir = tempfile::tempdir().unwrap();
+    let blank_first = dir.path().join("blank-first.csv");
+    let mini = crate::util::read(&crate::util::fixture("records/mini.csv"));
+    std::fs::write(&blank_first, format!("\r\n{mini}")).unwrap();
+    let e = run(std::slice::from_ref(&blank_first), &Filters::default())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        format!(
+            "{}:1: the header line is empty; the file's first line must name its columns",
+            blank_first.display()
+        )
+    );
     let r = run(
         &[crate::util::fixture("records/header-only.csv")],
         &Filters::default(),

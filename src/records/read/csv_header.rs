@@ -64,6 +64,14 @@ pub(crate) fn read_header(path: &Path) -> Result<CsvHeader> {
     let line = &head[..end];
     let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
     let without_cr = line.strip_suffix(b"\r").unwrap_or(line);
+    if without_cr.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::input(
+            path,
+            Some(1),
+            None,
+            "the header line is empty; the file's first line must name its columns",
+        ));
+    }
     let delimiter = find_delimiter(without_cr);
     if let Some((_, what)) = first_malformed(without_cr, delimiter) {
         return Err(Error::input(
