@@ -159,3 +159,51 @@ fn a_run_removes_what_the_previous_run_wrote_and_it_does_not_and_nothing_else() 
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(snapshot(&out), before);
 }
+
+/// The list of a run's files is a file in the folder, and a folder can come
+/// from anywhere: names in it that a run does not write, or that lead out
+/// of the folder, are never moved or removed.
+#[test]
+fn a_crafted_list_of_files_removes_nothing_a_run_does_not_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let outside = dir.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    let victim = outside.join("victim.csv");
+    std::fs::write(&victim, "keep").unwrap();
+    let mini = crate::util::fixture("records/mini.csv");
+    let records = || {
+        let o = crate::util::detainers(&[
+            "records",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+            mini.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    records();
+    std::os::unix::fs::symlink(&outside, out.join("h")).unwrap();
+    std::fs::write(out.join("notes.md"), "mine").unwrap();
+    std::fs::write(out.join("figures/.hidden.svg"), "<svg/>").unwrap();
+    let crafted = [
+        "h/victim.csv".to_string(),
+        "../outside/victim.csv".to_string(),
+        "tables/../../outside/victim.csv".to_string(),
+        victim.display().to_string(),
+        "notes.md".to_string(),
+        "figures/.hidden.svg".to_string(),
+    ];
+    std::fs::write(out.join(".detainers-files"), crafted.join("\n")).unwrap();
+    records();
+    assert_eq!(crate::util::read(&victim), "keep");
+    assert_eq!(crate::util::read(&out.join("notes.md")), "mine");
+    assert!(out.join("figures/.hidden.svg").is_file());
+    // The list now names the run's own files and nothing else.
+    let list = crate::util::read(&out.join(".detainers-files"));
+    assert!(list.lines().any(|l| l == "results.json"), "{list}");
+    assert!(
+        !list.contains("victim") && !list.contains("notes"),
+        "{list}"
+    );
+}

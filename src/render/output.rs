@@ -41,22 +41,42 @@ const RESULTS: &str = "results.json";
 /// write again (`figures/by_area.svg` after a run without `--by`, say).
 const MANIFEST: &str = ".detainers-files";
 
-/// The files the run that wrote `out_dir` listed in its [`MANIFEST`], kept
-/// to plain relative paths inside the folder (none when there is no list).
+/// The files the run that wrote `out_dir` listed in its [`MANIFEST`] (none
+/// when there is no list). Only names a run writes are taken from it
+/// ([`is_run_file`]): the list is a file in the folder, and a folder can
+/// come from anywhere.
 fn previous_files(out_dir: &Path) -> Vec<String> {
     let Ok(text) = std::fs::read_to_string(out_dir.join(MANIFEST)) else {
         return Vec::new();
     };
     text.lines()
-        .filter(|rel| {
-            let path = Path::new(rel);
-            !rel.is_empty()
-                && path
-                    .components()
-                    .all(|c| matches!(c, std::path::Component::Normal(_)))
-        })
+        .filter(|rel| is_run_file(out_dir, rel))
         .map(String::from)
         .collect()
+}
+
+/// Whether `rel` names a file a run writes: `results.json`, `report.html`,
+/// `tables/NAME.csv` or `figures/NAME.svg` / `.csv`, with a plain name
+/// (letters, digits, `_`, `-`, `.`, not starting with `.`), in a `tables` or
+/// `figures` folder that is a folder of `out_dir`, not a link to another.
+fn is_run_file(out_dir: &Path, rel: &str) -> bool {
+    if rel == RESULTS || rel == "report.html" {
+        return true;
+    }
+    let Some((folder, name)) = rel.split_once('/') else {
+        return false;
+    };
+    let plain = !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+    let kind = match folder {
+        "tables" => name.ends_with(".csv"),
+        "figures" => name.ends_with(".csv") || name.ends_with(".svg"),
+        _ => false,
+    };
+    let real_folder = std::fs::symlink_metadata(out_dir.join(folder)).is_ok_and(|m| m.is_dir());
+    plain && kind && real_folder
 }
 
 /// The files of one output folder, gathered in memory and then written
@@ -100,11 +120,14 @@ impl OutputFiles {
     ///    fails (a full disk, a folder that cannot be made), the temporary
     ///    files are removed and the previous output is left exactly as it
     ///    was;
-    /// 2. the previous `results.json` is moved aside, then each file is put
-    ///    in place, the file it replaces moved aside first
-    ///    (`.<name>.<pid>.previous`), and the new `results.json` last; the
-    ///    files the previous run listed in its [`MANIFEST`] that this run
-    ///    does not write are moved aside too. If a move fails (a name taken
+    /// 2. the previous `results.json` is moved aside, and the previous
+    ///    run's [`MANIFEST`] replaced by one listing the files of both runs
+    ///    (so a run killed from here on leaves no file that no list names);
+    ///    the files the previous run listed that this run does not write
+    ///    are moved aside; then each file is put in place, the file it
+    ///    replaces moved aside first (`.<name>.<pid>.previous`), the list
+    ///    of this run's files next to last and the new `results.json` last.
+    ///    If a move fails (a name taken
     ///    by a folder, say), every file put in place is taken out and every
     ///    file moved aside is moved back: the folder holds the previous run,
     ///    complete, as before the call. Once all are in place, the files
@@ -123,16 +146,32 @@ impl OutputFiles {
             .collect();
         let mut listed: Vec<&str> = self.files.iter().map(|(rel, _)| rel.as_str()).collect();
         listed.sort_unstable();
-        let stale: Vec<PathBuf> = previous_files(out_dir)
+        let previous = previous_files(out_dir);
+        let stale: Vec<PathBuf> = previous
             .iter()
             .filter(|rel| listed.binary_search(&rel.as_str()).is_err())
             .map(|rel| out_dir.join(rel))
             .collect();
-        let manifest = listed
+        let listing = |names: &[&str]| {
+            names
+                .iter()
+                .map(|rel| format!("{rel}\n"))
+                .collect::<String>()
+        };
+        // Put in place before any file moves, this list names every file
+        // of either run, so a run killed halfway leaves none unlisted.
+        let mut both: Vec<&str> = listed
             .iter()
-            .map(|rel| format!("{rel}\n"))
-            .collect::<String>();
-        self.add(MANIFEST, manifest);
+            .copied()
+            .chain(previous.iter().map(String::as_str))
+            .collect();
+        both.sort_unstable();
+        both.dedup();
+        let both = listing(&both);
+        let manifest = out_dir.join(MANIFEST);
+        let manifest_both = temporary_beside(&manifest, "union");
+        let final_listing = listing(&listed);
+        self.add(MANIFEST, final_listing);
         let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(self.files.len());
         let unstage = |staged: &[(PathBuf, PathBuf)]| {
             for (tmp, _) in staged {
@@ -155,17 +194,26 @@ impl OutputFiles {
             }
             staged.push((tmp, target));
         }
+        if let Err(e) = std::fs::write(&manifest_both, both) {
+            let _ = std::fs::remove_file(&manifest_both);
+            unstage(&staged);
+            return Err(Error::io(&manifest, e));
+        }
         let results = out_dir.join(RESULTS);
         staged.sort_by_key(|(_, target)| *target == results);
         // Every move made, in order, so that a failure can undo them.
         let mut moves = Moves::default();
         let outcome = (|| -> Result<()> {
             moves.aside(&results)?;
+            moves.aside(&manifest)?;
+            moves.put_in_place(&manifest_both, &manifest)?;
             for old in &stale {
                 moves.aside(old)?;
             }
             for (tmp, target) in &staged {
-                if target != &results {
+                // The list of both runs is replaced, not moved aside: the
+                // previous run's list is already aside.
+                if target != &results && target != &manifest {
                     moves.aside(target)?;
                 }
                 moves.put_in_place(tmp, target)?;
@@ -175,6 +223,7 @@ impl OutputFiles {
         if let Err(e) = outcome {
             moves.undo();
             unstage(&staged);
+            let _ = std::fs::remove_file(&manifest_both);
             return Err(e);
         }
         moves.forget_previous();
@@ -264,8 +313,8 @@ pub(crate) fn write_atomically<T>(
 }
 
 /// Remove temporary files that an earlier, killed run left in `folder`
-/// (`.<name>.<pid>.partial` or `.previous`, for a process that no longer
-/// exists).
+/// (`.<name>.<pid>.partial`, `.previous` or `.union`, for a process that
+/// no longer exists).
 fn remove_leftovers(folder: &Path) {
     let Ok(entries) = std::fs::read_dir(folder) else {
         return;
@@ -275,6 +324,7 @@ fn remove_leftovers(folder: &Path) {
         let Some(rest) = name.strip_prefix('.').and_then(|n| {
             n.strip_suffix(".partial")
                 .or_else(|| n.strip_suffix(".previous"))
+                .or_else(|| n.strip_suffix(".union"))
         }) else {
             continue;
         };
