@@ -252,6 +252,9 @@ fn engines_agree_on_blank_lines_and_file_ends() {
         (format!("{header}\n\n{row}\n"), 2, 1),
         (format!("{header}\r\n{row}\r\n\r\n{row}\r\n"), 3, 1),
         (format!("{header}\n  \n{row}\n"), 2, 1),
+        // A line of only a byte-order mark, where a block starts.
+        (format!("{header}\n\u{feff}\n{row}\n"), 2, 1),
+        (format!("{header}\n{row}\n\u{feff}\n{row}\n"), 3, 1),
         (format!("{header}\n"), 0, 0),
         (header.to_string(), 0, 0),
     ];

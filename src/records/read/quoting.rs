@@ -128,8 +128,13 @@ fn block_short_rows(
             Err(e) => return Err((e.position().map_or(0, csv::Position::byte), e)),
         }
         // The reader skipped the blank lines before the row; its position
-        // is where it began looking, so they are counted from there.
-        let skipped = leading_blank_lines(bytes.get(cursor..).unwrap_or_default());
+        // is where it began looking, so they are counted from there. At the
+        // start of its input it also drops a byte-order mark.
+        let mut rest = bytes.get(cursor..).unwrap_or_default();
+        if cursor == 0 {
+            rest = rest.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(rest);
+        }
+        let skipped = leading_blank_lines(rest);
         blank(skipped, row, short);
         lines_read += skipped + 1 + count_byte(record.as_slice(), b'\n') as u64;
         if record.len() < width {
