@@ -291,6 +291,36 @@ fn an_empty_last_field_is_a_value_and_only_a_row_with_fewer_fields_is_short() {
     }
 }
 
+/// A field of only white space holds nothing: in DDP's historical file,
+/// whose area comes from `detainer_aor` or else `facility_aor`, a row whose
+/// first source is spaces is read from the second. Counted here by hand.
+#[test]
+fn a_field_of_only_white_space_is_missing_and_the_second_source_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("historical.csv");
+    let boston = "Boston Area of Responsibility";
+    let header = "prepare_date,detainer_aor,facility_aor,facility_state,state,facility_city,city,detention_facility,detainer_facility,case_category,entry_status,final_order_yes_no,illegal_reentry_yes_no,detainer_lift_reason,unique_identifier,duplicate_episode_id,detainer_lift_reason2";
+    let rows = [
+        // The first area source is spaces, the second Boston: used.
+        format!("2018-04-02,\"   \",{boston},MA,,BOSTON,,JAIL,,,,,,Booked into Detention,p1,1,"),
+        // A prepare date of spaces and a tab: missing, not unparseable.
+        format!("\" \t \",{boston},,MA,,BOSTON,,JAIL,,,,,,,p2,2,"),
+        // A lift reason of one space: no lift reason yet (open).
+        format!("2018-04-03,{boston},,MA,,BOSTON,,JAIL,,,,,,\" \",p3,3,"),
+    ];
+    std::fs::write(&path, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+    let filters = Filters {
+        aor: Some(detainers::records::resolve_aor("BOS").unwrap().into()),
+        ..Filters::default()
+    };
+    let r = crate::util::both_engines(std::slice::from_ref(&path), &filters, None).unwrap();
+    assert_eq!(r.files[0].layout, "ddp-historical");
+    assert_eq!((r.rows_read, r.rows_used), (3, 2));
+    assert_eq!(r.rows_excluded.get("missing_date").copied(), Some(1));
+    assert_eq!(r.rows_excluded.get("outside_aor").copied(), Some(0));
+    assert_eq!((r.outcomes.custody, r.outcomes.open), (1, 1));
+}
+
 #[test]
 fn ddps_august_2026_release_runs_and_says_it_has_no_reentry_flag() {
     let dir = tempfile::tempdir().unwrap();

@@ -370,16 +370,21 @@ fn work(
     }
 }
 
-/// A field of a used column: `None` when missing, empty or `NA`.
+/// A field of a used column: `None` when missing, empty, only white space
+/// or `NA`.
 fn value(
     record: &csv::ByteRecord,
     index: usize,
 ) -> std::result::Result<Option<&str>, &'static str> {
     match record.get(index) {
         None | Some(b"") | Some(b"NA") => Ok(None),
-        Some(bytes) => std::str::from_utf8(bytes).map(Some).map_err(|_| {
-            "could not read as CSV (is the file UTF-8?): the value is not valid UTF-8"
-        }),
+        // Only white space (as `str::trim` and polars' `strip_chars` read
+        // it) holds nothing either.
+        Some(bytes) => std::str::from_utf8(bytes)
+            .map(|v| (!v.trim().is_empty()).then_some(v))
+            .map_err(|_| {
+                "could not read as CSV (is the file UTF-8?): the value is not valid UTF-8"
+            }),
     }
 }
 

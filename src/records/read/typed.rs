@@ -132,9 +132,10 @@ pub(crate) fn as_text(name: &str, dtype: Option<&DataType>) -> Expr {
     missing_as_null(text)
 }
 
-/// Empty and `NA` as null.
+/// Empty, only white space (as `str::trim` reads it) and `NA` as null.
 pub(crate) fn missing_as_null(e: Expr) -> Expr {
-    when(e.clone().eq(lit("")).or(e.clone().eq(lit("NA"))))
+    let blank = e.clone().str().strip_chars(null_string()).eq(lit(""));
+    when(blank.or(e.clone().eq(lit("NA"))))
         .then(null_string())
         .otherwise(e)
 }
