@@ -108,28 +108,35 @@ fn names(dir: &Path) -> Vec<PathBuf> {
     snapshot(dir).into_iter().map(|(p, _)| p).collect()
 }
 
+/// `detainers records --quiet --out OUT [EXTRA] mini.csv`.
+fn records_into(out: &Path, extra: &[&str]) -> std::process::Output {
+    let mini = crate::util::fixture("records/mini.csv");
+    let mut args = vec!["records", "--quiet", "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    args.push(mini.to_str().unwrap());
+    crate::util::detainers(&args)
+}
+
+/// [`records_into`], which must succeed.
+fn records_ok(out: &Path, extra: &[&str]) {
+    let o = records_into(out, extra);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 #[test]
 fn a_run_removes_what_the_previous_run_wrote_and_it_does_not_and_nothing_else() {
     let dir = tempfile::tempdir().unwrap();
-    let mini = crate::util::fixture("records/mini.csv");
-    let records = |out: &Path, by: &[&str]| {
-        let mut args = vec!["records", "--quiet", "--out", out.to_str().unwrap()];
-        args.extend_from_slice(by);
-        args.push(mini.to_str().unwrap());
-        let o = crate::util::detainers(&args);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    };
     // The same run into a folder of its own: the files it writes.
     let fresh = dir.path().join("fresh");
-    records(&fresh, &[]);
+    records_ok(&fresh, &[]);
     let out = dir.path().join("out");
-    records(&out, &["--by", "aor"]);
+    records_ok(&out, &["--by", "aor"]);
     let by_area = Path::new("figures/by_area.svg");
     assert!(names(&out).iter().any(|p| p == by_area));
     // A reader's own files in the folder are not the run's.
     std::fs::write(out.join("notes.txt"), "mine").unwrap();
     std::fs::write(out.join("figures/mine.svg"), "<svg/>").unwrap();
-    records(&out, &[]);
+    records_ok(&out, &[]);
     let mut expected = names(&fresh);
     expected.extend([
         PathBuf::from("figures/mine.svg"),
@@ -140,7 +147,7 @@ fn a_run_removes_what_the_previous_run_wrote_and_it_does_not_and_nothing_else() 
     assert!(!names(&out).iter().any(|p| p == by_area));
     // A run that fails while moving files into place puts back what it
     // had moved aside, the previous run's own files included.
-    records(&out, &["--by", "aor"]);
+    records_ok(&out, &["--by", "aor"]);
     let taken = names(&fresh)
         .into_iter()
         .find(|p| p.starts_with("figures") && p.extension().is_some_and(|e| e == "svg"))
@@ -149,14 +156,7 @@ fn a_run_removes_what_the_previous_run_wrote_and_it_does_not_and_nothing_else() 
     std::fs::create_dir_all(out.join(&taken).join("inside")).unwrap();
     std::fs::write(out.join(&taken).join("inside/note.txt"), "in the way").unwrap();
     let before = snapshot(&out);
-    let o = crate::util::detainers(&[
-        "records",
-        "--quiet",
-        "--out",
-        out.to_str().unwrap(),
-        mini.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(records_into(&out, &[]).status.code(), Some(1));
     assert_eq!(snapshot(&out), before);
 }
 
@@ -171,18 +171,7 @@ fn a_crafted_list_of_files_removes_nothing_a_run_does_not_write() {
     std::fs::create_dir_all(&outside).unwrap();
     let victim = outside.join("victim.csv");
     std::fs::write(&victim, "keep").unwrap();
-    let mini = crate::util::fixture("records/mini.csv");
-    let records = || {
-        let o = crate::util::detainers(&[
-            "records",
-            "--quiet",
-            "--out",
-            out.to_str().unwrap(),
-            mini.to_str().unwrap(),
-        ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    };
-    records();
+    records_ok(&out, &[]);
     std::os::unix::fs::symlink(&outside, out.join("h")).unwrap();
     std::fs::write(out.join("notes.md"), "mine").unwrap();
     std::fs::write(out.join("figures/.hidden.svg"), "<svg/>").unwrap();
@@ -195,7 +184,7 @@ fn a_crafted_list_of_files_removes_nothing_a_run_does_not_write() {
         "figures/.hidden.svg".to_string(),
     ];
     std::fs::write(out.join(".detainers-files"), crafted.join("\n")).unwrap();
-    records();
+    records_ok(&out, &[]);
     assert_eq!(crate::util::read(&victim), "keep");
     assert_eq!(crate::util::read(&out.join("notes.md")), "mine");
     assert!(out.join("figures/.hidden.svg").is_file());
