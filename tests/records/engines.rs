@@ -268,3 +268,24 @@ fn engines_agree_on_blank_lines_and_file_ends() {
         }
     }
 }
+
+/// A byte-order mark that starts a row is data, wherever the row falls:
+/// at a block's start too (the `csv` crate drops a mark at the start of
+/// its input, and the block engine starts a reader at every block).
+#[test]
+fn a_mark_that_starts_a_row_is_data_in_both_engines_at_every_block_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("marks.csv");
+    let mut text = String::from("date,lift_reason,det_facility,city,state,detainer_type\n");
+    let mut rows = 0u64;
+    while text.len() < 2 * BLOCK_BYTES + BLOCK_BYTES / 2 {
+        text.push_str("\u{feff}2018-04-02,Lifted,COUNTY JAIL,BOSTON,MA,I-247D\n");
+        rows += 1;
+    }
+    std::fs::write(&path, text).unwrap();
+    let r = agree(std::slice::from_ref(&path), &Filters::default());
+    assert_eq!(r.files[0].layout, "npr-processed");
+    // Every date is the mark and a date: not a date in the forms read.
+    assert_eq!((r.rows_read, r.rows_used), (rows, 0));
+    assert_eq!(r.rows_excluded["unparseable_date"], rows);
+}

@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 use crate::records::count::accepted::Accepted;
 use crate::records::count::counts::{Combination, Pending};
 use crate::records::count::reasons::Exclusion;
-use crate::records::read::blocks::{count_byte, read_blocks, Block};
+use crate::records::read::blocks::{block_reader, count_byte, read_blocks, Block};
 use crate::records::read::dates::day_key;
 use crate::records::read::dates::PrepareDate;
 use crate::records::read::quoting::first_malformed;
@@ -313,11 +313,7 @@ fn work(
             let message = format!("malformed CSV: {what}");
             return Err((at, Error::input(path, Some(at), None, message)));
         }
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .delimiter(layout.delimiter)
-            .flexible(true)
-            .from_reader(block.bytes.as_slice());
+        let mut reader = block_reader(&block.bytes, layout.delimiter);
         let mut rows = 0u64;
         let mut lines_read = 0u64;
         // The file line of a position inside this block, from its byte offset.

@@ -111,6 +111,41 @@ pub(crate) fn read_blocks(
     }
 }
 
+/// A `csv` reader over the rows of one block, which reads a byte-order mark
+/// at the block's start as data. The `csv` crate drops one at the start of
+/// its input, as it would at the start of a file; here the file's own mark
+/// is gone with its header, and a mark that starts a block starts a row, so
+/// it is kept, as polars keeps it.
+pub(crate) fn block_reader(bytes: &[u8], delimiter: u8) -> csv::Reader<KeepMark<'_>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(KeepMark {
+            rest: bytes,
+            started: false,
+        })
+}
+
+/// The bytes of a block, handed out one byte on the first read: the `csv`
+/// crate looks for a byte-order mark only in its first input, and only when
+/// it holds all three bytes of it.
+pub(crate) struct KeepMark<'a> {
+    rest: &'a [u8],
+    started: bool,
+}
+
+impl Read for KeepMark<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let limit = if self.started { buf.len() } else { 1 };
+        self.started = true;
+        let n = limit.min(buf.len()).min(self.rest.len());
+        buf[..n].copy_from_slice(&self.rest[..n]);
+        self.rest = &self.rest[n..];
+        Ok(n)
+    }
+}
+
 /// Occurrences of `byte`. memchr counts with vector instructions chosen at
 /// run time (AVX2 where the CPU has it), however dense the matches.
 pub(crate) fn count_byte(bytes: &[u8], byte: u8) -> usize {
@@ -154,6 +189,23 @@ mod tests {
         assert_eq!(last_row_end(b"a,b\n\"open\nstill"), Some(3));
         assert_eq!(first_row_end(b"\"h\n1\",h2\nx"), Some(8));
         assert_eq!(last_row_end(b"no newline"), None);
+    }
+
+    #[test]
+    fn a_mark_that_starts_a_block_is_read_as_data() {
+        let mut reader = block_reader(b"\xEF\xBB\xBFa,b\n\xEF\xBB\xBF\nc,d", b',');
+        let rows: Vec<Vec<Vec<u8>>> = reader
+            .byte_records()
+            .map(|r| r.unwrap().iter().map(<[u8]>::to_vec).collect())
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                vec![b"\xEF\xBB\xBFa".to_vec(), b"b".to_vec()],
+                vec![b"\xEF\xBB\xBF".to_vec()],
+                vec![b"c".to_vec(), b"d".to_vec()],
+            ]
+        );
     }
 
     #[test]

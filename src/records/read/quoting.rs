@@ -4,7 +4,7 @@
 //! carriage return that ends no line), so they would read such a file
 //! differently; checked first, it is an error naming its line in both.
 
-use super::blocks::{count_byte, read_blocks, Block};
+use super::blocks::{block_reader, count_byte, read_blocks, Block};
 use crate::csv_table::physical_line;
 use crate::error::{Error, Result};
 use std::path::Path;
@@ -106,11 +106,7 @@ fn block_short_rows(
     row: &mut u64,
     short: &mut Vec<u64>,
 ) -> std::result::Result<(), (u64, csv::Error)> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .delimiter(delimiter)
-        .flexible(true)
-        .from_reader(block.bytes.as_slice());
+    let mut reader = block_reader(&block.bytes, delimiter);
     let mut record = csv::ByteRecord::new();
     let bytes = block.bytes.as_slice();
     let mut cursor = 0usize; // where the reader stood after the last row
@@ -128,13 +124,8 @@ fn block_short_rows(
             Err(e) => return Err((e.position().map_or(0, csv::Position::byte), e)),
         }
         // The reader skipped the blank lines before the row; its position
-        // is where it began looking, so they are counted from there. At the
-        // start of its input it also drops a byte-order mark.
-        let mut rest = bytes.get(cursor..).unwrap_or_default();
-        if cursor == 0 {
-            rest = rest.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(rest);
-        }
-        let skipped = leading_blank_lines(rest);
+        // is where it began looking, so they are counted from there.
+        let skipped = leading_blank_lines(bytes.get(cursor..).unwrap_or_default());
         blank(skipped, row, short);
         lines_read += skipped + 1 + count_byte(record.as_slice(), b'\n') as u64;
         if record.len() < width {
