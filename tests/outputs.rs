@@ -108,6 +108,15 @@ fn names(dir: &Path) -> Vec<PathBuf> {
     snapshot(dir).into_iter().map(|(p, _)| p).collect()
 }
 
+/// The name of the first chart a run wrote into `out`.
+fn taken_name(out: &Path) -> PathBuf {
+    names(out)
+        .into_iter()
+        .find(|p| p.starts_with("figures") && p.extension().is_some_and(|e| e == "svg"))
+        .and_then(|p| p.file_name().map(PathBuf::from))
+        .unwrap()
+}
+
 /// `detainers records --quiet --out OUT [EXTRA] mini.csv`.
 fn records_into(out: &Path, extra: &[&str]) -> std::process::Output {
     let mini = crate::util::fixture("records/mini.csv");
@@ -145,13 +154,22 @@ fn a_run_removes_what_the_previous_run_wrote_and_it_does_not_and_nothing_else() 
     expected.sort();
     assert_eq!(names(&out), expected);
     assert!(!names(&out).iter().any(|p| p == by_area));
+    // The same through a figures folder that is a link elsewhere: the run
+    // writes there, so it removes there what it wrote before.
+    let linked = dir.path().join("linked");
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir_all(&linked).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, linked.join("figures")).unwrap();
+    records_ok(&linked, &["--by", "aor"]);
+    assert!(elsewhere.join("by_area.svg").is_file());
+    records_ok(&linked, &[]);
+    assert!(!elsewhere.join("by_area.svg").exists());
+    assert!(elsewhere.join(taken_name(&fresh)).is_file());
     // A run that fails while moving files into place puts back what it
     // had moved aside, the previous run's own files included.
     records_ok(&out, &["--by", "aor"]);
-    let taken = names(&fresh)
-        .into_iter()
-        .find(|p| p.starts_with("figures") && p.extension().is_some_and(|e| e == "svg"))
-        .unwrap();
+    let taken = Path::new("figures").join(taken_name(&fresh));
     std::fs::remove_file(out.join(&taken)).unwrap();
     std::fs::create_dir_all(out.join(&taken).join("inside")).unwrap();
     std::fs::write(out.join(&taken).join("inside/note.txt"), "in the way").unwrap();

@@ -46,20 +46,24 @@ const MANIFEST: &str = ".detainers-files";
 /// ([`is_run_file`]): the list is a file in the folder, and a folder can
 /// come from anywhere.
 fn previous_files(out_dir: &Path) -> Vec<String> {
-    let Ok(text) = std::fs::read_to_string(out_dir.join(MANIFEST)) else {
+    // A plain file of a sane size: not a link, a pipe or a device.
+    let path = out_dir.join(MANIFEST);
+    let plain = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= 1 << 20);
+    let Some(text) = plain.then(|| std::fs::read_to_string(&path).ok()).flatten() else {
         return Vec::new();
     };
     text.lines()
-        .filter(|rel| is_run_file(out_dir, rel))
+        .filter(|rel| is_run_file(rel))
         .map(String::from)
         .collect()
 }
 
 /// Whether `rel` names a file a run writes: `results.json`, `report.html`,
 /// `tables/NAME.csv` or `figures/NAME.svg` / `.csv`, with a plain name
-/// (letters, digits, `_`, `-`, `.`, not starting with `.`), in a `tables` or
-/// `figures` folder that is a folder of `out_dir`, not a link to another.
-fn is_run_file(out_dir: &Path, rel: &str) -> bool {
+/// (letters, digits, `_`, `-`, `.`, not starting with `.`). Only where a run
+/// writes, then: a list cannot name a path out of the folder or a reader's
+/// own file beside the run's.
+fn is_run_file(rel: &str) -> bool {
     if rel == RESULTS || rel == "report.html" {
         return true;
     }
@@ -75,8 +79,7 @@ fn is_run_file(out_dir: &Path, rel: &str) -> bool {
         "figures" => name.ends_with(".csv") || name.ends_with(".svg"),
         _ => false,
     };
-    let real_folder = std::fs::symlink_metadata(out_dir.join(folder)).is_ok_and(|m| m.is_dir());
-    plain && kind && real_folder
+    plain && kind
 }
 
 /// The files of one output folder, gathered in memory and then written
@@ -205,7 +208,9 @@ impl OutputFiles {
         let mut moves = Moves::default();
         let outcome = (|| -> Result<()> {
             moves.aside(&results)?;
-            moves.aside(&manifest)?;
+            // The previous list is kept aside as a copy and the list of both
+            // runs replaces it in one rename: at no moment is there no list.
+            moves.keep_copy(&manifest)?;
             moves.put_in_place(&manifest_both, &manifest)?;
             for old in &stale {
                 moves.aside(old)?;
@@ -252,6 +257,21 @@ impl Moves {
         }
         let previous = temporary_beside(target, "previous");
         std::fs::rename(target, &previous).map_err(|e| Error::io(target, e))?;
+        self.aside.push((target.to_path_buf(), previous));
+        Ok(())
+    }
+
+    /// Keep a copy of `target` aside (a hard link, else a copy), when there
+    /// is a file there, to be put back as [`Moves::aside`] puts back.
+    fn keep_copy(&mut self, target: &Path) -> Result<()> {
+        if !target.is_file() {
+            return Ok(());
+        }
+        let previous = temporary_beside(target, "previous");
+        let _ = std::fs::remove_file(&previous);
+        std::fs::hard_link(target, &previous)
+            .or_else(|_| std::fs::copy(target, &previous).map(drop))
+            .map_err(|e| Error::io(target, e))?;
         self.aside.push((target.to_path_buf(), previous));
         Ok(())
     }
