@@ -43,6 +43,9 @@ enum Mutation {
     ByteOrderMark,
     Crlf,
     LongField(usize, usize),
+    /// The field around a position (between commas or line ends) replaced
+    /// by white space.
+    BlankField(usize, Vec<u8>),
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
@@ -68,6 +71,15 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         Just(Mutation::ByteOrderMark),
         Just(Mutation::Crlf),
         (any::<usize>(), 1usize..200_000).prop_map(|(at, n)| Mutation::LongField(at, n)),
+        (
+            any::<usize>(),
+            prop_oneof![
+                Just(b" ".to_vec()),
+                Just(b"\t \t".to_vec()),
+                Just("\u{a0}\u{2003}".as_bytes().to_vec())
+            ]
+        )
+            .prop_map(|(at, b)| Mutation::BlankField(at, b)),
     ]
 }
 
@@ -112,6 +124,16 @@ fn apply(mut bytes: Vec<u8>, mutations: &[Mutation]) -> Vec<u8> {
             Mutation::LongField(i, n) => {
                 let k = at(*i, bytes.len());
                 bytes.splice(k..k, std::iter::repeat_n(b'a', *n));
+            }
+            Mutation::BlankField(i, blank) => {
+                let k = at(*i, bytes.len());
+                let edge = |b: &u8| matches!(b, b',' | b'\n' | b'\r');
+                let start = bytes[..k].iter().rposition(edge).map_or(0, |p| p + 1);
+                let end = bytes[k..]
+                    .iter()
+                    .position(edge)
+                    .map_or(bytes.len(), |p| k + p);
+                bytes.splice(start..end, blank.iter().copied());
             }
         }
     }
