@@ -130,11 +130,10 @@ impl OutputFiles {
     ///    are moved aside; then each file is put in place, the file it
     ///    replaces moved aside first (`.<name>.<pid>.previous`), the list
     ///    of this run's files next to last and the new `results.json` last.
-    ///    If a move fails (a name taken
-    ///    by a folder, say), every file put in place is taken out and every
-    ///    file moved aside is moved back: the folder holds the previous run,
-    ///    complete, as before the call. Once all are in place, the files
-    ///    moved aside are removed.
+    ///    If a move fails (a name taken by a folder, say), every file put in
+    ///    place is taken out and every file moved aside is moved back: the
+    ///    folder holds the previous run, complete, as before the call. Once
+    ///    all are in place, the files moved aside are removed.
     ///
     /// So after any failed call the folder holds the complete previous run,
     /// and a folder that holds a `results.json` holds one complete run and

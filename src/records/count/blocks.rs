@@ -20,7 +20,6 @@
 //! - Only a few blocks are in memory at once, so peak memory does not grow
 //!   with the file.
 
-use crate::csv_table::physical_line;
 use crate::error::{Error, Result};
 use crate::records::count::accepted::Accepted;
 use crate::records::count::counts::{Combination, Pending};
@@ -28,7 +27,7 @@ use crate::records::count::reasons::Exclusion;
 use crate::records::read::blocks::{block_reader, count_byte, read_blocks, Block};
 use crate::records::read::dates::day_key;
 use crate::records::read::dates::PrepareDate;
-use crate::records::read::quoting::first_malformed;
+use crate::records::read::quoting::check_block;
 use crate::records::read::schema::{at, column_index, is_flagged, place_column, LABELS};
 use crate::records::read::SourceFile;
 use crate::records::select::filters::{Filters, Place};
@@ -308,19 +307,12 @@ fn work(
             },
             Err(_) => return Ok(counts),
         };
-        if let Some((offset, what)) = first_malformed(&block.bytes, layout.delimiter) {
-            let at = block.first_line + physical_line(&block.bytes, offset as u64) - 1;
-            let message = format!("malformed CSV: {what}");
-            return Err((at, Error::input(path, Some(at), None, message)));
-        }
+        check_block(path, &block, layout.delimiter)?;
         let mut reader = block_reader(&block.bytes, layout.delimiter);
         let mut rows = 0u64;
         let mut lines_read = 0u64;
         // The file line of a position inside this block, from its byte offset.
-        let line = |at: Option<&csv::Position>| {
-            let offset = at.map_or(0, csv::Position::byte);
-            block.first_line + physical_line(&block.bytes, offset) - 1
-        };
+        let line = |at: Option<&csv::Position>| block.line_at(at.map_or(0, csv::Position::byte));
         loop {
             match reader.read_byte_record(&mut record) {
                 Ok(true) => {}
@@ -348,8 +340,8 @@ fn work(
             }
         }
         // The csv crate skips blank lines; polars reads each as a row with
-        // every field missing, so they are counted here as such (a short row
-        // when the last column is not a used one).
+        // every field missing, so they are counted here as such: a row of no
+        // fields, so a short row.
         let blank = block.lines.saturating_sub(lines_read);
         if blank > 0 {
             let empty = csv::ByteRecord::new();

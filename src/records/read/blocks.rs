@@ -2,6 +2,7 @@
 //! each block ends at a newline outside quotes, found with memchr, and
 //! carries the physical line its first row starts on.
 
+use crate::csv_table::physical_line;
 use crate::error::{Error, Result};
 use std::io::Read;
 use std::path::Path;
@@ -36,6 +37,13 @@ pub(crate) struct Block {
     pub(crate) bytes: Vec<u8>,
     pub(crate) first_line: u64,
     pub(crate) lines: u64,
+}
+
+impl Block {
+    /// The file line of the byte at `offset` in this block.
+    pub(crate) fn line_at(&self, offset: u64) -> u64 {
+        self.first_line + physical_line(&self.bytes, offset) - 1
+    }
 }
 
 /// Read `path` after its header line in blocks of whole rows and hand each to

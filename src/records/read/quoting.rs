@@ -5,7 +5,6 @@
 //! differently; checked first, it is an error naming its line in both.
 
 use super::blocks::{block_reader, count_byte, read_blocks, Block};
-use crate::csv_table::physical_line;
 use crate::error::{Error, Result};
 use std::path::Path;
 use std::sync::mpsc::channel;
@@ -48,6 +47,24 @@ pub(crate) fn first_malformed(bytes: &[u8], delimiter: u8) -> Option<(usize, &'s
     inside.map(|start| (start, "a quoted field that is never closed"))
 }
 
+/// Check the quoting of one block of `path`: the error names the file line
+/// of the first malformed byte, and is returned with that line, so that
+/// workers can report the earliest.
+pub(crate) fn check_block(
+    path: &Path,
+    block: &Block,
+    delimiter: u8,
+) -> std::result::Result<(), (u64, Error)> {
+    match first_malformed(&block.bytes, delimiter) {
+        Some((offset, what)) => {
+            let at = block.line_at(offset as u64);
+            let message = format!("malformed CSV: {what}");
+            Err((at, Error::input(path, Some(at), None, message)))
+        }
+        None => Ok(()),
+    }
+}
+
 /// Check the quoting of every row of the file at `path` (with `delimiter`
 /// and `width` columns in its header), reading it in blocks as the block
 /// engine does, so that the polars engine refuses what this engine refuses,
@@ -65,20 +82,14 @@ pub(crate) fn check_rows(path: &Path, delimiter: u8, width: usize) -> Result<Vec
     let mut short = Vec::new();
     let mut row = 0u64; // data rows before this block
     read_blocks(path, &recycled, |block| {
-        if let Some((offset, what)) = first_malformed(&block.bytes, delimiter) {
-            let at = block.first_line + physical_line(&block.bytes, offset as u64) - 1;
-            found = Some(Error::input(
-                path,
-                Some(at),
-                None,
-                format!("malformed CSV: {what}"),
-            ));
+        if let Err((_, e)) = check_block(path, &block, delimiter) {
+            found = Some(e);
             return false;
         }
         match block_short_rows(&block, delimiter, width, &mut row, &mut short) {
             Ok(()) => true,
             Err((offset, cause)) => {
-                let at = block.first_line + physical_line(&block.bytes, offset) - 1;
+                let at = block.line_at(offset);
                 found = Some(Error::input_caused(
                     path,
                     Some(at),
