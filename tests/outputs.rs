@@ -120,10 +120,9 @@ fn taken_name(out: &Path) -> PathBuf {
 /// `detainers records --quiet --out OUT [EXTRA] mini.csv`.
 fn records_into(out: &Path, extra: &[&str]) -> std::process::Output {
     let mini = crate::util::fixture("records/mini.csv");
-    let mut args = vec!["records", "--quiet", "--out", out.to_str().unwrap()];
-    args.extend_from_slice(extra);
+    let mut args = extra.to_vec();
     args.push(mini.to_str().unwrap());
-    crate::util::detainers(&args)
+    crate::util::records(out, &args)
 }
 
 /// [`records_into`], which must succeed.

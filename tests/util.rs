@@ -18,6 +18,24 @@ pub fn detainers(args: &[&str]) -> Output {
         .expect("run the detainers binary")
 }
 
+/// `detainers records --quiet --out OUT ARGS...` (options and files).
+pub fn records(out: &Path, args: &[&str]) -> Output {
+    let mut all = vec![
+        "records",
+        "--quiet",
+        "--out",
+        out.to_str().expect("a UTF-8 path"),
+    ];
+    all.extend_from_slice(args);
+    detainers(&all)
+}
+
+/// [`records`], which must succeed.
+pub fn records_ok(out: &Path, args: &[&str]) {
+    let o = records(out, args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 /// A run folder's `results.json`, parsed.
 pub fn results(dir: &Path) -> serde_json::Value {
     serde_json::from_str(&read(&dir.join("results.json"))).expect("results.json parses")

@@ -230,30 +230,20 @@ fn a_six_column_npr_file_runs_with_no_option_and_its_places_filter_and_group() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    let o = crate::util::detainers(&[
-        "records",
-        "--quiet",
-        "--city",
-        &city,
-        "--events",
-        events.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        path.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    crate::util::records_ok(
+        &out,
+        &[
+            "--city",
+            &city,
+            "--events",
+            events.to_str().unwrap(),
+            path.to_str().unwrap(),
+        ],
+    );
     let v = crate::util::results(&out);
     assert_eq!(v["events"][0]["label"], "A local rule");
     // No area column: --aor is a usage error that says so, in one line.
-    let o = crate::util::detainers(&[
-        "records",
-        "--quiet",
-        "--aor",
-        "BOS",
-        "--out",
-        out.to_str().unwrap(),
-        path.to_str().unwrap(),
-    ]);
+    let o = crate::util::records(&out, &["--aor", "BOS", path.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -329,14 +319,7 @@ fn ddps_august_2026_release_runs_and_says_it_has_no_reentry_flag() {
         let layout = layouts.iter().find(|l| l.name == name).unwrap();
         let path = generate(dir.path(), layout, FileFormat::Parquet);
         let out = dir.path().join(format!("out-{name}"));
-        let o = crate::util::detainers(&[
-            "records",
-            "--quiet",
-            "--out",
-            out.to_str().unwrap(),
-            path.to_str().unwrap(),
-        ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        crate::util::records_ok(&out, &[path.to_str().unwrap()]);
         let v = crate::util::results(&out);
         assert_eq!(v["files"][0]["layout"], name);
         let missing = v["missing_columns"].as_array().unwrap();
@@ -361,14 +344,7 @@ fn ddps_august_2026_release_runs_and_says_it_has_no_reentry_flag() {
     let canonical = dir.path().join("canonical.csv");
     detainers::generate_file(&canonical, Size::Rows(200), 5).unwrap();
     let out = dir.path().join("out-canonical");
-    let o = crate::util::detainers(&[
-        "records",
-        "--quiet",
-        "--out",
-        out.to_str().unwrap(),
-        canonical.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    crate::util::records_ok(&out, &[canonical.to_str().unwrap()]);
     let table = crate::util::read(&out.join("tables/missing_columns.csv"));
     assert_eq!(table.lines().count(), 1, "{table}");
     let page = crate::util::read(&out.join("report.html"));
