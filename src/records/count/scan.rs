@@ -150,11 +150,9 @@ fn check_columns_asked_for(f: &SourceFile, filters: &Filters, by: Option<By>) ->
         }
     }
     if let Some(by) = by {
-        if lacks(place_column(by.place())) {
-            return Err(refuse(
-                place_column(by.place()),
-                format!("--by {}", by.name()),
-            ));
+        let column = place_column(by.place());
+        if lacks(column) {
+            return Err(refuse(column, format!("--by {}", by.name())));
         }
     }
     // keep-first tells a repeat from its first row by the person.
