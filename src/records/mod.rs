@@ -35,13 +35,18 @@ pub use decide::duplicates::{DuplicateCounts, PolicyRows};
 pub use decide::events::{
     bundled_events, parse_events, read_events, Event, EventSplit, MonthsOutcomes, EVENTS_PATH,
 };
+pub use decide::lift_times::LiftTime;
 pub use decide::outcomes::{
     Denominator, FollowUp, LiftOutcome, LiftOutcomes, OutcomeClass, Outcomes, Share,
     LIFT_OUTCOMES_PATH,
 };
 pub use decide::population::{PopulationContext, PopulationRow, PopulationTable};
+pub use decide::request_types::{RequestKind, RequestTypes, REQUEST_TYPES_PATH};
 pub use decide::status::{StatusCrosswalk, ARTICLE_GROUPS, NOT_MAPPED, UNKNOWN_STATUS};
-pub use decide::summary::{record_period, CategoryCount, Declined, GroupCount, RecordResults};
+pub use decide::summary::{
+    record_period, CategoryCount, Declined, GroupCount, RecordResults, RequestTypeOutcomes,
+    RequestTypeSummary, ValueCount,
+};
 pub use decide::tally::{MonthCount, ReasonCount};
 pub use decide::Inputs;
 pub use read::blocks::{BLOCK_BYTES, MAX_ROW_BYTES};
@@ -58,6 +63,7 @@ pub use select::duplicates::Duplicates;
 pub use select::filters::{parse_day, AorFilter, Filters};
 pub use select::follow_up::{FollowUpOptions, FOLLOW_UP_DAYS};
 pub use select::grouping::{By, GroupBy, MIN_RESOLVED};
+pub use select::request_type::RequestChoice;
 pub use show::figures::{
     figure_by_area, figure_lift_reasons, figure_monthly_declined_share, figure_monthly_detainers,
     figure_status_groups, record_figures,
@@ -71,7 +77,8 @@ pub use show::tables::{
 };
 pub use synthetic::export::{convert_records, record_text_frame, title_case, PREAMBLE_ROWS};
 pub use synthetic::generate::{
-    generate_file, generate_file_as, generate_layout_file, generate_records,
-    generate_records_with_truth, parse_bytes, GeneratedFile, RowTruth, Size,
+    generate_extended_with_truth, generate_file, generate_file_as, generate_layout_file,
+    generate_records, generate_records_with_truth, parse_bytes, GeneratedFile, LiftTruth, RowTruth,
+    Size, FORMS,
 };
 pub use synthetic::layouts::canonical_layout;

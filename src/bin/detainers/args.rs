@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
+use detainers::records::RequestChoice;
 use detainers::records::{ColumnNames, FOLLOW_UP_DAYS, MIN_RESOLVED};
 use detainers::{By, Duplicates, FileFormat, ScanEngine};
 use std::path::PathBuf;
@@ -86,12 +87,23 @@ pub struct RecordsArgs {
     /// Last day, inclusive (YYYY-MM-DD).
     #[arg(long, value_parser = parse_day)]
     pub to: Option<NaiveDate>,
-    /// Rows flagged duplicate_likely: `exclude` them (the default), use the
-    /// first row of each person and prepare date (`keep-first`), or
-    /// `include` them all. The rows each policy would use are reported
-    /// whichever is chosen.
+    /// Repeated records: `exclude` rows flagged duplicate_likely (the
+    /// default), use the first flagged row of each person and prepare date
+    /// (`keep-first`), `include` them all, use the first row of each
+    /// episode by the Deportation Data Project's August 2026 rule
+    /// (`episode`: a person's rows at most a day apart, one detainer type
+    /// and facility), or the file's own answer (`file`:
+    /// duplicate_drop_row, or the first row of each duplicate_episode_id).
+    /// The rows each policy would use are reported whichever is chosen.
     #[arg(long, default_value = "exclude", value_parser = parse_duplicates)]
     pub duplicates: Duplicates,
+    /// Which requests to read: `hold` requests (I-247A, I-247D, the older
+    /// I-247), requests for `notification` of release (I-247N, I-247G), or
+    /// `all`. `auto` reads hold requests when every file has request_type or
+    /// detainer_type, else all. Every type's outcomes are reported side by
+    /// side whichever is chosen.
+    #[arg(long, default_value = "auto", value_parser = parse_request_type)]
+    pub request_type: RequestChoice,
     /// The same as `--duplicates include` (kept for earlier scripts).
     #[arg(long, conflicts_with = "duplicates", hide = true)]
     pub include_duplicates: bool,
@@ -120,6 +132,10 @@ pub struct RecordsArgs {
     /// Output folder [default: out/records].
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Request-type crosswalk [default: the bundled
+    /// data/crosswalk/request_types.csv].
+    #[arg(long)]
+    pub request_types: Option<PathBuf>,
     /// Status crosswalk [default: the bundled data/crosswalk/status_groups.csv].
     #[arg(long)]
     pub crosswalk: Option<PathBuf>,
@@ -188,6 +204,10 @@ fn parse_by(text: &str) -> Result<By, String> {
 }
 
 fn parse_duplicates(text: &str) -> Result<Duplicates, String> {
+    text.parse().map_err(|e: detainers::Error| e.to_string())
+}
+
+fn parse_request_type(text: &str) -> Result<RequestChoice, String> {
     text.parse().map_err(|e: detainers::Error| e.to_string())
 }
 

@@ -49,6 +49,7 @@ fn records(a: RecordsArgs) -> detainers::Result<()> {
         } else {
             a.duplicates
         },
+        request_type: a.request_type,
     };
     // The article's estimate, to put beside the measured honored share: read
     // before the scan, so a bad --article fails at once. Without --article,
@@ -65,6 +66,9 @@ fn records(a: RecordsArgs) -> detainers::Result<()> {
         },
     };
     let mut inputs = Inputs::bundled();
+    if let Some(p) = &a.request_types {
+        inputs.request_types = detainers::records::RequestTypes::from_file(p)?;
+    }
     if let Some(p) = &a.crosswalk {
         inputs.status = StatusCrosswalk::from_file(p)?;
     }

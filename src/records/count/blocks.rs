@@ -22,13 +22,14 @@
 
 use crate::error::{Error, Result};
 use crate::records::count::accepted::Accepted;
-use crate::records::count::counts::{Combination, Pending};
+use crate::records::count::counts::{lift_days, Combination, Pending};
+use crate::records::count::episodes::Episodes;
 use crate::records::count::reasons::Exclusion;
 use crate::records::read::blocks::{block_reader, count_byte, read_blocks, Block};
 use crate::records::read::dates::day_key;
 use crate::records::read::dates::PrepareDate;
 use crate::records::read::quoting::check_block;
-use crate::records::read::schema::{at, column_index, is_flagged, place_column, LABELS};
+use crate::records::read::schema::{at, column_index, is_flagged, place_column, COLUMNS, LABELS};
 use crate::records::read::SourceFile;
 use crate::records::select::filters::{Filters, Place};
 use crate::records::select::grouping::By;
@@ -48,6 +49,59 @@ struct Tally {
     latest: i32,
     /// Used rows per day of the month.
     days: Days,
+    /// Rows per number of days to the lift date ([`Combination::lifts`]).
+    lifts: Lifts,
+}
+
+/// Rows per number of days to the lift date, kept small: most
+/// combinations hold a few rows.
+enum Lifts {
+    /// No row with a lift date.
+    None,
+    /// Rows with one number of days.
+    One(i32, u64),
+    /// Rows per number of days.
+    Many(Box<HashMap<i32, u64>>),
+}
+
+impl Lifts {
+    fn add(&mut self, days: i32, rows: u64) {
+        match self {
+            Lifts::None => *self = Lifts::One(days, rows),
+            Lifts::One(d, n) if *d == days => *n += rows,
+            Lifts::One(d, n) => {
+                let mut all = HashMap::with_capacity(4);
+                all.insert(*d, *n);
+                all.insert(days, rows);
+                *self = Lifts::Many(Box::new(all));
+            }
+            Lifts::Many(all) => *all.entry(days).or_default() += rows,
+        }
+    }
+
+    fn merge(&mut self, other: Lifts) {
+        match other {
+            Lifts::None => {}
+            Lifts::One(d, n) => self.add(d, n),
+            Lifts::Many(all) => {
+                for (d, n) in *all {
+                    self.add(d, n);
+                }
+            }
+        }
+    }
+
+    fn to_pairs(&self) -> Vec<(i32, u64)> {
+        match self {
+            Lifts::None => Vec::new(),
+            Lifts::One(d, n) => vec![(*d, *n)],
+            Lifts::Many(all) => {
+                let mut pairs: Vec<(i32, u64)> = all.iter().map(|(d, n)| (*d, *n)).collect();
+                pairs.sort_unstable();
+                pairs
+            }
+        }
+    }
 }
 
 /// Rows per day of the month, kept small: most combinations fall on one day.
@@ -112,6 +166,9 @@ struct Seen {
     latest: i32,
     /// The day of the month (1-31) of a used or pending row, else 0.
     day_of_month: u8,
+    /// Days to the lift date ([`lift_days`]) of a row used or counted in
+    /// `by_area`.
+    lift: Option<i32>,
 }
 
 /// Add `rows` rows seen as `seen` into `counts` under `key`.
@@ -122,11 +179,15 @@ fn add(counts: &mut Counts, key: &[u8], rows: u64, seen: Seen) {
             rows: 0,
             latest: 0,
             days: Days::None,
+            lifts: Lifts::None,
         }),
     };
     tally.rows += rows;
     tally.latest = tally.latest.max(seen.latest);
     tally.days.add(seen.day_of_month, rows);
+    if let Some(days) = seen.lift {
+        tally.lifts.add(days, rows);
+    }
 }
 
 /// Merge `from` into `into`.
@@ -137,6 +198,7 @@ fn merge(into: &mut Counts, from: Counts) {
                 total.rows += t.rows;
                 total.latest = total.latest.max(t.latest);
                 total.days.merge(t.days);
+                total.lifts.merge(t.lifts);
             }
             None => {
                 into.insert(key, t);
@@ -172,6 +234,8 @@ struct Judge<'a> {
     /// For each of [`Place::ALL`], the raw values accepted, when filtered.
     places: [Option<&'a [String]>; 4],
     by: Option<By>,
+    /// The days of each person a duplicates rule may group.
+    episodes: &'a Episodes,
 }
 
 /// Count the combinations in `files`, as the polars engine does.
@@ -180,10 +244,12 @@ pub(crate) fn count_files(
     filters: &Filters,
     accepted: &Accepted,
     by: Option<By>,
+    episodes: &Episodes,
     rows_seen: Option<&AtomicU64>,
 ) -> Result<Vec<Combination>> {
     let judge = Judge {
         by,
+        episodes,
         from: filters.from.map(day_key),
         to: filters.to.map(day_key),
         places: Place::ALL.map(|p| accepted.of(p)),
@@ -400,7 +466,7 @@ impl Judge<'_> {
         key: &mut Vec<u8>,
     ) -> std::result::Result<Seen, (usize, &'static str)> {
         // Each column read: the first of its sources the row fills.
-        let mut values: [Option<&str>; 12] = [None; 12];
+        let mut values: [Option<&str>; COLUMNS.len()] = [None; COLUMNS.len()];
         for (i, sources) in layout.used.iter().enumerate() {
             for &index in sources {
                 if let Some(v) = value(record, index).map_err(|m| (index, m))? {
@@ -422,7 +488,8 @@ impl Judge<'_> {
                 !v.is_some_and(|v| list.iter().any(|w| w == v))
             })
         });
-        let duplicate = values[at::DUPLICATE].is_some_and(is_flagged);
+        let duplicate = values[at::DUPLICATE].is_some_and(is_flagged)
+            || values[at::DROP_ROW].is_some_and(is_flagged);
         let reason = if short {
             Some(Exclusion::ShortRow)
         } else if judged == PrepareDate::Missing {
@@ -446,7 +513,13 @@ impl Judge<'_> {
                         Some(Exclusion::OutsideAor | Exclusion::OutsideState)
                     ))
         });
-        let pending = duplicate && (reason.is_none() || in_by);
+        // A flagged row, or one on a day a rule may group with another of
+        // the person's rows, waits for the duplicates policy.
+        let episode = match (values[at::ID], date) {
+            (Some(id), Some(d)) if !self.episodes.is_empty() => self.episodes.get(id, day_key(d)),
+            _ => None,
+        };
+        let pending = (duplicate || episode.is_some()) && (reason.is_none() || in_by);
         key.clear();
         key.push(reason.map_or(0, Exclusion::code));
         key.push(u8::from(pending) | (u8::from(in_by) << 1) | (u8::from(layout.lift_known) << 2));
@@ -473,14 +546,24 @@ impl Judge<'_> {
             push_text(key, values[at].filter(|_| kept));
         }
         push_text(key, layout.by.filter(|_| in_by).and_then(|at| values[at]));
+        let counted = reason.is_none() || in_by;
+        push_text(key, values[at::REQUEST_TYPE].filter(|_| counted));
+        push_text(key, values[at::DETAINER_TYPE].filter(|_| counted));
         if pending {
             push_text(key, values[at::ID]);
             key.extend_from_slice(&date.map_or(0, day_key).to_le_bytes());
             key.extend_from_slice(&layout.file_no.to_le_bytes());
             key.extend_from_slice(&order.0.to_le_bytes());
             key.extend_from_slice(&order.1.to_le_bytes());
+            push_text(key, values[at::FACILITY]);
+            key.extend_from_slice(&episode.map_or(0, |e| e + 1).to_le_bytes());
+            push_text(key, values[at::EPISODE]);
+            push_text(key, values[at::DROP_ROW]);
         }
         Ok(Seen {
+            lift: date
+                .filter(|_| counted)
+                .and_then(|d| lift_days(day_key(d), values[at::LIFT_DATE])),
             latest: date.filter(|_| !short).map_or(0, day_key),
             day_of_month: date
                 .filter(|_| reason.is_none())
@@ -541,17 +624,29 @@ fn decode(key: &[u8], tally: &Tally) -> Combination {
     let place = take_text(key, &mut at);
     let labels: [Option<String>; 6] = std::array::from_fn(|_| take_text(key, &mut at));
     let by = take_text(key, &mut at);
+    let request_type = take_text(key, &mut at);
+    let detainer_type = take_text(key, &mut at);
     let pending = pending.then(|| {
         let id = take_text(key, &mut at);
         let u32_at = |at: usize| [key[at], key[at + 1], key[at + 2], key[at + 3]];
+        let day = i32::from_le_bytes(u32_at(at));
+        let order = (
+            u32::from_le_bytes(u32_at(at + 4)),
+            read_u64(key, at + 8),
+            read_u64(key, at + 16),
+        );
+        at += 24;
+        let facility = take_text(key, &mut at);
+        let episode = u32::from_le_bytes(u32_at(at)).checked_sub(1);
+        at += 4;
         Box::new(Pending {
             id,
-            day: i32::from_le_bytes(u32_at(at)),
-            order: (
-                u32::from_le_bytes(u32_at(at + 4)),
-                read_u64(key, at + 8),
-                read_u64(key, at + 16),
-            ),
+            day,
+            order,
+            facility,
+            episode,
+            file_episode: take_text(key, &mut at),
+            drop_row: take_text(key, &mut at),
         })
     });
     let [case_category, entry_status, final_order, illegal_reentry, lift_reason, duplicate] =
@@ -569,6 +664,9 @@ fn decode(key: &[u8], tally: &Tally) -> Combination {
         illegal_reentry,
         lift_reason,
         duplicate,
+        request_type,
+        detainer_type,
+        lifts: tally.lifts.to_pairs(),
         rows: tally.rows,
         in_by,
         by,
@@ -601,6 +699,7 @@ mod tests {
             to: None,
             places: [None; 4],
             by: None,
+            episodes: &Episodes::default(),
         };
         // The file: date, area, state, category, entry, final order,
         // re-entry, lift reason, flag, person; no city or facility.
@@ -619,6 +718,11 @@ mod tests {
                 at_column(7),
                 at_column(8),
                 at_column(9),
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+                vec![],
             ],
             names: (0..10).map(|i| format!("c{i}")).collect(),
             width: 10,
@@ -679,7 +783,8 @@ mod tests {
             Some(&Pending {
                 id: Some("9".into()),
                 day: 20180319,
-                order: (2, 5, 40)
+                order: (2, 5, 40),
+                ..Pending::default()
             })
         );
     }

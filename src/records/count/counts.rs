@@ -2,6 +2,7 @@
 //! the raw labels, never one entry per record.
 
 use crate::records::count::reasons::Exclusion;
+use crate::records::read::dates::PrepareDate;
 
 /// One combination of a reason and raw labels, and how many rows carry it.
 /// Used rows carry their labels; an excluded row carries only the place
@@ -39,6 +40,16 @@ pub(crate) struct Combination {
     pub lift_reason: Option<String>,
     /// Raw `duplicate_likely`.
     pub duplicate: Option<String>,
+    /// Raw `request_type`, for a used row or one counted in `by_area`.
+    pub request_type: Option<String>,
+    /// Raw `detainer_type`, kept as `request_type` is.
+    pub detainer_type: Option<String>,
+    /// For a used row or one counted in `by_area` with a lift date: rows
+    /// per number of days from the prepare date to the lift date (negative
+    /// when the lift date is earlier), [`LIFT_UNREADABLE`] for a lift date
+    /// not in a form read, in any order. Rows without a lift date are not
+    /// here.
+    pub lifts: Vec<(i32, u64)>,
     /// Rows with exactly these values.
     pub rows: u64,
     /// The row is counted in `by_area`.
@@ -52,7 +63,31 @@ pub(crate) struct Combination {
     pub pending: Option<Box<Pending>>,
 }
 
-/// A flagged row waiting for the duplicates policy.
+/// The key of [`Combination::lifts`] for a lift date not in a form read.
+pub(crate) const LIFT_UNREADABLE: i32 = i32::MIN;
+
+/// The [`Combination::lifts`] key of a row prepared on `prepared`
+/// (`yyyymmdd`) with the lift date `lift` as written: the days from one to
+/// the other (negative when the lift date is earlier), by the prepare
+/// date's rule ([`PrepareDate::judge`]); [`LIFT_UNREADABLE`] for a lift date
+/// not in a form read or outside the plausible window; `None` without a
+/// lift date. Both engines call this.
+pub(crate) fn lift_days(prepared: i32, lift: Option<&str>) -> Option<i32> {
+    let prepared = chrono::NaiveDate::from_ymd_opt(
+        prepared / 10000,
+        (prepared / 100 % 100) as u32,
+        (prepared % 100) as u32,
+    )?;
+    match PrepareDate::judge(lift) {
+        PrepareDate::Missing => None,
+        PrepareDate::Date(lifted) => Some((lifted - prepared).num_days() as i32),
+        PrepareDate::Unparseable | PrepareDate::Implausible(_) => Some(LIFT_UNREADABLE),
+    }
+}
+
+/// A row waiting for the duplicates policy: flagged `duplicate_likely` or
+/// `duplicate_drop_row`, or one of a person's rows on a day some rule finds
+/// another row of the person's ([`super::episodes::Episodes`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Pending {
     /// `unique_identifier`; `None` when missing or when the file has no such
@@ -64,4 +99,13 @@ pub(crate) struct Pending {
     /// two numbers that grow with the row's place in the file (each engine
     /// fills them its own way; only their order counts).
     pub order: (u32, u64, u64),
+    /// Raw `detention_facility` (an episode's rows share one).
+    pub facility: Option<String>,
+    /// The person's episode by DDP's rule, found over every file
+    /// ([`super::episodes::Episodes`]); `None` for a row alone on its day.
+    pub episode: Option<u32>,
+    /// The file's own episode (`duplicate_episode_id`), raw.
+    pub file_episode: Option<String>,
+    /// The file's own `duplicate_drop_row`, raw.
+    pub drop_row: Option<String>,
 }

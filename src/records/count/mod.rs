@@ -11,6 +11,7 @@
 pub(crate) mod accepted;
 pub(crate) mod blocks;
 pub(crate) mod counts;
+pub(crate) mod episodes;
 pub(crate) mod polars;
 pub(crate) mod reasons;
 pub(crate) mod scan;
@@ -18,6 +19,7 @@ pub(crate) mod scan;
 use crate::error::{Error, Result};
 use crate::records::count::accepted::Accepted;
 use crate::records::count::counts::Combination;
+use crate::records::count::episodes::Episodes;
 use crate::records::read::formats::FileFormat;
 use crate::records::read::SourceFile;
 use crate::records::select::filters::Filters;
@@ -55,12 +57,14 @@ impl std::str::FromStr for ScanEngine {
 /// `accepted`. `rows_seen`, when given, grows as rows are read. Parquet, IPC
 /// and xlsx files are read by polars whichever engine is chosen (the block
 /// engine reads CSV text); the combinations of both are put together.
+/// A row on a day `episodes` keeps waits for the duplicates policy.
 pub(crate) fn count_combinations(
     engine: ScanEngine,
     sources: &[SourceFile],
     filters: &Filters,
     accepted: &Accepted,
     by: Option<By>,
+    episodes: &Episodes,
     rows_seen: Option<&Arc<AtomicU64>>,
 ) -> Result<Vec<Combination>> {
     let (csv, typed): (Vec<SourceFile>, Vec<SourceFile>) = sources
@@ -72,7 +76,7 @@ pub(crate) fn count_combinations(
             let mut out = Vec::new();
             if !csv.is_empty() {
                 let seen = rows_seen.map(|r| r.as_ref());
-                out = blocks::count_files(&csv, filters, accepted, by, seen)?;
+                out = blocks::count_files(&csv, filters, accepted, by, episodes, seen)?;
             }
             if !typed.is_empty() {
                 let seen = rows_seen.cloned();
@@ -81,6 +85,7 @@ pub(crate) fn count_combinations(
                     filters,
                     accepted,
                     by,
+                    episodes,
                     seen,
                     || Ok(()),
                 )?);
@@ -88,13 +93,22 @@ pub(crate) fn count_combinations(
             Ok(out)
         }
         ScanEngine::Polars => {
-            polars::count_files(sources, filters, accepted, by, rows_seen.cloned(), || {
+            let diagnose = || {
                 if csv.is_empty() {
                     Ok(())
                 } else {
-                    blocks::count_files(&csv, filters, accepted, by, None).map(|_| ())
+                    blocks::count_files(&csv, filters, accepted, by, episodes, None).map(|_| ())
                 }
-            })
+            };
+            polars::count_files(
+                sources,
+                filters,
+                accepted,
+                by,
+                episodes,
+                rows_seen.cloned(),
+                diagnose,
+            )
         }
     }
 }

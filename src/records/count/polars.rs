@@ -3,7 +3,8 @@
 
 use crate::error::{Error, Result};
 use crate::records::count::accepted::Accepted;
-use crate::records::count::counts::{Combination, Pending};
+use crate::records::count::counts::{lift_days, Combination, Pending};
+use crate::records::count::episodes::Episodes;
 use crate::records::count::reasons::Exclusion;
 use crate::records::read::dates::day_key;
 use crate::records::read::dates::PrepareDate;
@@ -11,8 +12,9 @@ use crate::records::read::formats::FileFormat;
 use crate::records::read::layouts::ColumnMap;
 use crate::records::read::quoting::check_rows;
 use crate::records::read::schema::{
-    at, place_column, CASE_CATEGORY, COLUMNS, DATE, DUPLICATE, ENTRY_STATUS, FINAL_ORDER, FLAGGED,
-    ID, ILLEGAL_REENTRY, LABELS, LIFT_REASON,
+    at, place_column, CASE_CATEGORY, COLUMNS, DATE, DETAINER_TYPE, DROP_ROW, DUPLICATE,
+    ENTRY_STATUS, EPISODE, FACILITY, FINAL_ORDER, FLAGGED, ID, ILLEGAL_REENTRY, LABELS, LIFT_DATE,
+    LIFT_REASON, REQUEST_TYPE,
 };
 use crate::records::read::typed::{as_text, missing_as_null, null_string, scan_typed, utf8_path};
 use crate::records::read::xlsx::read_columns;
@@ -24,6 +26,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+
+/// The columns read besides the labels and places: the request's type,
+/// the lift date and the file's own duplicate answers.
+const EXTRAS: [&str; 5] = [REQUEST_TYPE, DETAINER_TYPE, LIFT_DATE, DROP_ROW, EPISODE];
 
 /// The labels counted for a used row, after the date and the places.
 const DETAILS: [&str; 6] = [
@@ -39,7 +45,7 @@ const DETAILS: [&str; 6] = [
 /// as text (missing as null, and null when the file lacks it), whether the
 /// row is short, the file's number, the row's index, and whether the file
 /// has a lift reason.
-fn lazy_file(file: &SourceFile, short_rows: &[u64]) -> Result<LazyFrame> {
+pub(crate) fn lazy_file(file: &SourceFile, short_rows: &[u64]) -> Result<LazyFrame> {
     match file.format() {
         FileFormat::Csv => csv_file(file, short_rows),
         FileFormat::Xlsx => xlsx_file(file),
@@ -167,7 +173,7 @@ const IMPLAUSIBLE: i32 = -2;
 /// The prepare dates of a batch judged by [`PrepareDate::judge`], the
 /// block engine's rule: `yyyymmdd` for a date used, [`UNPARSEABLE`] or
 /// [`IMPLAUSIBLE`], null when missing.
-fn judge_dates(c: Column) -> PolarsResult<Column> {
+pub(crate) fn judge_dates(c: Column) -> PolarsResult<Column> {
     let text = c.str()?;
     let judged: Int32Chunked = text
         .iter()
@@ -216,10 +222,42 @@ fn day_column(d: u32) -> String {
 const PERSON: &str = "_id";
 
 /// Internal column: the file's position in the list given.
-const FILE_NO: &str = "_file";
+pub(crate) const FILE_NO: &str = "_file";
 
 /// Internal column: the row's index in its file.
-const ROW: &str = "_row";
+pub(crate) const ROW: &str = "_row";
+
+/// Internal column: the person's episode on the row's day, from
+/// [`Episodes`] (null for a day not kept).
+const EPISODE_NO: &str = "_episode";
+
+/// Internal key column: a pending row's facility.
+const PENDING_FACILITY: &str = "_pending_facility";
+
+/// Internal key column: days from the prepare date to the lift date
+/// ([`lift_days`]), for a used row or one counted in `by_area`.
+const LIFT_DAYS: &str = "_lift_days";
+
+/// The columns every stage carries through: [`COLUMNS`] but the person
+/// (carried as [`PERSON`]).
+fn carried() -> impl Iterator<Item = &'static str> {
+    COLUMNS.iter().copied().filter(|c| *c != ID)
+}
+
+/// The lift days of a batch of (`yyyymmdd` prepare date, lift date text)
+/// pairs, by [`lift_days`].
+fn judge_lifts(c: Column) -> PolarsResult<Column> {
+    let pairs = c.struct_()?;
+    let fields = pairs.fields_as_series();
+    let days = fields[0].i32()?;
+    let lifts = fields[1].str()?;
+    let judged: Int32Chunked = days
+        .iter()
+        .zip(lifts.iter())
+        .map(|(day, lift)| day.and_then(|d| lift_days(d, lift)))
+        .collect();
+    Ok(judged.with_name(LIFT_DAYS.into()).into_column())
+}
 
 /// Internal column: the row's file has a lift-reason column.
 const LIFT_KNOWN: &str = "_lift_known";
@@ -259,6 +297,7 @@ pub(crate) fn aggregation_query(
     filters: &Filters,
     accepted: &Accepted,
     by: Option<By>,
+    episodes: &Episodes,
     rows_seen: Option<Arc<AtomicU64>>,
 ) -> Result<LazyFrame> {
     if files.is_empty() {
@@ -306,7 +345,11 @@ pub(crate) fn aggregation_query(
         );
     }
     let flagged = FLAGGED.map(String::from);
-    let flagged = equals_any(DUPLICATE, &flagged);
+    // Flagged by `duplicate_likely` or `duplicate_drop_row`, or on a day a
+    // rule may group with another of the person's rows.
+    let flagged = equals_any(DUPLICATE, &flagged)
+        .or(equals_any(DROP_ROW, &flagged))
+        .or(col(EPISODE_NO).is_not_null());
     let mut reason = when(col(SHORT_ROW))
         .then(lit(Exclusion::ShortRow.code()))
         .when(col(DATE).is_null().or(col(DATE).eq(lit(""))))
@@ -366,26 +409,24 @@ pub(crate) fn aggregation_query(
     };
     let raw_columns = || {
         [SHORT_ROW, FILE_NO, ROW, LIFT_KNOWN, PERSON, GROUP]
-            .iter()
-            .chain(COLUMNS[..at::ID].iter())
-            .map(|&name| col(name))
+            .into_iter()
+            .chain(carried())
+            .map(col)
             .collect::<Vec<_>>()
     };
-    let replaced =
-        COLUMNS[..at::ID]
-            .iter()
-            .chain([&PERSON, &GROUP])
-            .fold(lit(false), |acc, &name| {
-                acc.or(col(name)
-                    .cast(DataType::Binary)
-                    .binary()
-                    .contains_literal(lit("\u{FFFD}".as_bytes()))
-                    .fill_null(lit(false)))
-            });
+    let replaced = carried()
+        .chain([PERSON, GROUP])
+        .fold(lit(false), |acc, name| {
+            acc.or(col(name)
+                .cast(DataType::Binary)
+                .binary()
+                .contains_literal(lit("\u{FFFD}".as_bytes()))
+                .fill_null(lit(false)))
+        });
     let mut stage0: Vec<Expr> = [SHORT_ROW, FILE_NO, ROW, LIFT_KNOWN]
-        .iter()
-        .chain(COLUMNS[..at::ID].iter())
-        .map(|&name| col(name))
+        .into_iter()
+        .chain(carried())
+        .map(col)
         .collect();
     stage0.push(col(ID).alias(PERSON));
     stage0.push(group.alias(GROUP));
@@ -402,6 +443,13 @@ pub(crate) fn aggregation_query(
     stage2.push(col(DAY));
     stage2.push(year_month.alias("year_month"));
     stage2.push(day_of_month.alias(DAY_OF_MONTH));
+    stage2.push(
+        as_struct(vec![col(DAY), col(LIFT_DATE)])
+            .map(judge_lifts, |_, _| {
+                Ok(Field::new(LIFT_DAYS.into(), DataType::Int32))
+            })
+            .alias(LIFT_DAYS),
+    );
     let mut stage3 = vec![
         reason.alias("reason"),
         col(REPLACED),
@@ -414,8 +462,11 @@ pub(crate) fn aggregation_query(
         col(ROW),
         col(LIFT_KNOWN),
         flagged.alias(DUPLICATE_FLAG),
+        col(EPISODE_NO),
+        col(LIFT_DAYS),
     ];
     stage3.extend(places.iter().map(|&name| col(name)));
+    stage3.extend(EXTRAS.iter().map(|&name| col(name)));
     stage3.extend(DETAILS.iter().map(|&name| {
         if name == DUPLICATE {
             duplicate.clone().alias(DUPLICATE)
@@ -437,10 +488,13 @@ pub(crate) fn aggregation_query(
         ROW,
         LIFT_KNOWN,
         DUPLICATE_FLAG,
+        EPISODE_NO,
+        LIFT_DAYS,
     ]
     .into_iter()
     .chain(places.iter().copied())
     .chain(DETAILS.iter().copied())
+    .chain(EXTRAS.iter().copied())
     .collect();
     let mut stage3b: Vec<Expr> = decided.iter().map(|&name| col(name)).collect();
     stage3b.push(in_by.alias(IN_BY));
@@ -487,6 +541,41 @@ pub(crate) fn aggregation_query(
             .otherwise(null_string())
             .alias(GROUP),
     );
+    // The request's type and the lift's days, for a row used or counted in
+    // `by_area`.
+    for name in [REQUEST_TYPE, DETAINER_TYPE] {
+        stage4.push(
+            when(used().or(col(IN_BY)))
+                .then(col(name))
+                .otherwise(null_string())
+                .alias(name),
+        );
+    }
+    stage4.push(
+        when(used().or(col(IN_BY)))
+            .then(col(LIFT_DAYS))
+            .otherwise(lit(NULL).cast(DataType::Int32))
+            .alias(LIFT_DAYS),
+    );
+    // What the duplicates policies decide a pending row on.
+    for (name, from) in [
+        (PENDING_FACILITY, FACILITY),
+        (EPISODE, EPISODE),
+        (DROP_ROW, DROP_ROW),
+    ] {
+        stage4.push(
+            when(pending())
+                .then(col(from))
+                .otherwise(null_string())
+                .alias(name),
+        );
+    }
+    stage4.push(
+        when(pending())
+            .then(col(EPISODE_NO))
+            .otherwise(lit(NULL).cast(DataType::UInt32))
+            .alias(EPISODE_NO),
+    );
     stage4.push(
         when(pending())
             .then(col(PERSON))
@@ -514,6 +603,13 @@ pub(crate) fn aggregation_query(
         FILE_NO,
         ROW,
         PLACE,
+        REQUEST_TYPE,
+        DETAINER_TYPE,
+        LIFT_DAYS,
+        PENDING_FACILITY,
+        EPISODE,
+        DROP_ROW,
+        EPISODE_NO,
     ]
     .iter()
     .chain(DETAILS.iter())
@@ -529,11 +625,24 @@ pub(crate) fn aggregation_query(
             .sum()
             .alias(day_column(d))
     }));
-    Ok(lf
+    // The person's episode on the row's day, when [`Episodes`] keeps it.
+    let lf = lf
         .select(stage0)
         .select(stage1)
         .select(stage2a)
-        .select(stage2)
+        .select(stage2);
+    let lf = if episodes.is_empty() {
+        lf.with_column(lit(NULL).cast(DataType::UInt32).alias(EPISODE_NO))
+    } else {
+        let kept = episodes.frame(PERSON, DAY, EPISODE_NO)?.lazy();
+        lf.join(
+            kept,
+            [col(PERSON), col(DAY)],
+            [col(PERSON), col(DAY)],
+            JoinArgs::new(JoinType::Left),
+        )
+    };
+    Ok(lf
         .select(stage3)
         .select(stage3b)
         .select(stage3c)
@@ -620,21 +729,42 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
     let rows_col = df.column("rows")?.cast(&DataType::UInt64)?;
     let rows: Vec<u64> = rows_col.u64()?.iter().map(|v| v.unwrap_or(0)).collect();
     let lift_known = flags(LIFT_KNOWN)?;
+    let lift_days = int_column(LIFT_DAYS)?;
+    let episode_no: Vec<Option<u32>> = df
+        .column(EPISODE_NO)?
+        .cast(&DataType::UInt32)?
+        .u32()?
+        .iter()
+        .collect();
     let mut text: BTreeMap<&str, Vec<Option<String>>> = BTreeMap::new();
-    for name in DETAILS.iter().chain([&PLACE]) {
+    let more = [
+        PLACE,
+        REQUEST_TYPE,
+        DETAINER_TYPE,
+        PENDING_FACILITY,
+        EPISODE,
+        DROP_ROW,
+    ];
+    for name in DETAILS.iter().chain(more.iter()) {
         text.insert(name, string_values(df, name)?);
     }
     let mut take = |name: &str, i: usize| text.get_mut(name).and_then(|v| v[i].take());
     let mut out = Vec::with_capacity(df.height());
     for i in 0..df.height() {
         let code = codes[i].unwrap_or(0) as u8;
-        let pending = pending_flags[i].then(|| {
-            Box::new(Pending {
+        let pending = if pending_flags[i] {
+            Some(Box::new(Pending {
                 id: person[i].clone(),
                 day: pending_day[i].unwrap_or(0),
                 order: (file_no[i].unwrap_or(0), row[i].unwrap_or(0), 0),
-            })
-        });
+                facility: take(PENDING_FACILITY, i),
+                episode: episode_no[i],
+                file_episode: take(EPISODE, i),
+                drop_row: take(DROP_ROW, i),
+            }))
+        } else {
+            None
+        };
         out.push(Combination {
             reason: Exclusion::from_code(code),
             year_month: year_month[i],
@@ -651,6 +781,9 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
             illegal_reentry: take(ILLEGAL_REENTRY, i),
             lift_reason: take(LIFT_REASON, i),
             duplicate: take(DUPLICATE, i),
+            request_type: take(REQUEST_TYPE, i),
+            detainer_type: take(DETAINER_TYPE, i),
+            lifts: lift_days[i].map(|d| vec![(d, rows[i])]).unwrap_or_default(),
             rows: rows[i],
             in_by: in_by[i],
             by: groups[i].clone(),
@@ -670,6 +803,7 @@ pub(crate) fn count_files(
     filters: &Filters,
     accepted: &Accepted,
     by: Option<By>,
+    episodes: &Episodes,
     rows_seen: Option<Arc<AtomicU64>>,
     diagnose: impl Fn() -> Result<()>,
 ) -> Result<Vec<Combination>> {
@@ -694,7 +828,7 @@ pub(crate) fn count_files(
         }
     }
     let short: Vec<&[u64]> = short_rows.iter().map(Vec::as_slice).collect();
-    let query = aggregation_query(files, &short, filters, accepted, by, rows_seen)?;
+    let query = aggregation_query(files, &short, filters, accepted, by, episodes, rows_seen)?;
     match query
         .collect_with_engine(Engine::Streaming)
         .map(|r| r.unwrap_single())

@@ -31,6 +31,9 @@ pub enum Exclusion {
     /// The release flags the row as a likely duplicate, and the duplicates
     /// policy ([`Duplicates`](crate::records::Duplicates)) does not use it.
     DuplicateLikely,
+    /// The row's request type is not the one chosen (`--request-type`,
+    /// decided after the duplicates policy).
+    OtherRequestType,
 }
 
 impl Exclusion {
@@ -46,7 +49,7 @@ impl Exclusion {
     }
 
     /// Every reason, in the order they are tested.
-    pub const ALL: [Exclusion; 10] = [
+    pub const ALL: [Exclusion; 11] = [
         Exclusion::ShortRow,
         Exclusion::MissingDate,
         Exclusion::UnparseableDate,
@@ -57,6 +60,7 @@ impl Exclusion {
         Exclusion::OutsideCity,
         Exclusion::OutsideFacility,
         Exclusion::DuplicateLikely,
+        Exclusion::OtherRequestType,
     ];
 
     /// The key used in `results.json` (`rows_excluded`) and in tables.
@@ -72,6 +76,7 @@ impl Exclusion {
             Exclusion::OutsideCity => "outside_city",
             Exclusion::OutsideFacility => "outside_facility",
             Exclusion::DuplicateLikely => "duplicate_likely",
+            Exclusion::OtherRequestType => "other_request_type",
         }
     }
 
@@ -88,6 +93,7 @@ impl Exclusion {
             Exclusion::OutsideCity => "outside the city",
             Exclusion::OutsideFacility => "outside the facility",
             Exclusion::DuplicateLikely => "likely duplicate",
+            Exclusion::OtherRequestType => "another request type",
         }
     }
 
@@ -119,7 +125,7 @@ mod tests {
             assert_eq!(Exclusion::from_code(r.code()), Some(*r));
         }
         assert_eq!(Exclusion::from_code(0), None);
-        assert_eq!(Exclusion::from_code(11), None);
+        assert_eq!(Exclusion::from_code(12), None);
         assert_eq!(Exclusion::OutsideAor.key(), "outside_aor");
         let mut sorted = Exclusion::ALL;
         sorted.sort();

@@ -6,17 +6,22 @@
 use crate::error::{Error, Result};
 use crate::records::count::accepted::{same_label, Accepted};
 use crate::records::count::counts::Combination;
+use crate::records::count::episodes::{find_episodes, Episodes};
 use crate::records::count::reasons::Exclusion;
 use crate::records::count::{count_combinations, ScanEngine};
 use crate::records::read::csv_header::delimiter_name;
 use crate::records::read::layouts::{ColumnNames, Layout};
 use crate::records::read::schema::at;
-use crate::records::read::schema::{column_index, place_column, FileInfo, COLUMNS, DUPLICATE, ID};
+use crate::records::read::schema::{
+    column_index, place_column, FileInfo, COLUMNS, DETAINER_TYPE, DROP_ROW, DUPLICATE, EPISODE, ID,
+    REQUEST_TYPE,
+};
 use crate::records::read::xlsx::DERIVED_DUPLICATES;
 use crate::records::read::{read_sources, SourceFile};
 use crate::records::select::duplicates::Duplicates;
 use crate::records::select::filters::{Filters, Place};
 use crate::records::select::grouping::By;
+use crate::records::select::request_type::RequestChoice;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
@@ -31,6 +36,12 @@ pub(crate) struct Scan {
     pub combinations: Vec<Combination>,
     /// Whether every file has a `unique_identifier` column.
     pub ids_known: bool,
+    /// Whether every file has its own duplicate answer
+    /// (`duplicate_drop_row` or `duplicate_episode_id`).
+    pub file_flags_known: bool,
+    /// Whether every file says which request is which (`request_type` or
+    /// `detainer_type`).
+    pub request_types_known: bool,
     /// How many times the files were read: 1, or 2 when a spacing variant
     /// of a filtered label was found and accepted. (Read by the tests, which
     /// hold the scan to reading twice exactly when it must.)
@@ -64,9 +75,14 @@ pub(crate) fn scan_files(
     let sources = read_sources(files, layouts, names)?;
     let mut infos = Vec::with_capacity(sources.len());
     let mut ids_known = true;
+    let mut file_flags_known = true;
+    let mut request_types_known = true;
     for f in &sources {
         let layout = &f.layout;
         ids_known &= layout.map.has(at::ID);
+        file_flags_known &= layout.map.has(at::DROP_ROW) || layout.map.has(at::EPISODE);
+        request_types_known &=
+            layout.map.has(at::REQUEST_TYPE) || layout.map.has(at::DETAINER_TYPE);
         let meta = std::fs::metadata(&f.path).map_err(|e| Error::io(&f.path, e))?;
         let map = &layout.map;
         infos.push(FileInfo {
@@ -99,6 +115,16 @@ pub(crate) fn scan_files(
         check_columns_asked_for(f, filters, by)?;
     }
     let mut accepted = Accepted::from_filters(filters);
+    // A person's repeated rows, over every file: if polars cannot read the
+    // files, the engine reads them and names the problem.
+    let episodes = match find_episodes(&sources) {
+        Ok(e) => e,
+        Err(e) => {
+            let none = Episodes::default();
+            count_combinations(engine, &sources, filters, &accepted, by, &none, None)?;
+            return Err(e);
+        }
+    };
     let mut passes = 0;
     loop {
         passes += 1;
@@ -107,7 +133,9 @@ pub(crate) fn scan_files(
         if let Some(seen) = rows_seen {
             seen.store(0, std::sync::atomic::Ordering::Relaxed);
         }
-        let combinations = count_combinations(engine, &sources, filters, &accepted, by, rows_seen)?;
+        let combinations = count_combinations(
+            engine, &sources, filters, &accepted, by, &episodes, rows_seen,
+        )?;
         let mut added = false;
         for c in &combinations {
             let (Some(reason), Some(raw)) = (c.reason, &c.place) else {
@@ -126,6 +154,8 @@ pub(crate) fn scan_files(
                 files: infos,
                 combinations,
                 ids_known,
+                file_flags_known,
+                request_types_known,
                 passes,
             });
         }
@@ -155,9 +185,28 @@ fn check_columns_asked_for(f: &SourceFile, filters: &Filters, by: Option<By>) ->
             return Err(refuse(column, format!("--by {}", by.name())));
         }
     }
-    // keep-first tells a repeat from its first row by the person.
-    if filters.duplicates == Duplicates::KeepFirst && lacks(ID) {
-        return Err(refuse(ID, "--duplicates keep-first".to_string()));
+    // keep-first and episode tell a repeat from its first row by the person.
+    for policy in [Duplicates::KeepFirst, Duplicates::Episode] {
+        if filters.duplicates == policy && lacks(ID) {
+            return Err(refuse(ID, format!("--duplicates {}", policy.name())));
+        }
+    }
+    if filters.duplicates == Duplicates::File && lacks(DROP_ROW) && lacks(EPISODE) {
+        return Err(refuse(
+            "duplicate_drop_row or duplicate_episode_id",
+            "--duplicates file".to_string(),
+        ));
+    }
+    if matches!(
+        filters.request_type,
+        RequestChoice::Hold | RequestChoice::Notification
+    ) && lacks(REQUEST_TYPE)
+        && lacks(DETAINER_TYPE)
+    {
+        return Err(refuse(
+            "request_type or detainer_type",
+            format!("--request-type {}", filters.request_type.name()),
+        ));
     }
     Ok(())
 }

@@ -8,6 +8,7 @@
 //! duplicates policy still apply. `--by facility` keeps every filter: it
 //! lists the facilities of the selection.
 
+use crate::records::decide::lift_times::{LiftDays, LiftTime};
 use crate::records::decide::outcomes::{outcome_counts, LiftOutcomes, Share};
 use crate::records::decide::population::PopulationTable;
 use crate::records::decide::tally::ReasonCount;
@@ -50,6 +51,10 @@ pub struct AreaOutcomes {
     pub detainers_per_100k: Option<f64>,
     /// The population estimate's year, when there is one.
     pub population_year: Option<i32>,
+    /// Days from prepare date to lift date per outcome class, for rows
+    /// with a lift date.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub time_to_lift: Vec<LiftTime>,
 }
 
 /// One area's rows as the summary gathers them.
@@ -59,6 +64,8 @@ pub(crate) struct AreaCounts {
     pub(crate) labels: BTreeMap<String, u64>,
     /// Rows per lift reason (normalised; `None`: no reason).
     pub(crate) reasons: BTreeMap<Option<String>, u64>,
+    /// Days to the lift date, per outcome class.
+    pub(crate) lifts: LiftDays,
 }
 
 /// Counts per area, keyed by the label in lower case (`None`: missing).
@@ -138,6 +145,7 @@ pub(crate) fn area_outcomes(
                 honored_share: Share::new(t.custody, t.custody + t.declined),
                 detainers_per_100k: rate.map(|r| r.0),
                 population_year: rate.map(|r| r.1),
+                time_to_lift: counts.lifts.times(),
             }
         })
         .collect();

@@ -11,8 +11,9 @@
 //! its date and its place in the files; this module decides them.
 
 use crate::error::{Error, Result};
-use crate::records::count::counts::Combination;
+use crate::records::count::counts::{Combination, Pending};
 use crate::records::count::reasons::Exclusion;
+use crate::records::read::schema::is_flagged;
 use crate::records::select::duplicates::Duplicates;
 use serde::{Deserialize, Serialize};
 
@@ -21,8 +22,9 @@ use serde::{Deserialize, Serialize};
 pub struct PolicyRows {
     /// The policy.
     pub policy: Duplicates,
-    /// Rows the analysis would use; `null` for `keep-first` when a file has
-    /// no `unique_identifier` column.
+    /// Rows the analysis would use; `null` when a file lacks what the
+    /// policy reads (`unique_identifier` for `keep-first` and `episode`,
+    /// `duplicate_drop_row` or `duplicate_episode_id` for `file`).
     pub rows_used: Option<u64>,
 }
 
@@ -37,63 +39,164 @@ pub struct DuplicateCounts {
     /// person is a group of its own); `null` when a file has no
     /// `unique_identifier` column.
     pub flagged_groups: Option<u64>,
+    /// Rows that pass every other filter and share a person, an episode
+    /// (DDP's rule), a detainer type and a facility with another such row;
+    /// `null` without `unique_identifier`.
+    #[serde(default)]
+    pub episode_rows: Option<u64>,
+    /// The distinct episodes (split by type and facility) among them.
+    #[serde(default)]
+    pub episode_groups: Option<u64>,
     /// Rows used under each policy, the one applied among them.
     pub rows_used_by_policy: Vec<PolicyRows>,
 }
 
-/// Which rows of `pending` are the first of their group, for groups keyed
-/// by `group` (a row whose key is `None` is not in any group and is left
-/// out), in the order of the files. A row without a person cannot be matched:
-/// it is a group of its own.
-fn firsts<K: Ord>(
+/// What the files hold that the policies read.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Known {
+    /// Every file has `unique_identifier`.
+    pub ids: bool,
+    /// Every file has `duplicate_drop_row` or `duplicate_episode_id`.
+    pub file_flags: bool,
+}
+
+/// Whether `policy` can be applied to files holding `known`.
+fn applies(policy: Duplicates, known: Known) -> bool {
+    match policy {
+        Duplicates::Exclude | Duplicates::Include => true,
+        Duplicates::KeepFirst | Duplicates::Episode => known.ids,
+        Duplicates::File => known.file_flags,
+    }
+}
+
+fn flagged(c: &Combination) -> bool {
+    c.duplicate.as_deref().is_some_and(is_flagged)
+}
+
+/// Which rows of `pending` come first in their group, for groups keyed by
+/// `key` (rows whose key is `None` are in no group: `None` for them), in
+/// date order and then the order of the files.
+fn firsts<K: Ord + Clone>(
     pending: &[Combination],
-    group: impl Fn(&Combination) -> Option<K>,
+    key: impl Fn(&Combination, &Pending) -> Option<K>,
 ) -> Vec<Option<bool>> {
-    let person = |c: &Combination| c.pending.as_ref().and_then(|p| p.id.clone());
-    // (group, person, date, place in the files, index in `pending`)
-    type Place<K> = (K, Option<String>, i32, (u32, u64, u64), usize);
-    let mut order: Vec<Place<K>> = pending
+    let mut order: Vec<(K, i32, (u32, u64, u64), usize)> = pending
         .iter()
         .enumerate()
         .filter_map(|(i, c)| {
             let p = c.pending.as_ref()?;
-            Some((group(c)?, person(c), p.day, p.order, i))
+            Some((key(c, p)?, p.day, p.order, i))
         })
         .collect();
     order.sort();
     let mut first = vec![None; pending.len()];
     for (n, row) in order.iter().enumerate() {
-        let same_as_previous = n > 0 && {
-            let previous = &order[n - 1];
-            row.1.is_some() && previous.0 == row.0 && previous.1 == row.1 && previous.2 == row.2
-        };
-        first[row.4] = Some(!same_as_previous);
+        first[row.3] = Some(n == 0 || order[n - 1].0 != row.0);
     }
     first
 }
 
-/// Decide the pending (flagged) combinations under `policy`, and count what
-/// each policy would use. `ids_known` says whether every file had a
-/// `unique_identifier` column.
+/// A row's episode split: person, episode, detainer type and facility;
+/// `None` without a person or an episode (the row is alone).
+type EpisodeKey = (String, u32, Option<String>, Option<String>);
+
+fn episode_key(c: &Combination, p: &Pending) -> Option<EpisodeKey> {
+    Some((
+        p.id.clone()?,
+        p.episode?,
+        c.detainer_type.clone(),
+        p.facility.clone(),
+    ))
+}
+
+/// For each pending row, whether `policy` uses it, among the rows that
+/// `selected` picks (the selection, or the rows of `by_area`); `None` for a
+/// row not picked.
+fn kept(
+    pending: &[Combination],
+    policy: Duplicates,
+    selected: impl Fn(&Combination) -> bool + Copy,
+) -> Vec<Option<bool>> {
+    let person = |p: &Pending| p.id.clone();
+    let grouped = match policy {
+        Duplicates::Exclude | Duplicates::Include => vec![None; pending.len()],
+        // The first flagged row of each person and date.
+        Duplicates::KeepFirst => firsts(pending, |c, p| {
+            if selected(c) && flagged(c) {
+                Some((person(p)?, p.day))
+            } else {
+                None
+            }
+        }),
+        // The first row of each person, episode, type and facility.
+        Duplicates::Episode => firsts(
+            pending,
+            |c, p| {
+                if selected(c) {
+                    episode_key(c, p)
+                } else {
+                    None
+                }
+            },
+        ),
+        // The first row of each person and file episode, for rows without
+        // a drop flag.
+        Duplicates::File => firsts(pending, |c, p| {
+            if selected(c) && p.drop_row.is_none() {
+                Some((person(p)?, p.file_episode.clone()?))
+            } else {
+                None
+            }
+        }),
+    };
+    pending
+        .iter()
+        .zip(grouped)
+        .map(|(c, first)| {
+            if !selected(c) {
+                return None;
+            }
+            let p = c.pending.as_deref();
+            Some(match policy {
+                Duplicates::Exclude => !flagged(c),
+                Duplicates::Include => true,
+                Duplicates::KeepFirst => !flagged(c) || first.unwrap_or(true),
+                Duplicates::Episode => first.unwrap_or(true),
+                Duplicates::File => match p.and_then(|p| p.drop_row.as_deref()) {
+                    Some(drop) => !is_flagged(drop),
+                    None => first.unwrap_or(true),
+                },
+            })
+        })
+        .collect()
+}
+
+/// Decide the pending combinations under `policy`, and count what each
+/// policy would use. `known` says what the files hold.
 ///
 /// A pending row that passes every filter is used, or excluded as
 /// [`Exclusion::DuplicateLikely`] (keeping only its latest date, as the
-/// engines keep for any excluded row); its groups are its person and prepare
-/// date. A pending row counted in `by_area` (it has a `by` group) keeps that
-/// group, or loses it, by the same policy within its area, so a grouping
-/// never changes the main results.
+/// engines keep for any excluded row). A pending row counted in `by_area`
+/// (it has a `by` group) keeps that group, or loses it, by the same policy
+/// among the rows `by_area` counts, so a grouping never changes the main
+/// results.
 ///
 /// # Errors
-/// [`Error::Argument`] for `keep-first` when `ids_known` is false.
+/// [`Error::Argument`] for a policy the files cannot support.
 pub(crate) fn resolve_duplicates(
     combinations: Vec<Combination>,
     policy: Duplicates,
-    ids_known: bool,
+    known: Known,
 ) -> Result<(Vec<Combination>, DuplicateCounts)> {
-    if policy == Duplicates::KeepFirst && !ids_known {
-        return Err(Error::Argument(
-            "--duplicates keep-first needs the column unique_identifier, which a file lacks".into(),
-        ));
+    if !applies(policy, known) {
+        let needs = match policy {
+            Duplicates::File => "duplicate_drop_row or duplicate_episode_id",
+            _ => "unique_identifier",
+        };
+        return Err(Error::Argument(format!(
+            "--duplicates {} needs the column {needs}, which a file lacks",
+            policy.name()
+        )));
     }
     // Taken out in place: the other combinations can be many (one per row at
     // worst), and are not copied.
@@ -112,20 +215,66 @@ pub(crate) fn resolve_duplicates(
         .filter(|c| c.reason.is_none())
         .map(|c| c.rows)
         .sum();
-    let main = firsts(&pending, |c| c.reason.is_none().then_some(()));
-    // Within `by_area`, a group is a person and a date among every row it
-    // counts, whatever their areas: a pair split across two facilities
-    // counts once, in the facility of its first row.
-    let by_area = firsts(&pending, |c| c.in_by.then_some(()));
-    let keeps = |first: bool| match policy {
-        Duplicates::Include => true,
-        Duplicates::KeepFirst => first,
-        Duplicates::Exclude => false,
-    };
-    let (mut flagged, mut groups) = (0, 0);
+    let in_selection = |c: &Combination| c.reason.is_none();
+    let in_by = |c: &Combination| c.in_by;
+    let main = kept(&pending, policy, in_selection);
+    // Within `by_area`, a group is formed among every row it counts,
+    // whatever their areas: a pair split across two facilities counts
+    // once, in the facility of its first row.
+    let by_area = kept(&pending, policy, in_by);
+    let rows_used_by_policy = Duplicates::ALL
+        .iter()
+        .map(|d| PolicyRows {
+            policy: *d,
+            rows_used: applies(*d, known).then(|| {
+                let chosen = if *d == policy {
+                    main.clone()
+                } else {
+                    kept(&pending, *d, in_selection)
+                };
+                used_before
+                    + pending
+                        .iter()
+                        .zip(chosen)
+                        .filter(|(_, k)| *k == Some(true))
+                        .map(|(c, _)| c.rows)
+                        .sum::<u64>()
+            }),
+        })
+        .collect();
+    let keep_first = kept(&pending, Duplicates::KeepFirst, in_selection);
+    let episode = firsts(&pending, |c, p| {
+        if in_selection(c) {
+            episode_key(c, p)
+        } else {
+            None
+        }
+    });
+    let (mut flagged_rows, mut groups, mut episode_rows, mut episode_groups) = (0, 0, 0, 0);
+    for (n, c) in pending.iter().enumerate() {
+        if in_selection(c) && flagged(c) {
+            flagged_rows += c.rows;
+            groups += u64::from(keep_first[n] == Some(true));
+        }
+    }
+    // An episode split of more than one row: its rows have a first and at
+    // least one later row.
+    let mut sizes: std::collections::BTreeMap<_, (u64, u64)> = Default::default();
+    for (n, c) in pending.iter().enumerate() {
+        if let (Some(first), Some(p)) = (episode[n], c.pending.as_deref()) {
+            let key = episode_key(c, p);
+            let entry = sizes.entry(key).or_default();
+            entry.0 += c.rows;
+            entry.1 += u64::from(first);
+        }
+    }
+    for (rows, _) in sizes.values().filter(|(rows, _)| *rows > 1) {
+        episode_rows += rows;
+        episode_groups += 1;
+    }
     for (i, mut c) in pending.into_iter().enumerate() {
         c.pending = None;
-        if !by_area[i].is_some_and(keeps) {
+        if !by_area[i].unwrap_or(false) {
             c.in_by = false;
             c.by = None;
         }
@@ -134,44 +283,37 @@ pub(crate) fn resolve_duplicates(
                 // Outside the selection: only its `by_area` group counts.
                 if !c.in_by {
                     c.lift_reason = None;
+                    c.request_type = None;
+                    c.detainer_type = None;
+                    c.lifts = Vec::new();
                 }
                 out.push(c);
             }
-            Some(first) => {
-                flagged += c.rows;
-                groups += u64::from(first);
-                if keeps(first) {
-                    out.push(c);
-                } else {
-                    out.push(Combination {
-                        reason: Some(Exclusion::DuplicateLikely),
-                        latest_day: c.latest_day,
-                        rows: c.rows,
-                        lift_reason: c.lift_reason.filter(|_| c.in_by),
-                        in_by: c.in_by,
-                        by: c.by,
-                        ..Combination::default()
-                    });
-                }
+            Some(true) => out.push(c),
+            Some(false) => {
+                let counted = c.in_by;
+                out.push(Combination {
+                    reason: Some(Exclusion::DuplicateLikely),
+                    latest_day: c.latest_day,
+                    rows: c.rows,
+                    lift_reason: c.lift_reason.filter(|_| counted),
+                    request_type: c.request_type.filter(|_| counted),
+                    detainer_type: c.detainer_type.filter(|_| counted),
+                    lifts: if counted { c.lifts } else { Vec::new() },
+                    in_by: c.in_by,
+                    by: c.by,
+                    ..Combination::default()
+                });
             }
         }
     }
-    let groups = ids_known.then_some(groups);
     let counts = DuplicateCounts {
         policy,
-        flagged_rows: flagged,
-        flagged_groups: groups,
-        rows_used_by_policy: Duplicates::ALL
-            .iter()
-            .map(|d| PolicyRows {
-                policy: *d,
-                rows_used: match d {
-                    Duplicates::Exclude => Some(used_before),
-                    Duplicates::KeepFirst => groups.map(|g| used_before + g),
-                    Duplicates::Include => Some(used_before + flagged),
-                },
-            })
-            .collect(),
+        flagged_rows,
+        flagged_groups: known.ids.then_some(groups),
+        episode_rows: known.ids.then_some(episode_rows),
+        episode_groups: known.ids.then_some(episode_groups),
+        rows_used_by_policy,
     };
     Ok((out, counts))
 }

@@ -1,6 +1,7 @@
 //! Stage 3, deciding: the counted combinations through the duplicates
 //! policy and the crosswalks (status groups, lift outcomes), into every
-//! table of the results, with areas, events and population beside them.
+//! table of the results, with areas, events and population beside them,
+//! request types side by side and the time to lift.
 //!
 //! Takes in: the [`Scan`](super::count::scan::Scan) and the [`Inputs`].
 //! Gives out: [`summary::RecordResults`].
@@ -8,8 +9,10 @@
 pub(crate) mod areas;
 pub(crate) mod duplicates;
 pub(crate) mod events;
+pub(crate) mod lift_times;
 pub(crate) mod outcomes;
 pub(crate) mod population;
+pub(crate) mod request_types;
 pub(crate) mod status;
 pub(crate) mod summary;
 pub(crate) mod tally;
@@ -17,6 +20,7 @@ pub(crate) mod tally;
 use events::Event;
 use outcomes::LiftOutcomes;
 use population::PopulationTable;
+use request_types::RequestTypes;
 use status::StatusCrosswalk;
 
 /// Every table a run reads besides the record files, each a parameter with
@@ -33,6 +37,8 @@ pub struct Inputs {
     pub events: Vec<Event>,
     /// Noncitizen population per area (`data/context/aor_population.csv`).
     pub population: PopulationTable,
+    /// Forms to kinds of request (`data/crosswalk/request_types.csv`).
+    pub request_types: RequestTypes,
 }
 
 impl Inputs {
@@ -43,6 +49,7 @@ impl Inputs {
             lift_outcomes: LiftOutcomes::bundled(),
             events: events::bundled_events(),
             population: PopulationTable::bundled(),
+            request_types: RequestTypes::bundled(),
         }
     }
 }

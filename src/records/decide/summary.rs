@@ -8,10 +8,12 @@ use crate::records::count::counts::Combination;
 use crate::records::count::reasons::Exclusion;
 use crate::records::count::scan::Scan;
 use crate::records::decide::areas::{area_outcomes, AreaOutcomes, AreaReasons};
-use crate::records::decide::duplicates::{resolve_duplicates, DuplicateCounts};
+use crate::records::decide::duplicates::{resolve_duplicates, DuplicateCounts, Known};
 use crate::records::decide::events::{event_splits, Event, EventSplit};
+use crate::records::decide::lift_times::{LiftDays, LiftTime};
 use crate::records::decide::outcomes::{classify_outcomes, FollowUp, OutcomeClass, Outcomes};
 use crate::records::decide::population::{context, PopulationContext};
+use crate::records::decide::request_types::{RequestKind, REQUEST_TYPES_PATH};
 use crate::records::decide::status::{StatusFields, ARTICLE_GROUPS, NOT_MAPPED, UNKNOWN_STATUS};
 use crate::records::decide::tally::{MonthCount, ReasonCount};
 use crate::records::decide::Inputs;
@@ -23,10 +25,11 @@ use crate::records::select::aor::normalise_label;
 use crate::records::select::filters::Filters;
 use crate::records::select::follow_up::FollowUpOptions;
 use crate::records::select::grouping::GroupBy;
+use crate::records::select::request_type::RequestChoice;
 use crate::stats::{wilson_interval, Interval, CONFIDENCE};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Detainers in one status group.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -140,6 +143,53 @@ pub struct RecordResults {
     /// The months before and after each of those events with months on
     /// both sides: descriptive, not causal.
     pub event_splits: Vec<EventSplit>,
+    /// The request types read, and the outcomes of each side by side.
+    #[serde(default)]
+    pub request_types: RequestTypeSummary,
+    /// Days from prepare date to lift date per outcome class, for rows
+    /// with a lift date; empty when no file has one.
+    #[serde(default)]
+    pub time_to_lift: Vec<LiftTime>,
+}
+
+/// The outcomes of one kind of request.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RequestTypeOutcomes {
+    /// The kind.
+    pub request_type: RequestKind,
+    /// The kind in words.
+    pub label: String,
+    /// Detainers of this kind that pass every other filter (after the
+    /// duplicates policy).
+    pub detainers: u64,
+    /// Their outcomes, denominators and honored share.
+    pub outcomes: Outcomes,
+}
+
+/// A raw value and how many rows carry it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ValueCount {
+    /// The value as written (whitespace normalised).
+    pub value: String,
+    /// Rows.
+    pub rows: u64,
+}
+
+/// Which request types a run read, and why.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct RequestTypeSummary {
+    /// `--request-type` as given.
+    pub asked: RequestChoice,
+    /// What was read: `hold`, `notification` or `all`.
+    pub applied: RequestChoice,
+    /// Why, in a sentence.
+    pub why: String,
+    /// The crosswalk used.
+    pub crosswalk: String,
+    /// Every kind with rows, side by side, whatever was applied.
+    pub by_type: Vec<RequestTypeOutcomes>,
+    /// Values the crosswalk does not list, with their rows, most first.
+    pub unknown_values: Vec<ValueCount>,
 }
 
 fn norm(v: &Option<String>) -> Option<String> {
@@ -183,14 +233,38 @@ pub(crate) fn summarise(
     follow_up: FollowUpOptions,
     group: Option<GroupBy>,
 ) -> Result<RecordResults> {
-    let (combinations, duplicates) =
-        resolve_duplicates(scan.combinations, filters.duplicates, scan.ids_known)?;
+    let (combinations, duplicates) = resolve_duplicates(
+        scan.combinations,
+        filters.duplicates,
+        Known {
+            ids: scan.ids_known,
+            file_flags: scan.file_flags_known,
+        },
+    )?;
     let scan = Scan {
         combinations,
         ..scan
     };
     let crosswalk = &inputs.status;
     let lift_crosswalk = &inputs.lift_outcomes;
+    // Each combination's kind of request, read once per pair of values.
+    let mut kinds: HashMap<(Option<String>, Option<String>), RequestKind> = HashMap::new();
+    let mut kind_of = |c: &Combination| -> RequestKind {
+        let key = (c.request_type.clone(), c.detainer_type.clone());
+        *kinds.entry(key).or_insert_with(|| {
+            inputs
+                .request_types
+                .kind(c.request_type.as_deref(), c.detainer_type.as_deref())
+        })
+    };
+    let classed = scan.combinations.iter().any(|c| {
+        c.reason.is_none()
+            && matches!(
+                kind_of(c),
+                RequestKind::Hold | RequestKind::Notification | RequestKind::Other
+            )
+    });
+    let (applied, why) = applied_choice(filters.request_type, scan.request_types_known, classed);
     let mut areas: AreaReasons = BTreeMap::new();
     let latest_read = scan
         .combinations
@@ -232,9 +306,24 @@ pub(crate) fn summarise(
     let mut no_lift = 0;
     let mut reasons: BTreeMap<Option<String>, u64> = BTreeMap::new();
     let mut declined = 0;
+    // Per kind of request: rows, lift reasons, and those with the follow-up.
+    type KindTally = (
+        u64,
+        BTreeMap<Option<String>, u64>,
+        BTreeMap<Option<String>, u64>,
+    );
+    let mut per_kind: BTreeMap<RequestKind, KindTally> = BTreeMap::new();
+    let mut unknown_values: BTreeMap<String, u64> = BTreeMap::new();
+    let mut lift_days = LiftDays::default();
     for c in &scan.combinations {
         rows_read += c.rows;
-        if c.in_by {
+        let kind = if c.reason.is_none() || c.in_by {
+            kind_of(c)
+        } else {
+            RequestKind::Missing
+        };
+        let wanted = applied.accepts(kind);
+        if c.in_by && wanted {
             // Areas are compared as the filters compare them: whitespace
             // normalised and case ignored; the spelling with most rows names it.
             let label = norm(&c.by);
@@ -245,11 +334,36 @@ pub(crate) fn summarise(
                 *area.labels.entry(label).or_default() += c.rows;
             }
             if c.lift_known {
-                *area.reasons.entry(norm(&c.lift_reason)).or_default() += c.rows;
+                let reason = norm(&c.lift_reason);
+                area.lifts.add(reason.as_deref(), &c.lifts, lift_crosswalk);
+                *area.reasons.entry(reason).or_default() += c.rows;
             }
         }
         if let Some(reason) = c.reason {
             *excluded.entry(reason.key().to_string()).or_default() += c.rows;
+            continue;
+        }
+        // Every kind side by side, whatever is read.
+        if c.lift_known {
+            let tally = per_kind.entry(kind).or_default();
+            tally.0 += c.rows;
+            let reason = norm(&c.lift_reason);
+            let followed = followed_rows(c);
+            if followed > 0 {
+                *tally.2.entry(reason.clone()).or_default() += followed;
+            }
+            *tally.1.entry(reason).or_default() += c.rows;
+        } else {
+            per_kind.entry(kind).or_default().0 += c.rows;
+        }
+        if kind == RequestKind::Unknown {
+            let value = norm(&c.request_type).or_else(|| norm(&c.detainer_type));
+            *unknown_values.entry(value.unwrap_or_default()).or_default() += c.rows;
+        }
+        if !wanted {
+            *excluded
+                .entry(Exclusion::OtherRequestType.key().to_string())
+                .or_default() += c.rows;
             continue;
         }
         rows_used += c.rows;
@@ -299,6 +413,7 @@ pub(crate) fn summarise(
         let is_custody = reason
             .as_deref()
             .is_some_and(|r| lift_crosswalk.class(r) == Some(OutcomeClass::Custody));
+        lift_days.add(reason.as_deref(), &c.lifts, lift_crosswalk);
         *reasons.entry(reason).or_default() += c.rows;
         if let Some(ym) = c.year_month {
             let m = months.entry(ym).or_default();
@@ -357,6 +472,41 @@ pub(crate) fn summarise(
         .into_iter()
         .map(|(reason, count)| ReasonCount { reason, count })
         .collect();
+    let counts = |m: BTreeMap<Option<String>, u64>| -> Vec<ReasonCount> {
+        let mut v: Vec<ReasonCount> = m
+            .into_iter()
+            .map(|(reason, count)| ReasonCount { reason, count })
+            .collect();
+        v.sort_by_key(|r| std::cmp::Reverse(r.count));
+        v
+    };
+    let by_type = per_kind
+        .into_iter()
+        .map(|(kind, (rows, all, followed))| RequestTypeOutcomes {
+            request_type: kind,
+            label: kind.label().to_string(),
+            detainers: rows,
+            outcomes: classify_outcomes(
+                &counts(all),
+                follow_up.clone(),
+                &counts(followed),
+                lift_crosswalk,
+            ),
+        })
+        .collect();
+    let mut unknown_values: Vec<ValueCount> = unknown_values
+        .into_iter()
+        .map(|(value, rows)| ValueCount { value, rows })
+        .collect();
+    unknown_values.sort_by_key(|v| std::cmp::Reverse(v.rows));
+    let request_types = RequestTypeSummary {
+        asked: filters.request_type,
+        applied,
+        why,
+        crosswalk: REQUEST_TYPES_PATH.to_string(),
+        by_type,
+        unknown_values,
+    };
     let mut outcomes = classify_outcomes(&lift_reasons, follow_up, &followed, lift_crosswalk);
     outcomes.no_lift_reason_column = no_lift;
     let missing_columns = missing_columns(&scan.files);
@@ -384,6 +534,8 @@ pub(crate) fn summarise(
         by_area: Vec::new(),
         events: Vec::new(),
         event_splits: Vec::new(),
+        request_types,
+        time_to_lift: lift_days.times(),
     };
     let events = &inputs.events;
     if let (Some(first), Some(last)) = (results.by_month.first(), results.by_month.last()) {
@@ -413,6 +565,32 @@ pub(crate) fn summarise(
         _ => None,
     };
     Ok(results)
+}
+
+/// What `--request-type` reads, and why: `auto` reads hold requests when
+/// every file says which request is which and some row used is classed,
+/// else every request.
+fn applied_choice(asked: RequestChoice, known: bool, classed: bool) -> (RequestChoice, String) {
+    match asked {
+        RequestChoice::Auto if known && classed => (
+            RequestChoice::Hold,
+            "hold requests only (--request-type auto): the files say which requests ask a jail to hold a person, and only those can be honored by holding".to_string(),
+        ),
+        RequestChoice::Auto if known => (
+            RequestChoice::All,
+            "every request (--request-type auto): no row used has a request type the crosswalk classes".to_string(),
+        ),
+        RequestChoice::Auto => (
+            RequestChoice::All,
+            "every request (--request-type auto): a file has neither request_type nor detainer_type, so hold requests cannot be told from requests for notification".to_string(),
+        ),
+        RequestChoice::Hold => (asked, "hold requests only, as asked (--request-type hold)".to_string()),
+        RequestChoice::Notification => (
+            asked,
+            "requests for notification of release only, as asked (--request-type notification)".to_string(),
+        ),
+        RequestChoice::All => (asked, "every request, as asked (--request-type all)".to_string()),
+    }
 }
 
 /// The first and last day the results cover: from the first day of the first

@@ -13,7 +13,7 @@
 //! under its canonical name. Names given with `--columns` replace the
 //! layout's.
 
-use super::schema::{column_index, COLUMNS, DATE};
+use super::schema::{at, column_index, COLUMNS, DATE, DETAINER_TYPE, FILE_FLAGS, REQUEST_TYPE};
 use crate::csv_table::parse_csv_text;
 use crate::error::{Error, Result};
 use std::path::Path;
@@ -264,12 +264,20 @@ impl ColumnMap {
     }
 
     /// The canonical columns the file lacks.
+    ///
+    /// `request_type` and `detainer_type` are one answer read two ways: the
+    /// file lacks it only when it has neither (named `request_type`). The
+    /// file's own duplicate answers ([`FILE_FLAGS`]) are never missing: only
+    /// `--duplicates file` reads them, and says so when a file lacks them.
     pub(crate) fn missing(&self) -> Vec<&'static str> {
+        let request = self.has(at::REQUEST_TYPE) || self.has(at::DETAINER_TYPE);
         COLUMNS
             .iter()
             .zip(&self.sources)
             .filter(|(_, s)| s.is_empty())
             .map(|(c, _)| *c)
+            .filter(|c| !FILE_FLAGS.contains(c) && *c != DETAINER_TYPE)
+            .filter(|c| !(request && *c == REQUEST_TYPE))
             .collect()
     }
 }

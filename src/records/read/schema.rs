@@ -53,11 +53,31 @@ pub(crate) fn place_column(place: Place) -> &'static str {
 /// duplicates policy needs it.
 pub(crate) const ID: &str = "unique_identifier";
 
+/// `request_type`: the Deportation Data Project's class of the form
+/// (August 2026 release on), derived by DDP from `detainer_type`.
+pub(crate) const REQUEST_TYPE: &str = "request_type";
+
+/// `detainer_type`: ICE's form, e.g. `I247A - Immigration Detainer - Notice
+/// of Action`.
+pub(crate) const DETAINER_TYPE: &str = "detainer_type";
+
+/// `detainer_lift_date`: when the detainer was lifted (TRAC's FOIA rows).
+pub(crate) const LIFT_DATE: &str = "detainer_lift_date";
+
+/// `duplicate_drop_row`: `TRUE` on a row DDP's episode rule would drop (a
+/// flagged row that is not its episode's first).
+pub(crate) const DROP_ROW: &str = "duplicate_drop_row";
+
+/// `duplicate_episode_id`: the file's own episode of a person's rows (DDP's
+/// `duplicate_episode_identifier`, or the historical file's
+/// `duplicate_episode_id`): a number per person.
+pub(crate) const EPISODE: &str = "duplicate_episode_id";
+
 /// Every column the analysis can read, by its canonical name, in the order
 /// the engines keep them. Only the prepare date is required; what each
 /// other column's absence costs is stated in `results.json`
 /// (`missing_columns`).
-pub const COLUMNS: [&str; 12] = [
+pub const COLUMNS: [&str; 17] = [
     DATE,
     AOR,
     STATE,
@@ -70,7 +90,16 @@ pub const COLUMNS: [&str; 12] = [
     LIFT_REASON,
     DUPLICATE,
     ID,
+    REQUEST_TYPE,
+    DETAINER_TYPE,
+    LIFT_DATE,
+    DROP_ROW,
+    EPISODE,
 ];
+
+/// The file's own answers on duplicates, read only for `--duplicates
+/// file`: a file without them is not short of anything else.
+pub(crate) const FILE_FLAGS: [&str; 2] = [DROP_ROW, EPISODE];
 
 /// The labels counted for a used row, by their place in [`COLUMNS`]: the
 /// four status columns, the lift reason and the duplicate flag.
@@ -106,6 +135,11 @@ pub(crate) mod at {
     pub(crate) const LIFT_REASON: usize = 9;
     pub(crate) const DUPLICATE: usize = 10;
     pub(crate) const ID: usize = 11;
+    pub(crate) const REQUEST_TYPE: usize = 12;
+    pub(crate) const DETAINER_TYPE: usize = 13;
+    pub(crate) const LIFT_DATE: usize = 14;
+    pub(crate) const DROP_ROW: usize = 15;
+    pub(crate) const EPISODE: usize = 16;
 }
 
 /// What a file without a column loses, in words (for `results.json` and
@@ -119,7 +153,9 @@ pub(crate) fn missing_effect(column: &str) -> &'static str {
         CASE_CATEGORY | ENTRY_STATUS | FINAL_ORDER | ILLEGAL_REENTRY => "the status crosswalk's rules on this column cannot apply; a row with none of the four status columns filled is counted under 'Unknown status'",
         LIFT_REASON => "no outcomes: these rows are counted, but not among declined, custody, open or any outcome share (outcomes.no_lift_reason_column)",
         DUPLICATE => "no row is flagged as a likely duplicate, so every row is used whatever the duplicates policy",
-        ID => "no person: --duplicates keep-first cannot be used and flagged rows are not grouped",
+        ID => "no person: --duplicates keep-first and episode cannot be used and flagged rows are not grouped",
+        REQUEST_TYPE | DETAINER_TYPE => "no request type: hold requests cannot be told from requests for notification, so every request is read as one (--request-type hold cannot be used)",
+        LIFT_DATE => "no lift date: no time from prepare date to lift (time_to_lift is empty)",
         _ => "",
     }
 }

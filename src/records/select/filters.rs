@@ -3,6 +3,7 @@
 use crate::error::{Error, Result};
 use crate::records::select::aor::{normalise_label, resolve_aor, Aor};
 use crate::records::select::duplicates::Duplicates;
+use crate::records::select::request_type::RequestChoice;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -23,8 +24,12 @@ pub struct Filters {
     pub from: Option<NaiveDate>,
     /// Last day, inclusive.
     pub to: Option<NaiveDate>,
-    /// What to do with rows flagged `duplicate_likely` (excluded by default).
+    /// What to do with repeated records (flagged rows excluded by default).
     pub duplicates: Duplicates,
+    /// Which request types to read (hold requests, when the files say
+    /// which is which, by default).
+    #[serde(default)]
+    pub request_type: RequestChoice,
 }
 
 /// A place a filter can select by, or `by_area` group by

@@ -238,6 +238,63 @@ const PAIRS_PER_MILLE: u64 = 15;
 /// file (its partner was, say, in another year's file).
 const LONE_FLAGS_PER_MILLE: u64 = 5;
 
+/// ICE's forms as the generator writes `detainer_type`, with the class the
+/// Deportation Data Project gives each in `request_type` (`NA`: none) and
+/// weights. Hold requests dominate, as in NPR's and DDP's files; the
+/// rescinded 2017 forms and an unlisted spelling are rarer.
+pub const FORMS: [(&str, &str, u64); 8] = [
+    (
+        "I247A - Immigration Detainer - Notice of Action",
+        "Detainer request",
+        700,
+    ),
+    (
+        "I247D - Immigration Detainer - Request for Action",
+        "Detainer request",
+        60,
+    ),
+    (
+        "I247 - Immigration Detainer - Notice of Action (prior to March 2013)",
+        "Detainer request",
+        40,
+    ),
+    (
+        "I247N - Immigration Advisal - Request for Notification",
+        "Request for advance notification of release",
+        130,
+    ),
+    ("I247G", "Request for advance notification of release", 20),
+    ("I247X - Request for Transfer", "Other", 20),
+    ("I-247 Unlisted Form", "NA", 10),
+    ("NA", "NA", 20),
+];
+
+/// The columns the generator adds, after [`COLUMNS`], to the file a layout
+/// is written from (never to the canonical file itself, which keeps the
+/// 2025 release's 65 columns).
+pub(crate) const EXTRA_COLUMNS: [&str; 4] = [
+    "detainer_lift_date",
+    "request_type",
+    "duplicate_episode_id",
+    "duplicate_drop_row",
+];
+
+/// Per thousand rows: the start of an episode, one or two more rows of the
+/// person on the following days (each a day after the one before).
+const EPISODES_PER_MILLE: u64 = 25;
+
+/// Per thousand rows with a lift reason: a lift date.
+const LIFT_DATES_PER_MILLE: u64 = 750;
+
+/// A row's lift date, as the generator wrote it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiftTruth {
+    /// Days from the prepare date to the lift date (negative: earlier).
+    Days(i64),
+    /// Text that is not a date.
+    Unreadable,
+}
+
 /// What a generated row holds, as the analysis should read it: the truth
 /// the tests compare every computed number with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -259,6 +316,18 @@ pub struct RowTruth {
     pub flagged: bool,
     /// `unique_identifier`.
     pub id: String,
+    /// `detainer_type` as written (`NA`: missing).
+    pub form: String,
+    /// DDP's class of the form, as `request_type` holds it (`NA`: none).
+    pub request_type: String,
+    /// The episode the row was written in, numbered over the file (a pair
+    /// and an episode's rows share one); `None` for a row written alone.
+    pub episode: Option<u64>,
+    /// DDP's `duplicate_drop_row` by construction: an earlier row of the
+    /// episode has the same form (and facility).
+    pub drop: bool,
+    /// The lift date, when one is written (only in layout files).
+    pub lift: Option<LiftTruth>,
 }
 
 /// One row's values, drawn before it is written (so a repeat can copy it).
@@ -284,6 +353,10 @@ struct Row {
     final_order: &'static str,
     reentry: &'static str,
     fiscal_year: u64,
+    form: usize,
+    lift: Option<LiftTruth>,
+    episode: Option<u64>,
+    drop: bool,
 }
 
 fn pick_reason(rng: &mut Rng) -> usize {
@@ -347,7 +420,47 @@ fn draw_row(rng: &mut Rng, aors: &[(String, String)]) -> Row {
         final_order: yes_no(rng, 200, 100),
         reentry: yes_no(rng, 100, 600),
         fiscal_year: 2013 + rng.below(14),
+        form: 0,
+        lift: None,
+        episode: None,
+        drop: false,
     }
+}
+
+/// The index in [`FORMS`] of a form drawn by weight.
+fn pick_form(rng: &mut Rng) -> usize {
+    let total: u64 = FORMS.iter().map(|f| f.2).sum();
+    let mut x = rng.below(total);
+    for (i, f) in FORMS.iter().enumerate() {
+        if x < f.2 {
+            return i;
+        }
+        x -= f.2;
+    }
+    0
+}
+
+/// A lift date for a row with lift reason `reason` (an index in
+/// [`LIFT_REASONS`]): most within days of the prepare date (a refusal is
+/// recorded quickly, a release can take months), a few before it, a few
+/// unreadable.
+fn pick_lift(rng: &mut Rng, reason: usize) -> Option<LiftTruth> {
+    if LIFT_REASONS[reason].0 == "NA" || !rng.chance(LIFT_DATES_PER_MILLE) {
+        return None;
+    }
+    if rng.chance(5) {
+        return Some(LiftTruth::Unreadable);
+    }
+    if rng.chance(15) {
+        return Some(LiftTruth::Days(-1 - rng.below(30) as i64));
+    }
+    let span = match LIFT_REASONS[reason].0 {
+        "Detainer Declined by LEA" => 14,
+        "Booked into Detention" => 90,
+        "No longer in State, Local, or Federal Custody" => 400,
+        _ => 150,
+    };
+    Some(LiftTruth::Days(rng.below(span) as i64))
 }
 
 impl Row {
@@ -366,10 +479,36 @@ impl Row {
             lift_reason: (reason != "NA").then(|| reason.to_string()),
             flagged: self.flagged,
             id: self.id.clone(),
+            form: FORMS[self.form].0.to_string(),
+            request_type: FORMS[self.form].1.to_string(),
+            episode: self.episode,
+            drop: self.drop,
+            lift: self.lift,
         }
     }
 
-    fn write<W: Write>(&self, w: &mut W, index: u64) -> std::io::Result<()> {
+    /// The extra columns ([`EXTRA_COLUMNS`]), comma-led.
+    fn extras(&self) -> String {
+        let lift = match (self.lift, self.date) {
+            (Some(LiftTruth::Days(d)), Some(date)) => {
+                let lifted = date + chrono::TimeDelta::days(d);
+                lifted.format("%Y-%m-%d").to_string()
+            }
+            (Some(LiftTruth::Unreadable), _) => "\"pending\"".to_string(),
+            _ => "NA".to_string(),
+        };
+        let request = match FORMS[self.form].1 {
+            "NA" => "NA".to_string(),
+            r => format!("\"{r}\""),
+        };
+        // DDP numbers a person's episodes from 1; each person here has one.
+        format!(
+            ",{lift},{request},1,{}",
+            if self.drop { "TRUE" } else { "FALSE" }
+        )
+    }
+
+    fn write<W: Write>(&self, w: &mut W, index: u64, extras: bool) -> std::io::Result<()> {
         let q = |s: &str| {
             if s == "NA" {
                 "NA".to_string()
@@ -379,9 +518,9 @@ impl Row {
         };
         let (reason, reason_code, _) = LIFT_REASONS[self.reason];
         let date = &self.date_text;
-        writeln!(
+        write!(
             w,
-            "\"{index}\",{date},\"{state}\",\"{label}\",NA,NA,NA,\"ACTIVE\",\"{crim}\",\"{facility}\",\"CJ{fac:04}\",\"CITY {fac}\",\"{threat}\",\"{gender}\",\"{country}\",\"{country}\",{birth_year},{entry},\"Dangerous Drugs\",NA,{months},NA,\"3599\",{date},{date},\"Not an Aggravated Felon\",\"Warrant of Arrest/Notice to Appear\",{category},NA,NA,NA,{fo},NA,NA,NA,\"NO\",\"NO\",\"NO\",NA,{reentry},NA,NA,NA,\"NO\",\"NO\",\"NO\",\"NO\",\"YES\",\"YES\",NA,NA,NA,NA,\"NO\",{reason},{reason_code},NA,\"I247A - Immigration Detainer - Notice of Action\",NA,\"DOCKET CONTROL OFFICE {code}\",\"{id}\",{dup},\"SYNTHETIC_Detainers.xlsx\",\"FY{fy}\",{index}",
+            "\"{index}\",{date},\"{state}\",\"{label}\",NA,NA,NA,\"ACTIVE\",\"{crim}\",\"{facility}\",\"CJ{fac:04}\",\"CITY {fac}\",\"{threat}\",\"{gender}\",\"{country}\",\"{country}\",{birth_year},{entry},\"Dangerous Drugs\",NA,{months},NA,\"3599\",{date},{date},\"Not an Aggravated Felon\",\"Warrant of Arrest/Notice to Appear\",{category},NA,NA,NA,{fo},NA,NA,NA,\"NO\",\"NO\",\"NO\",NA,{reentry},NA,NA,NA,\"NO\",\"NO\",\"NO\",\"NO\",\"YES\",\"YES\",NA,NA,NA,NA,\"NO\",{reason},{reason_code},NA,{form},NA,\"DOCKET CONTROL OFFICE {code}\",\"{id}\",{dup},\"SYNTHETIC_Detainers.xlsx\",\"FY{fy}\",{index}",
             state = self.state,
             label = self.label,
             crim = if self.criminal { "1 Convicted Criminal" } else { "3 Other Immigration Violator" },
@@ -402,7 +541,12 @@ impl Row {
             id = self.id,
             dup = if self.flagged { "TRUE" } else { "FALSE" },
             fy = self.fiscal_year,
-        )
+            form = q(FORMS[self.form].0),
+        )?;
+        if extras {
+            w.write_all(self.extras().as_bytes())?;
+        }
+        writeln!(w)
     }
 }
 
@@ -414,7 +558,7 @@ impl Rng {
 
 /// Write a synthetic detainer file to `w`. Returns (rows, bytes) written.
 pub fn generate_records<W: Write>(w: W, size: Size, seed: u64) -> std::io::Result<(u64, u64)> {
-    write_records(w, size, seed, None)
+    write_records(w, size, seed, false, None)
 }
 
 /// [`generate_records`], and what each row written holds, in file order
@@ -425,7 +569,20 @@ pub fn generate_records_with_truth<W: Write>(
     seed: u64,
 ) -> std::io::Result<(u64, u64, Vec<RowTruth>)> {
     let mut truth = Vec::new();
-    let (rows, bytes) = write_records(w, size, seed, Some(&mut truth))?;
+    let (rows, bytes) = write_records(w, size, seed, false, Some(&mut truth))?;
+    Ok((rows, bytes, truth))
+}
+
+/// [`generate_records_with_truth`] with the columns later releases add
+/// ([`EXTRA_COLUMNS`]: a lift date, DDP's `request_type`, its episode
+/// number and `duplicate_drop_row`), as a layout file is written from.
+pub fn generate_extended_with_truth<W: Write>(
+    w: W,
+    size: Size,
+    seed: u64,
+) -> std::io::Result<(u64, u64, Vec<RowTruth>)> {
+    let mut truth = Vec::new();
+    let (rows, bytes) = write_records(w, size, seed, true, Some(&mut truth))?;
     Ok((rows, bytes, truth))
 }
 
@@ -433,40 +590,89 @@ fn write_records<W: Write>(
     w: W,
     size: Size,
     seed: u64,
+    extras: bool,
     mut truth: Option<&mut Vec<RowTruth>>,
 ) -> std::io::Result<(u64, u64)> {
     let mut w = CountingWriter {
         inner: BufWriter::with_capacity(1 << 20, w),
         bytes: 0,
     };
-    let header: Vec<String> = COLUMNS.iter().map(|c| format!("\"{c}\"")).collect();
+    let mut header: Vec<String> = COLUMNS.iter().map(|c| format!("\"{c}\"")).collect();
+    if extras {
+        header.extend(EXTRA_COLUMNS.iter().map(|c| format!("\"{c}\"")));
+    }
     writeln!(w, "{}", header.join(","))?;
     let aors: Vec<(String, String)> = aor_table().into_iter().map(|a| (a.code, a.label)).collect();
     let mut rng = Rng::new(seed);
+    // Forms, lift dates and episodes come from a stream of their own, so
+    // the other columns of a seed's rows are those earlier versions wrote.
+    let mut more = Rng::new(seed ^ 0x5EED_F0F0_1247_A001);
     let mut rows = 0;
+    let mut episodes = 0;
     let done = |rows: u64, bytes: u64| match size {
         Size::Rows(n) => rows >= n,
         Size::Bytes(b) => bytes >= b,
+    };
+    let mut emit = |w: &mut CountingWriter<BufWriter<W>>, row: &Row, rows: &mut u64| {
+        *rows += 1;
+        row.write(w, *rows, extras)?;
+        if let Some(t) = truth.as_deref_mut() {
+            t.push(row.truth());
+        }
+        Ok::<(), std::io::Error>(())
     };
     while !done(rows, w.bytes) {
         let mut row = draw_row(&mut rng, &aors);
         let pair = rng.chance(PAIRS_PER_MILLE);
         row.flagged |= pair;
-        rows += 1;
-        row.write(&mut w, rows)?;
-        if let Some(t) = truth.as_deref_mut() {
-            t.push(row.truth());
+        row.form = pick_form(&mut more);
+        row.lift = pick_lift(&mut more, row.reason);
+        let chain = if !pair && row.date.is_some() && more.chance(EPISODES_PER_MILLE) {
+            1 + more.below(2)
+        } else {
+            0
+        };
+        if pair || chain > 0 {
+            episodes += 1;
+            row.episode = Some(episodes);
         }
+        emit(&mut w, &row, &mut rows)?;
         if pair && !done(rows, w.bytes) {
-            // The same detainer again: same person, date, area and facility;
-            // its lift reason drawn anew, as a later update might record it.
-            let mut repeat = row;
+            // The same detainer again: same person, date, area, facility
+            // and form; its lift reason drawn anew, as a later update might
+            // record it.
+            let mut repeat = row.clone();
             repeat.reason = pick_reason(&mut rng);
-            rows += 1;
-            repeat.write(&mut w, rows)?;
-            if let Some(t) = truth.as_deref_mut() {
-                t.push(repeat.truth());
+            repeat.lift = pick_lift(&mut more, repeat.reason);
+            repeat.drop = row.date.is_some();
+            emit(&mut w, &repeat, &mut rows)?;
+        }
+        // An episode: the person again on each following day, at the same
+        // facility, mostly on the same form (a repeat), sometimes on a
+        // notification request instead (its own detainer in DDP's rule).
+        let mut forms = vec![row.form];
+        let mut next = row.clone();
+        for _ in 0..chain {
+            if done(rows, w.bytes) {
+                break;
             }
+            let Some(date) = next.date.map(|d| d + chrono::Days::new(1)) else {
+                break;
+            };
+            next.date = Some(date);
+            next.date_text = date.format("%Y-%m-%d").to_string();
+            next.form = if more.chance(750) {
+                row.form
+            } else if FORMS[row.form].1 == "Request for advance notification of release" {
+                0
+            } else {
+                3
+            };
+            next.reason = pick_reason(&mut more);
+            next.lift = pick_lift(&mut more, next.reason);
+            next.drop = forms.contains(&next.form);
+            forms.push(next.form);
+            emit(&mut w, &next, &mut rows)?;
         }
     }
     w.flush()?;
@@ -562,7 +768,7 @@ pub fn generate_layout_file(
     layout: &Layout,
 ) -> Result<GeneratedFile> {
     let canonical = temporary_beside(path, "canonical.csv");
-    let rows = write_csv(&canonical, size, seed).and_then(|rows| {
+    let rows = write_csv_with(&canonical, size, seed, true).and_then(|rows| {
         if format == FileFormat::Csv {
             write_layout_csv(&canonical, path, layout, false)?;
         } else {
@@ -580,8 +786,15 @@ pub fn generate_layout_file(
 }
 
 fn write_csv(path: &Path, size: Size, seed: u64) -> Result<u64> {
+    write_csv_with(path, size, seed, false)
+}
+
+/// The generated rows as CSV at `path`, with [`EXTRA_COLUMNS`] when
+/// `extras`.
+fn write_csv_with(path: &Path, size: Size, seed: u64, extras: bool) -> Result<u64> {
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
-    let (rows, _) = generate_records(file, size, seed).map_err(|e| Error::io(path, e))?;
+    let (rows, _) =
+        write_records(file, size, seed, extras, None).map_err(|e| Error::io(path, e))?;
     Ok(rows)
 }
 
