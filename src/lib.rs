@@ -76,10 +76,11 @@ pub mod prelude {
     };
     pub use crate::records::{
         area_table, bundled_layout, context_table, duplicates_table, event_table, figure_by_area,
-        figure_monthly_declined_share, figure_monthly_detainers, figure_status_groups, files_table,
-        generate_layout_file, lift_reason_table, missing_columns_table, outcome_table, parse_day,
-        record_key_numbers, resolve_aor, status_group_table, summary_table, FollowUpOptions,
-        Layout, MIN_RESOLVED,
+        figure_monthly_declined_share, figure_monthly_detainers, figure_status_groups,
+        figure_time_to_lift, files_table, generate_layout_file, lift_reason_table, lift_time_table,
+        missing_columns_table, outcome_table, parse_day, record_key_numbers, request_type_table,
+        resolve_aor, status_group_table, summary_table, FollowUpOptions, Layout, RequestChoice,
+        MIN_RESOLVED,
     };
     // Not named by a notebook, but what makes every cell's last value show
     // after one compile (see `render::notebook`).

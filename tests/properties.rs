@@ -191,7 +191,7 @@ proptest! {
         rows in 0u64..60,
         mutations in proptest::collection::vec(mutation(), 0..4),
         by_area in any::<bool>(),
-        policy in 0usize..3,
+        policy in 0usize..4,
         grouping in 0usize..4,
     ) {
         let dir = tempfile::tempdir().unwrap();

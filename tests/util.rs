@@ -167,3 +167,30 @@ pub fn outcome_classes(r: &RecordResults) -> [u64; 5] {
         o.open,
     ]
 }
+
+/// The duplicates policies that apply to a file without DDP's own drop
+/// flag or episode number (`file` reads those).
+pub const ROW_POLICIES: [detainers::Duplicates; 4] = [
+    detainers::Duplicates::Exclude,
+    detainers::Duplicates::KeepFirst,
+    detainers::Duplicates::Include,
+    detainers::Duplicates::Episode,
+];
+
+/// A generated file that has every column the analysis reads, under its
+/// canonical name (the release's 2025 layout lacks the lift date and DDP's
+/// later columns).
+pub fn every_column_file(path: &std::path::Path, rows: u64, seed: u64) {
+    use detainers::records::{bundled_layout, canonical_layout, generate_layout_file, COLUMNS};
+    let mut every = bundled_layout("ddp-2025").unwrap();
+    every.sources = COLUMNS.iter().map(|c| vec![c.to_string()]).collect();
+    let every = canonical_layout(&every);
+    generate_layout_file(
+        path,
+        detainers::Size::Rows(rows),
+        seed,
+        detainers::FileFormat::Csv,
+        &every,
+    )
+    .unwrap();
+}

@@ -66,14 +66,14 @@ pub use select::grouping::{By, GroupBy, MIN_RESOLVED};
 pub use select::request_type::RequestChoice;
 pub use show::figures::{
     figure_by_area, figure_lift_reasons, figure_monthly_declined_share, figure_monthly_detainers,
-    figure_status_groups, record_figures,
+    figure_status_groups, figure_time_to_lift, record_figures,
 };
 pub use show::key_numbers::{record_key_numbers, RecordKeyNumbers};
 pub use show::report::{write_records_report, write_records_report_with, ReportAddition};
 pub use show::tables::{
     area_table, case_category_table, context_table, duplicates_table, event_table, files_table,
-    lift_reason_table, missing_columns_table, month_table, outcome_table, record_scope,
-    record_tables, status_group_table, summary_table, MISSING,
+    lift_reason_table, lift_time_table, missing_columns_table, month_table, outcome_table,
+    record_scope, record_tables, request_type_table, status_group_table, summary_table, MISSING,
 };
 pub use synthetic::export::{convert_records, record_text_frame, title_case, PREAMBLE_ROWS};
 pub use synthetic::generate::{

@@ -578,6 +578,64 @@ pub fn draw_dot_intervals_with<DB: DrawingBackend>(
     frame.finish()
 }
 
+/// One row of [`draw_quartiles`]: a distribution's quartiles.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct QuartileRow {
+    /// The row's label.
+    pub label: String,
+    /// First quartile.
+    pub q1: f64,
+    /// Median.
+    pub median: f64,
+    /// Third quartile.
+    pub q3: f64,
+    /// How many values, written beside the median.
+    pub n: u64,
+}
+
+/// Distributions as their middle halves: per row, a bar from the first to
+/// the third quartile and a dot at the median, with the median and the
+/// count written beside, on an axis from 0 to the largest third quartile.
+pub(crate) fn draw_quartiles<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    rows: &[QuartileRow],
+    unit: &str,
+    source: &str,
+) -> Result<()> {
+    let frame = frame(root, title, &[], source)?;
+    {
+        let labels: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
+        let n = labels.len().max(1);
+        let top = rows.iter().map(|r| r.q3).fold(1.0, f64::max) * 1.45;
+        let fmt_x = |x: &f64| format!("{x:.0}");
+        let mut chart = row_chart(&frame.plot, &labels, top, unit, &fmt_x)?;
+        chart
+            .draw_series(rows.iter().enumerate().map(|(i, r)| {
+                let y = row_bottom(n, i) + 0.5;
+                Rectangle::new(
+                    [(r.q1, y - 0.18), (r.q3.max(r.q1 + top * 0.004), y + 0.18)],
+                    BLUE.mix(0.35).filled(),
+                )
+            }))
+            .map_err(out)?;
+        chart
+            .draw_series(rows.iter().enumerate().map(|(i, r)| {
+                let y = row_bottom(n, i) + 0.5;
+                Circle::new((r.median, y), 5, BLUE.filled())
+            }))
+            .map_err(out)?;
+        chart
+            .draw_series(rows.iter().enumerate().map(|(i, r)| {
+                let y = row_bottom(n, i) + 0.5;
+                let text = format!("median {:.0} (n = {})", r.median, fmt_count(r.n));
+                Text::new(text, (r.q3 + top * 0.02, y + 0.12), text_style())
+            }))
+            .map_err(out)?;
+    }
+    frame.finish()
+}
+
 /// An event marked on a monthly chart: a dashed vertical line at `x` (the
 /// month's index, plus the fraction of the month gone by; month `i` spans
 /// `i - 0.5` to `i + 0.5`) with a short label.

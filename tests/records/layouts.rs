@@ -4,6 +4,7 @@
 //! (NPR's six columns, DDP's August 2026 release) run and say what they
 //! lack.
 
+use detainers::records::RequestChoice;
 use detainers::records::{
     bundled_layouts, canonical_layout, generate_layout_file, Layout, COLUMNS,
 };
@@ -136,8 +137,13 @@ fn a_six_column_npr_file_runs_with_no_option_and_its_places_filter_and_group() {
     // spreadsheet serials too; its dates all fall in 2012-2026).
     let dated = |r: &&std::collections::BTreeMap<String, String>| r["date"].contains('-');
     let used: Vec<_> = rows.iter().filter(dated).collect();
-    let r =
-        crate::util::both_engines(std::slice::from_ref(&path), &Filters::default(), None).unwrap();
+    // Every request: the layout is what is read here (NPR's forms are
+    // classed in the truth tests).
+    let all = Filters {
+        request_type: RequestChoice::All,
+        ..Filters::default()
+    };
+    let r = crate::util::both_engines(std::slice::from_ref(&path), &all, None).unwrap();
     assert_eq!(r.files[0].layout, "npr-processed");
     assert_eq!((r.rows_read, r.rows_used), (1_500, used.len() as u64));
     let missing: Vec<&str> = r
@@ -161,7 +167,7 @@ fn a_six_column_npr_file_runs_with_no_option_and_its_places_filter_and_group() {
     };
     assert!(!caption(&r).contains("none"), "{}", caption(&r));
     let canonical = dir.path().join("canonical.csv");
-    detainers::generate_file(&canonical, detainers::Size::Rows(100), 1).unwrap();
+    crate::util::every_column_file(&canonical, 100, 1);
     let full = crate::util::both_engines(&[canonical], &Filters::default(), None).unwrap();
     assert!(full.missing_columns.is_empty());
     assert!(caption(&full).ends_with("(none: every file has every column)"));
@@ -182,21 +188,21 @@ fn a_six_column_npr_file_runs_with_no_option_and_its_places_filter_and_group() {
         (
             Filters {
                 state: Some(state.to_lowercase()),
-                ..Filters::default()
+                ..all.clone()
             },
             count("state", &state),
         ),
         (
             Filters {
                 city: Some(city.clone()),
-                ..Filters::default()
+                ..all.clone()
             },
             count("city", &city),
         ),
         (
             Filters {
                 facility: Some(facility.clone()),
-                ..Filters::default()
+                ..all.clone()
             },
             count("det_facility", &facility),
         ),
@@ -207,9 +213,7 @@ fn a_six_column_npr_file_runs_with_no_option_and_its_places_filter_and_group() {
     }
     // Grouped by facility and by city: one area per distinct value.
     for (by, column) in [(By::Facility, "det_facility"), (By::City, "city")] {
-        let r =
-            crate::util::both_engines(std::slice::from_ref(&path), &Filters::default(), Some(by))
-                .unwrap();
+        let r = crate::util::both_engines(std::slice::from_ref(&path), &all, Some(by)).unwrap();
         let distinct: std::collections::BTreeSet<&str> =
             used.iter().map(|r| r[column].as_str()).collect();
         assert_eq!(r.by_area.len(), distinct.len(), "{by:?}");
@@ -342,7 +346,7 @@ fn ddps_august_2026_release_runs_and_says_it_has_no_reentry_flag() {
     // A file with every column: the table is written, header only, and the
     // page draws no empty grid for it.
     let canonical = dir.path().join("canonical.csv");
-    detainers::generate_file(&canonical, Size::Rows(200), 5).unwrap();
+    crate::util::every_column_file(&canonical, 200, 5);
     let out = dir.path().join("out-canonical");
     crate::util::records_ok(&out, &[canonical.to_str().unwrap()]);
     let table = crate::util::read(&out.join("tables/missing_columns.csv"));

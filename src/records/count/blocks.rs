@@ -61,7 +61,7 @@ enum Lifts {
     /// Rows with one number of days.
     One(i32, u64),
     /// Rows per number of days.
-    Many(Box<HashMap<i32, u64>>),
+    Many(HashMap<i32, u64>),
 }
 
 impl Lifts {
@@ -73,7 +73,7 @@ impl Lifts {
                 let mut all = HashMap::with_capacity(4);
                 all.insert(*d, *n);
                 all.insert(days, rows);
-                *self = Lifts::Many(Box::new(all));
+                *self = Lifts::Many(all);
             }
             Lifts::Many(all) => *all.entry(days).or_default() += rows,
         }
@@ -84,7 +84,7 @@ impl Lifts {
             Lifts::None => {}
             Lifts::One(d, n) => self.add(d, n),
             Lifts::Many(all) => {
-                for (d, n) in *all {
+                for (d, n) in all {
                     self.add(d, n);
                 }
             }
@@ -488,8 +488,8 @@ impl Judge<'_> {
                 !v.is_some_and(|v| list.iter().any(|w| w == v))
             })
         });
-        let duplicate = values[at::DUPLICATE].is_some_and(is_flagged)
-            || values[at::DROP_ROW].is_some_and(is_flagged);
+        let flagged = values[at::DUPLICATE].is_some_and(is_flagged);
+        let duplicate = flagged || values[at::DROP_ROW].is_some_and(is_flagged);
         let reason = if short {
             Some(Exclusion::ShortRow)
         } else if judged == PrepareDate::Missing {
@@ -559,6 +559,7 @@ impl Judge<'_> {
             key.extend_from_slice(&episode.map_or(0, |e| e + 1).to_le_bytes());
             push_text(key, values[at::EPISODE]);
             push_text(key, values[at::DROP_ROW]);
+            key.push(u8::from(flagged));
         }
         Ok(Seen {
             lift: date
@@ -647,6 +648,7 @@ fn decode(key: &[u8], tally: &Tally) -> Combination {
             episode,
             file_episode: take_text(key, &mut at),
             drop_row: take_text(key, &mut at),
+            flagged: key[at] == 1,
         })
     });
     let [case_category, entry_status, final_order, illegal_reentry, lift_reason, duplicate] =
@@ -784,6 +786,7 @@ mod tests {
                 id: Some("9".into()),
                 day: 20180319,
                 order: (2, 5, 40),
+                flagged: true,
                 ..Pending::default()
             })
         );

@@ -108,4 +108,7 @@ pub(crate) struct Pending {
     pub file_episode: Option<String>,
     /// The file's own `duplicate_drop_row`, raw.
     pub drop_row: Option<String>,
+    /// Flagged `duplicate_likely` (kept here because a row outside the
+    /// selection keeps no labels).
+    pub flagged: bool,
 }

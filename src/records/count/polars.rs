@@ -231,6 +231,9 @@ pub(crate) const ROW: &str = "_row";
 /// [`Episodes`] (null for a day not kept).
 const EPISODE_NO: &str = "_episode";
 
+/// Internal key column: a pending row is flagged `duplicate_likely`.
+const LIKELY: &str = "_likely";
+
 /// Internal key column: a pending row's facility.
 const PENDING_FACILITY: &str = "_pending_facility";
 
@@ -345,9 +348,11 @@ pub(crate) fn aggregation_query(
         );
     }
     let flagged = FLAGGED.map(String::from);
+    let likely = equals_any(DUPLICATE, &flagged);
     // Flagged by `duplicate_likely` or `duplicate_drop_row`, or on a day a
     // rule may group with another of the person's rows.
-    let flagged = equals_any(DUPLICATE, &flagged)
+    let flagged = likely
+        .clone()
         .or(equals_any(DROP_ROW, &flagged))
         .or(col(EPISODE_NO).is_not_null());
     let mut reason = when(col(SHORT_ROW))
@@ -462,6 +467,7 @@ pub(crate) fn aggregation_query(
         col(ROW),
         col(LIFT_KNOWN),
         flagged.alias(DUPLICATE_FLAG),
+        likely.alias(LIKELY),
         col(EPISODE_NO),
         col(LIFT_DAYS),
     ];
@@ -488,6 +494,7 @@ pub(crate) fn aggregation_query(
         ROW,
         LIFT_KNOWN,
         DUPLICATE_FLAG,
+        LIKELY,
         EPISODE_NO,
         LIFT_DAYS,
     ]
@@ -572,6 +579,12 @@ pub(crate) fn aggregation_query(
     }
     stage4.push(
         when(pending())
+            .then(col(LIKELY))
+            .otherwise(lit(NULL).cast(DataType::Boolean))
+            .alias(LIKELY),
+    );
+    stage4.push(
+        when(pending())
             .then(col(EPISODE_NO))
             .otherwise(lit(NULL).cast(DataType::UInt32))
             .alias(EPISODE_NO),
@@ -610,6 +623,7 @@ pub(crate) fn aggregation_query(
         EPISODE,
         DROP_ROW,
         EPISODE_NO,
+        LIKELY,
     ]
     .iter()
     .chain(DETAILS.iter())
@@ -730,6 +744,7 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
     let rows: Vec<u64> = rows_col.u64()?.iter().map(|v| v.unwrap_or(0)).collect();
     let lift_known = flags(LIFT_KNOWN)?;
     let lift_days = int_column(LIFT_DAYS)?;
+    let likely = flags(LIKELY)?;
     let episode_no: Vec<Option<u32>> = df
         .column(EPISODE_NO)?
         .cast(&DataType::UInt32)?
@@ -761,6 +776,7 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
                 episode: episode_no[i],
                 file_episode: take(EPISODE, i),
                 drop_row: take(DROP_ROW, i),
+                flagged: likely[i],
             }))
         } else {
             None

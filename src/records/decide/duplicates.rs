@@ -69,8 +69,9 @@ fn applies(policy: Duplicates, known: Known) -> bool {
     }
 }
 
+/// A pending row flagged `duplicate_likely`.
 fn flagged(c: &Combination) -> bool {
-    c.duplicate.as_deref().is_some_and(is_flagged)
+    c.pending.as_ref().is_some_and(|p| p.flagged)
 }
 
 /// Which rows of `pending` come first in their group, for groups keyed by
@@ -80,7 +81,9 @@ fn firsts<K: Ord + Clone>(
     pending: &[Combination],
     key: impl Fn(&Combination, &Pending) -> Option<K>,
 ) -> Vec<Option<bool>> {
-    let mut order: Vec<(K, i32, (u32, u64, u64), usize)> = pending
+    // (group, date, place in the files, index in `pending`)
+    type Place<K> = (K, i32, (u32, u64, u64), usize);
+    let mut order: Vec<Place<K>> = pending
         .iter()
         .enumerate()
         .filter_map(|(i, c)| {
@@ -335,9 +338,109 @@ mod tests {
                 id: id.map(String::from),
                 day,
                 order: (0, order, 0),
+                flagged: true,
+                ..Pending::default()
             })),
             ..Combination::default()
         }
+    }
+
+    const IDS: Known = Known {
+        ids: true,
+        file_flags: false,
+    };
+
+    /// A row of an episode: person, day, episode, form, facility, the
+    /// file's drop flag, its place in the file.
+    fn episode_row(
+        id: &str,
+        day: i32,
+        episode: Option<u32>,
+        form: &str,
+        facility: &str,
+        drop: &str,
+        order: u64,
+    ) -> Combination {
+        Combination {
+            year_month: Some(day / 100),
+            days: vec![((day % 100) as u8, 1)],
+            latest_day: Some(day),
+            detainer_type: Some(form.into()),
+            lift_reason: Some(format!("{id}{order}")),
+            duplicate: Some("FALSE".into()),
+            rows: 1,
+            pending: Some(Box::new(Pending {
+                id: Some(id.into()),
+                day,
+                order: (0, order, 0),
+                facility: Some(facility.into()),
+                episode,
+                file_episode: Some("1".into()),
+                drop_row: Some(drop.into()),
+                flagged: false,
+            })),
+            ..Combination::default()
+        }
+    }
+
+    #[test]
+    fn the_episode_rule_keeps_the_first_of_each_type_and_facility() {
+        let input = vec![
+            used(3),
+            // Days 1-3 one episode; the notification between is its own.
+            episode_row("a", 20190301, Some(1), "I247A", "X", "FALSE", 1),
+            episode_row("a", 20190302, Some(1), "I247N", "X", "FALSE", 2),
+            episode_row("a", 20190303, Some(1), "I247A", "X", "TRUE", 3),
+            // Listed first in the files but a day later: not the first.
+            episode_row("b", 20190302, Some(1), "I247A", "Y", "TRUE", 0),
+            episode_row("b", 20190301, Some(1), "I247A", "Y", "FALSE", 9),
+            // Another facility: another detainer.
+            episode_row("b", 20190301, Some(1), "I247A", "Z", "FALSE", 10),
+        ];
+        let known = Known {
+            ids: true,
+            file_flags: true,
+        };
+        let (out, counts) = resolve_duplicates(input.clone(), Duplicates::Episode, known).unwrap();
+        let mut kept: Vec<String> = out
+            .iter()
+            .filter(|c| c.reason.is_none())
+            .filter_map(|c| c.lift_reason.clone())
+            .collect();
+        kept.sort();
+        assert_eq!(kept, ["a1", "a2", "b10", "b9"]);
+        let by: Vec<Option<u64>> = counts
+            .rows_used_by_policy
+            .iter()
+            .map(|p| p.rows_used)
+            .collect();
+        // exclude/include: nothing flagged; keep-first likewise; episode
+        // and the file's flag: two repeats left out; the file's episode
+        // number alone (no drop flag read here) is not what decides.
+        assert_eq!(by, [Some(9), Some(9), Some(9), Some(7), Some(7)]);
+        assert_eq!(
+            (counts.episode_rows, counts.episode_groups),
+            (Some(4), Some(2))
+        );
+        // Without drop flags, `file` keeps the first row of each person's
+        // file episode, whatever its type or facility.
+        let no_flags: Vec<Combination> = input
+            .into_iter()
+            .map(|mut c| {
+                if let Some(p) = c.pending.as_mut() {
+                    p.drop_row = None;
+                }
+                c
+            })
+            .collect();
+        let (out, _) = resolve_duplicates(no_flags, Duplicates::File, known).unwrap();
+        let mut kept: Vec<String> = out
+            .iter()
+            .filter(|c| c.reason.is_none())
+            .filter_map(|c| c.lift_reason.clone())
+            .collect();
+        kept.sort();
+        assert_eq!(kept, ["a1", "b9"]);
     }
 
     fn used(rows: u64) -> Combination {
@@ -369,7 +472,7 @@ mod tests {
             flagged(None, 20180401, 7, "no id"),
             flagged(None, 20180401, 8, "no id"),
         ];
-        let (out, counts) = resolve_duplicates(input.clone(), Duplicates::KeepFirst, true).unwrap();
+        let (out, counts) = resolve_duplicates(input.clone(), Duplicates::KeepFirst, IDS).unwrap();
         assert_eq!(rows_used(&out), 14);
         assert!(out.iter().all(|c| c.pending.is_none()));
         let kept: Vec<&str> = out
@@ -387,8 +490,8 @@ mod tests {
             .iter()
             .map(|p| p.rows_used)
             .collect();
-        assert_eq!(by, [Some(10), Some(14), Some(15)]);
-        let (out, _) = resolve_duplicates(input.clone(), Duplicates::Exclude, true).unwrap();
+        assert_eq!(by, [Some(10), Some(14), Some(15), Some(15), None]);
+        let (out, _) = resolve_duplicates(input.clone(), Duplicates::Exclude, IDS).unwrap();
         assert_eq!(rows_used(&out), 10);
         let excluded: u64 = out
             .iter()
@@ -400,11 +503,12 @@ mod tests {
             .iter()
             .filter(|c| c.reason.is_some())
             .all(|c| c.lift_reason.is_none() && c.year_month.is_none()));
-        let (out, _) = resolve_duplicates(input.clone(), Duplicates::Include, true).unwrap();
+        let (out, _) = resolve_duplicates(input.clone(), Duplicates::Include, IDS).unwrap();
         assert_eq!(rows_used(&out), 15);
-        let (_, counts) = resolve_duplicates(input.clone(), Duplicates::Include, false).unwrap();
+        let (_, counts) =
+            resolve_duplicates(input.clone(), Duplicates::Include, Known::default()).unwrap();
         assert_eq!(counts.flagged_groups, None);
-        assert!(resolve_duplicates(input, Duplicates::KeepFirst, false).is_err());
+        assert!(resolve_duplicates(input, Duplicates::KeepFirst, Known::default()).is_err());
     }
 
     #[test]

@@ -571,7 +571,7 @@ mod tests {
         let map = map_of(&h, &layouts);
         assert_eq!(map.of(0), ["Prepare Date"]);
         assert_eq!(map.of(1), ["Detainer_AOR", "facility_aor"]);
-        assert_eq!(map.layout, "ddp-historical (partly: 4 of its 13 columns)");
+        assert_eq!(map.layout, "ddp-historical (partly: 4 of its 15 columns)");
     }
 
     #[test]

@@ -4,10 +4,12 @@
 use crate::error::Result;
 use crate::records::decide::summary::RecordResults;
 use crate::records::show::tables::{
-    area_table, label, lift_reason_table, month_table, record_scope, short_scope, source_line,
-    status_group_table,
+    area_table, label, lift_reason_table, lift_time_table, month_table, record_scope, short_scope,
+    source_line, status_group_table,
 };
-use crate::render::draw::{draw_bars, draw_dot_intervals, draw_monthly, DotInterval, Marker};
+use crate::render::draw::{
+    draw_bars, draw_dot_intervals, draw_monthly, draw_quartiles, DotInterval, Marker, QuartileRow,
+};
 use crate::render::figure::{render_svg, Figure, SIZE};
 use chrono::Datelike;
 
@@ -222,5 +224,60 @@ pub fn record_figures(r: &RecordResults) -> Result<Vec<Figure>> {
     if r.by.is_some() {
         figures.push(figure_by_area(r)?);
     }
+    if r.time_to_lift.iter().any(|t| t.median_days.is_some()) {
+        figures.push(figure_time_to_lift(r)?);
+    }
     Ok(figures)
+}
+
+/// Days from prepare date to lift date by outcome: the middle half of each
+/// class's days and its median, for detainers with a lift date.
+///
+/// # Errors
+/// [`crate::Error::Output`] when no detainer has a lift date.
+pub fn figure_time_to_lift(r: &RecordResults) -> Result<Figure> {
+    let rows: Vec<QuartileRow> = r
+        .time_to_lift
+        .iter()
+        .filter_map(|t| {
+            Some(QuartileRow {
+                label: t.outcome.replace('_', " "),
+                q1: t.q1_days?,
+                median: t.median_days?,
+                q3: t.q3_days?,
+                n: t.detainers,
+            })
+        })
+        .collect();
+    if rows.is_empty() {
+        return Err(crate::error::Error::output(
+            "no detainer has a lift date: no file has a lift-date column (TRAC's FOIA rows do)",
+        ));
+    }
+    let caption = format!("Days from prepare date to lift, {}", short_scope(r));
+    let left_out: u64 = r
+        .time_to_lift
+        .first()
+        .map_or(0, |t| t.lift_before_prepare + t.unreadable_lift_date);
+    let title = format!(
+        "Days from prepare date to lift date by outcome: the middle half (first to third quartile) and the median, for detainers with a lift date ({} left out: lift date before the prepare date or unreadable), {}",
+        crate::render::format::fmt_count(left_out),
+        record_scope(r)
+    );
+    let source = source_line(r);
+    let height = (140 + 34 * rows.len() as u32).max(260);
+    Ok(Figure {
+        name: "time_to_lift",
+        svg: render_svg((SIZE.0, height), |root| {
+            draw_quartiles(
+                root,
+                &caption,
+                &rows,
+                "days from prepare date to lift",
+                &source,
+            )
+        })?,
+        data: lift_time_table(r)?.frame,
+        title,
+    })
 }

@@ -1,6 +1,7 @@
 //! The record-level tables, and the captions that say what they cover.
 
 use crate::records::decide::areas::AreaOutcomes;
+use crate::records::select::request_type::RequestChoice;
 
 use crate::error::Result;
 use crate::records::decide::outcomes::Share;
@@ -28,6 +29,11 @@ pub fn record_scope(results: &RecordResults) -> String {
     match record_period(results) {
         Some((a, b)) => parts.push(format!("{a} to {b}")),
         None => parts.push("no dated records".into()),
+    }
+    match results.request_types.applied {
+        RequestChoice::Hold => parts.push("hold requests".into()),
+        RequestChoice::Notification => parts.push("requests for notification".into()),
+        _ => {}
     }
     parts.join(", ")
 }
@@ -239,14 +245,92 @@ pub fn duplicates_table(r: &RecordResults) -> Result<ShowTable> {
         .flagged_groups
         .map(|g| format!("{} distinct person and prepare date", fmt_count(g)))
         .unwrap_or_else(|| "persons unknown: a file has no unique_identifier column".to_string());
+    let episodes = match (d.episode_rows, d.episode_groups) {
+        (Some(rows), Some(groups)) => format!(
+            "; rows in an episode of more than one row by DDP's August 2026 rule: {} in {} episodes",
+            fmt_count(rows),
+            fmt_count(groups)
+        ),
+        _ => String::new(),
+    };
     Ok(ShowTable::new(
         df,
         format!(
-            "Rows flagged duplicate_likely that pass every other filter: {} ({groups}); rows used under each policy; {}",
+            "Rows flagged duplicate_likely that pass every other filter: {} ({groups}){episodes}; rows used under each policy (empty: a file lacks what the policy reads); {}",
             fmt_count(d.flagged_rows),
             record_scope(r)
         ),
     ))
+}
+
+/// Every kind of request side by side, whatever the run reads: detainers,
+/// the outcome classes, the declined share over detainers with a lift
+/// reason and the honored share, each with its 95% Wilson interval.
+pub fn request_type_table(r: &RecordResults) -> Result<ShowTable> {
+    let t = &r.request_types.by_type;
+    let with_reason =
+        |o: &crate::records::Outcomes| o.denominators.get(1).map(|d| d.declined.clone());
+    let df = df!(
+        "request type" => t.iter().map(|k| k.label.clone()).collect::<Vec<_>>(),
+        "read" => t.iter().map(|k| if r.request_types.applied.accepts(k.request_type) { "yes" } else { "" }).collect::<Vec<_>>(),
+        "detainers" => t.iter().map(|k| k.detainers).collect::<Vec<_>>(),
+        "declined" => t.iter().map(|k| k.outcomes.declined).collect::<Vec<_>>(),
+        "custody" => t.iter().map(|k| k.outcomes.custody).collect::<Vec<_>>(),
+        "other resolved" => t.iter().map(|k| k.outcomes.other_resolved).collect::<Vec<_>>(),
+        "open" => t.iter().map(|k| k.outcomes.open).collect::<Vec<_>>(),
+        "declined share" => t.iter().map(|k| with_reason(&k.outcomes).and_then(|s| s.share)).collect::<Vec<_>>(),
+        "honored share" => t.iter().map(|k| k.outcomes.honored_share.share).collect::<Vec<_>>(),
+        "honored ci_low" => t.iter().map(|k| k.outcomes.honored_share.interval.map(|i| i.low)).collect::<Vec<_>>(),
+        "honored ci_high" => t.iter().map(|k| k.outcomes.honored_share.interval.map(|i| i.high)).collect::<Vec<_>>(),
+    )?;
+    let unknown = if r.request_types.unknown_values.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; forms the crosswalk does not list: {}",
+            r.request_types
+                .unknown_values
+                .iter()
+                .map(|v| format!("'{}' ({})", v.value, fmt_count(v.rows)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    Ok(ShowTable::new(
+        df,
+        format!(
+            "Outcomes by kind of request (classes in {}), after the duplicates policy; read: {}{unknown}; {}",
+            r.request_types.crosswalk,
+            r.request_types.why,
+            record_scope(r)
+        ),
+    )
+    .with_percent(&["declined share", "honored share", "honored ci_low", "honored ci_high"]))
+}
+
+/// Days from prepare date to lift date per outcome class: rows with a
+/// lift date on or after the prepare date, median and quartiles, and the
+/// rows left out (a lift date before the prepare date, or unreadable).
+pub fn lift_time_table(r: &RecordResults) -> Result<ShowTable> {
+    let t = &r.time_to_lift;
+    let df = df!(
+        "outcome" => t.iter().map(|l| l.outcome.replace('_', " ")).collect::<Vec<_>>(),
+        "detainers" => t.iter().map(|l| l.detainers).collect::<Vec<_>>(),
+        "q1 days" => t.iter().map(|l| l.q1_days).collect::<Vec<_>>(),
+        "median days" => t.iter().map(|l| l.median_days).collect::<Vec<_>>(),
+        "q3 days" => t.iter().map(|l| l.q3_days).collect::<Vec<_>>(),
+        "lift before prepare (left out)" => t.iter().map(|l| l.lift_before_prepare).collect::<Vec<_>>(),
+        "unreadable lift date (left out)" => t.iter().map(|l| l.unreadable_lift_date).collect::<Vec<_>>(),
+    )?;
+    let caption = if t.is_empty() {
+        format!("Time to lift: no file has a lift date; {}", record_scope(r))
+    } else {
+        format!(
+            "Days from prepare date to lift date by outcome, for detainers with a lift date (quartiles as R's and numpy's default); {}",
+            record_scope(r)
+        )
+    };
+    Ok(ShowTable::new(df, caption))
 }
 
 /// The files each run read: format, the sheets of a workbook (header rows),
@@ -426,6 +510,8 @@ pub fn record_tables(r: &RecordResults) -> Result<Vec<(&'static str, ShowTable)>
         ("lift_reasons", lift_reason_table(r)?),
         ("outcomes", outcome_table(r)?),
         ("duplicates", duplicates_table(r)?),
+        ("request_types", request_type_table(r)?),
+        ("time_to_lift", lift_time_table(r)?),
         ("by_area", area_table(r)?),
         ("events", event_table(r)?),
         ("context", context_table(r)?),

@@ -574,7 +574,7 @@ pub fn generate_records_with_truth<W: Write>(
 }
 
 /// [`generate_records_with_truth`] with the columns later releases add
-/// ([`EXTRA_COLUMNS`]: a lift date, DDP's `request_type`, its episode
+/// (a lift date, DDP's `request_type`, its episode
 /// number and `duplicate_drop_row`), as a layout file is written from.
 pub fn generate_extended_with_truth<W: Write>(
     w: W,
