@@ -155,6 +155,8 @@ def record_results_for(k: dict, n: int) -> dict:
             cmd += [f"--{flag}", str(k[flag])]
     if k.get("duplicates"):
         cmd += ["--duplicates", k["duplicates"]]
+    if k.get("request_type"):
+        cmd += ["--request-type", k["request_type"]]
     # Relative paths in key numbers are relative to the repository root.
     run = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if run.returncode != 0:

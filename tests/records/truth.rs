@@ -99,17 +99,16 @@ fn read_under(choice: RequestChoice, r: &RowTruth) -> bool {
 /// policies: unflagged rows, and flagged ones as the policy says, a group
 /// being a person and a date. `episode`: the first row of each episode and
 /// form the generator wrote (an episode's rows share person and facility),
-/// every row written alone. `file`: rows whose drop flag is not set.
+/// every row written alone, whatever the selection (a repeat whose first
+/// row falls outside it is still a repeat): the generator's drop flag,
+/// which it sets by construction. `file`: the same flag, as the file
+/// writes it.
 fn used<'a>(rows: &[&'a RowTruth], policy: Duplicates) -> Vec<&'a RowTruth> {
     let mut seen = HashSet::new();
     rows.iter()
         .copied()
         .filter(|r| match policy {
-            Duplicates::Episode => match r.episode {
-                Some(e) => seen.insert((e.to_string(), r.form.clone())),
-                None => true,
-            },
-            Duplicates::File => !r.drop,
+            Duplicates::Episode | Duplicates::File => !r.drop,
             _ if !r.flagged => true,
             _ => {
                 let first = seen.insert((
@@ -229,16 +228,22 @@ fn every_outcome_number_equals_the_generators_truth() {
             .map(|r| (&r.id, r.date))
             .collect::<HashSet<_>>()
             .len() as u64;
-        // Episodes of more than one row (by episode and form) among the
-        // selection.
+        // Episodes of more than one row (by episode and form) over the
+        // whole file, and their rows and splits among the selection.
         let mut sizes: BTreeMap<(u64, &str), u64> = BTreeMap::new();
-        for r in &selected {
+        for r in truth.iter().filter(|r| r.date.is_some()) {
             if let Some(e) = r.episode {
                 *sizes.entry((e, r.form.as_str())).or_default() += 1;
             }
         }
-        let episode_rows: u64 = sizes.values().filter(|n| **n > 1).sum();
-        let episode_groups = sizes.values().filter(|n| **n > 1).count() as u64;
+        let repeated = |r: &&&RowTruth| r.episode.is_some_and(|e| sizes[&(e, r.form.as_str())] > 1);
+        let episode_rows = selected.iter().filter(repeated).count() as u64;
+        let episode_groups = selected
+            .iter()
+            .filter(repeated)
+            .map(|r| (r.episode, r.form.as_str()))
+            .collect::<HashSet<_>>()
+            .len() as u64;
         // Per area: rows of the period (any area for --by aor and --by
         // state; the selection's facilities for --by facility), the
         // policy over all of them (a pair counts once, where its first
@@ -392,9 +397,31 @@ fn the_episode_rule_uses_the_rows_ddps_drop_flag_keeps() {
     let dated: Vec<&RowTruth> = truth.iter().filter(|r| r.date.is_some()).collect();
     let drops = dated.iter().filter(|r| r.drop).count() as u64;
     assert!(drops > 200, "the file drops rows ({drops})");
-    for choice in [RequestChoice::All, RequestChoice::Hold] {
+    // A day on which repeats begin whose first row is the day before: with
+    // the period starting that day, they are repeats still (DDP decides
+    // over the whole release), not first rows.
+    let from = dated
+        .iter()
+        .filter(|r| r.drop)
+        .find_map(|r| {
+            let earlier = dated
+                .iter()
+                .any(|q| q.episode == r.episode && q.date < r.date);
+            earlier.then_some(r.date).flatten()
+        })
+        .expect("an episode over more than one day");
+    let crossing = dated
+        .iter()
+        .filter(|r| r.drop && r.date == Some(from))
+        .count();
+    for (choice, start) in [
+        (RequestChoice::All, None),
+        (RequestChoice::Hold, None),
+        (RequestChoice::All, Some(from)),
+    ] {
         let expected = dated
             .iter()
+            .filter(|r| start.is_none_or(|f| r.date.is_some_and(|d| d >= f)))
             .filter(|r| !r.drop && read_under(choice, r))
             .count() as u64;
         for engine in [ScanEngine::Blocks, ScanEngine::Polars] {
@@ -403,6 +430,7 @@ fn the_episode_rule_uses_the_rows_ddps_drop_flag_keeps() {
                 let filters = Filters {
                     duplicates: policy,
                     request_type: choice,
+                    from: start,
                     ..Filters::default()
                 };
                 let r = run(&path, &filters, engine, Some(By::Aor));
@@ -423,6 +451,10 @@ fn the_episode_rule_uses_the_rows_ddps_drop_flag_keeps() {
             assert_eq!(&a, b, "{choice:?} {engine:?}");
         }
     }
+    assert!(
+        crossing > 0,
+        "a repeat whose first row is before the period"
+    );
 }
 
 #[test]

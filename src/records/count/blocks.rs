@@ -23,7 +23,7 @@
 use crate::error::{Error, Result};
 use crate::records::count::accepted::Accepted;
 use crate::records::count::counts::{lift_days, Combination, Pending};
-use crate::records::count::episodes::Episodes;
+use crate::records::count::episodes::{Episodes, Roles};
 use crate::records::count::reasons::Exclusion;
 use crate::records::read::blocks::{block_reader, count_byte, read_blocks, Block};
 use crate::records::read::dates::day_key;
@@ -34,7 +34,6 @@ use crate::records::read::SourceFile;
 use crate::records::select::filters::{Filters, Place};
 use crate::records::select::grouping::By;
 use chrono::Datelike;
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
@@ -61,7 +60,7 @@ enum Lifts {
     /// Rows with one number of days.
     One(i32, u64),
     /// Rows per number of days.
-    Many(HashMap<i32, u64>),
+    Many(foldhash::HashMap<i32, u64>),
 }
 
 impl Lifts {
@@ -70,7 +69,7 @@ impl Lifts {
             Lifts::None => *self = Lifts::One(days, rows),
             Lifts::One(d, n) if *d == days => *n += rows,
             Lifts::One(d, n) => {
-                let mut all = HashMap::with_capacity(4);
+                let mut all = foldhash::HashMap::default();
                 all.insert(*d, *n);
                 all.insert(days, rows);
                 *self = Lifts::Many(all);
@@ -157,7 +156,7 @@ impl Days {
     }
 }
 
-type Counts = HashMap<Vec<u8>, Tally>;
+type Counts = foldhash::HashMap<Vec<u8>, Tally>;
 
 /// What [`Judge::encode`] saw of a row's date.
 #[derive(Clone, Copy)]
@@ -208,14 +207,14 @@ fn merge(into: &mut Counts, from: Counts) {
 }
 
 /// What a row is judged on: where the columns read sit in the file.
-struct Layout {
+pub(crate) struct Layout {
     /// For each of [`COLUMNS`], the positions in the file of its sources, in
     /// the order a value is taken (empty when the file lacks it).
-    used: Vec<Vec<usize>>,
+    pub(crate) used: Vec<Vec<usize>>,
     /// The header's names, for errors.
     names: Vec<String>,
     /// Number of columns in the header: a row with fewer fields is short.
-    width: usize,
+    pub(crate) width: usize,
     /// The place in [`COLUMNS`] of the column `by_area` groups on, when one
     /// is asked for.
     by: Option<usize>,
@@ -224,7 +223,7 @@ struct Layout {
     /// The field delimiter.
     delimiter: u8,
     /// The file's position in the list given.
-    file_no: u32,
+    pub(crate) file_no: u32,
 }
 
 /// The filters as the rows are judged against them.
@@ -236,6 +235,61 @@ struct Judge<'a> {
     by: Option<By>,
     /// The days of each person a duplicates rule may group.
     episodes: &'a Episodes,
+}
+
+/// What the block reader does with each row of a file: the count
+/// ([`Judge`]) or the episode pass ([`super::episodes`]). Each worker
+/// gathers into an `Acc` of its own; they are merged at the end.
+pub(crate) trait Visit: Sync {
+    /// What a worker gathers.
+    type Acc: Send + Default;
+    /// Take one row; an error names the position in the file of the column
+    /// at fault and what is wrong.
+    fn row(
+        &self,
+        layout: &Layout,
+        record: &csv::ByteRecord,
+        order: (u64, u64),
+        acc: &mut Self::Acc,
+    ) -> std::result::Result<(), (usize, &'static str)>;
+    /// Take `n` blank lines (a row of no fields each, as polars reads them).
+    fn blank(&self, layout: &Layout, n: u64, acc: &mut Self::Acc);
+    /// Merge one worker's gathering into another's.
+    fn merge(into: &mut Self::Acc, from: Self::Acc);
+}
+
+/// A worker's counts and its reused key buffer.
+#[derive(Default)]
+pub(crate) struct Counted {
+    counts: Counts,
+    key: Vec<u8>,
+}
+
+impl Visit for Judge<'_> {
+    type Acc = Counted;
+
+    fn row(
+        &self,
+        layout: &Layout,
+        record: &csv::ByteRecord,
+        order: (u64, u64),
+        acc: &mut Counted,
+    ) -> std::result::Result<(), (usize, &'static str)> {
+        let seen = self.encode(layout, record, order, &mut acc.key)?;
+        add(&mut acc.counts, &acc.key, 1, seen);
+        Ok(())
+    }
+
+    fn blank(&self, layout: &Layout, n: u64, acc: &mut Counted) {
+        let empty = csv::ByteRecord::new();
+        if let Ok(seen) = self.encode(layout, &empty, (0, 0), &mut acc.key) {
+            add(&mut acc.counts, &acc.key, n, seen);
+        }
+    }
+
+    fn merge(into: &mut Counted, from: Counted) {
+        merge(&mut into.counts, from.counts);
+    }
 }
 
 /// Count the combinations in `files`, as the polars engine does.
@@ -254,9 +308,10 @@ pub(crate) fn count_files(
         to: filters.to.map(day_key),
         places: Place::ALL.map(|p| accepted.of(p)),
     };
-    let mut total = Counts::new();
+    let mut total = Counts::default();
+    let by = by.and_then(|by| column_index(place_column(by.place())));
     for f in files {
-        merge(&mut total, count_file(f, &judge, rows_seen)?);
+        merge(&mut total, read_file(f, &judge, by, rows_seen)?.counts);
     }
     let mut out: Vec<Combination> = total
         .into_iter()
@@ -266,7 +321,14 @@ pub(crate) fn count_files(
     Ok(out)
 }
 
-fn count_file(file: &SourceFile, judge: &Judge, rows_seen: Option<&AtomicU64>) -> Result<Counts> {
+/// Read `file` in blocks with worker threads, each row through `visit`;
+/// `by` is the place in [`COLUMNS`] of the column `by_area` groups on.
+pub(crate) fn read_file<V: Visit>(
+    file: &SourceFile,
+    visit: &V,
+    by: Option<usize>,
+    rows_seen: Option<&AtomicU64>,
+) -> Result<V::Acc> {
     let (path, file_no) = (file.path.as_path(), file.no);
     let names = &file.layout.columns;
     let map = &file.layout.map;
@@ -279,9 +341,7 @@ fn count_file(file: &SourceFile, judge: &Judge, rows_seen: Option<&AtomicU64>) -
             .collect(),
         names: names.clone(),
         width: names.len(),
-        by: judge
-            .by
-            .and_then(|by| column_index(place_column(by.place()))),
+        by,
         lift_known: map.has(at::LIFT_REASON),
         delimiter: file.layout.delimiter.unwrap_or(b','),
         file_no,
@@ -303,7 +363,7 @@ fn count_file(file: &SourceFile, judge: &Judge, rows_seen: Option<&AtomicU64>) -
                 let (layout, failed) = (&layout, &failed);
                 scope.spawn(move || {
                     let outcome =
-                        work(path, layout, judge, &receive, &give_back, rows_seen, failed);
+                        work(path, layout, visit, &receive, &give_back, rows_seen, failed);
                     if outcome.is_err() {
                         failed.store(true, Ordering::SeqCst);
                     }
@@ -323,11 +383,11 @@ fn count_file(file: &SourceFile, judge: &Judge, rows_seen: Option<&AtomicU64>) -
             !failed.load(Ordering::SeqCst) && send.send(block).is_ok()
         });
         drop(send);
-        let mut total = Counts::new();
+        let mut total = V::Acc::default();
         let mut first_error: Option<(u64, Error)> = None;
         for h in handles {
             match h.join() {
-                Ok(Ok(counts)) => merge(&mut total, counts),
+                Ok(Ok(acc)) => V::merge(&mut total, acc),
                 Ok(Err((line, e))) => {
                     if first_error.as_ref().is_none_or(|(l, _)| line < *l) {
                         first_error = Some((line, e));
@@ -348,17 +408,16 @@ fn count_file(file: &SourceFile, judge: &Judge, rows_seen: Option<&AtomicU64>) -
 
 /// A worker: parse and count blocks until the channel closes. An error carries
 /// the file line it was found on, so the earliest one is reported.
-fn work(
+fn work<V: Visit>(
     path: &Path,
     layout: &Layout,
-    judge: &Judge,
+    visit: &V,
     receive: &Mutex<Receiver<Block>>,
     give_back: &Sender<Vec<u8>>,
     rows_seen: Option<&AtomicU64>,
     failed: &AtomicBool,
-) -> std::result::Result<Counts, (u64, Error)> {
-    let mut counts = Counts::new();
-    let mut key = Vec::with_capacity(256);
+) -> std::result::Result<V::Acc, (u64, Error)> {
+    let mut counts = V::Acc::default();
     let mut record = csv::ByteRecord::new();
     loop {
         // Blocks not yet taken all start after the block that failed, so an
@@ -396,8 +455,8 @@ fn work(
                 block.first_line,
                 record.position().map_or(0, csv::Position::byte),
             );
-            match judge.encode(layout, &record, order, &mut key) {
-                Ok(seen) => add(&mut counts, &key, 1, seen),
+            match visit.row(layout, &record, order, &mut counts) {
+                Ok(()) => {}
                 Err((column, message)) => {
                     let at = line(record.position());
                     let name = layout.names.get(column).map(String::as_str);
@@ -410,10 +469,7 @@ fn work(
         // fields, so a short row.
         let blank = block.lines.saturating_sub(lines_read);
         if blank > 0 {
-            let empty = csv::ByteRecord::new();
-            if let Ok(seen) = judge.encode(layout, &empty, (0, 0), &mut key) {
-                add(&mut counts, &key, blank, seen);
-            }
+            visit.blank(layout, blank, &mut counts);
             rows += blank;
         }
         if let Some(seen) = rows_seen {
@@ -426,7 +482,7 @@ fn work(
 
 /// A field of a used column: `None` when missing, empty, only white space
 /// or `NA`.
-fn value(
+pub(crate) fn value(
     record: &csv::ByteRecord,
     index: usize,
 ) -> std::result::Result<Option<&str>, &'static str> {
@@ -515,11 +571,17 @@ impl Judge<'_> {
         });
         // A flagged row, or one on a day a rule may group with another of
         // the person's rows, waits for the duplicates policy.
-        let episode = match (values[at::ID], date) {
-            (Some(id), Some(d)) if !self.episodes.is_empty() => self.episodes.get(id, day_key(d)),
-            _ => None,
+        let roles = match (values[at::ID], date) {
+            (Some(id), Some(d)) if !self.episodes.is_empty() => self.episodes.roles(
+                id,
+                day_key(d),
+                values[at::DETAINER_TYPE],
+                values[at::FACILITY],
+                values[at::EPISODE],
+            ),
+            _ => Roles::default(),
         };
-        let pending = (duplicate || episode.is_some()) && (reason.is_none() || in_by);
+        let pending = (duplicate || roles.any()) && (reason.is_none() || in_by);
         key.clear();
         key.push(reason.map_or(0, Exclusion::code));
         key.push(u8::from(pending) | (u8::from(in_by) << 1) | (u8::from(layout.lift_known) << 2));
@@ -556,7 +618,7 @@ impl Judge<'_> {
             key.extend_from_slice(&order.0.to_le_bytes());
             key.extend_from_slice(&order.1.to_le_bytes());
             push_text(key, values[at::FACILITY]);
-            key.extend_from_slice(&episode.map_or(0, |e| e + 1).to_le_bytes());
+            key.extend_from_slice(&roles.code().to_le_bytes());
             push_text(key, values[at::EPISODE]);
             push_text(key, values[at::DROP_ROW]);
             key.push(u8::from(flagged));
@@ -638,14 +700,15 @@ fn decode(key: &[u8], tally: &Tally) -> Combination {
         );
         at += 24;
         let facility = take_text(key, &mut at);
-        let episode = u32::from_le_bytes(u32_at(at)).checked_sub(1);
-        at += 4;
+        let roles = Roles::of_code(read_u64(key, at));
+        at += 8;
         Box::new(Pending {
             id,
             day,
             order,
             facility,
-            episode,
+            episode: roles.episode,
+            file_role: roles.file,
             file_episode: take_text(key, &mut at),
             drop_row: take_text(key, &mut at),
             flagged: key[at] == 1,
@@ -748,7 +811,7 @@ mod tests {
         let mut key = Vec::new();
         let seen = judge.encode(&layout, &record, (5, 40), &mut key).unwrap();
         assert_eq!((seen.latest, seen.day_of_month), (20180319, 19));
-        let mut counts = Counts::new();
+        let mut counts = Counts::default();
         add(&mut counts, &key, 3, seen);
         let c = decode(&key, &counts[&key]);
         assert_eq!(c.reason, None);
@@ -775,7 +838,7 @@ mod tests {
             .map(|(i, f)| if i == 8 { b"TRUE".as_slice() } else { f })
             .collect();
         let seen = judge.encode(&layout, &flagged, (5, 40), &mut key).unwrap();
-        let mut counts = Counts::new();
+        let mut counts = Counts::default();
         add(&mut counts, &key, 1, seen);
         let c = decode(&key, &counts[&key]);
         assert_eq!(c.reason, None);

@@ -1,6 +1,7 @@
 //! What both engines produce: rows counted per combination of a reason and
 //! the raw labels, never one entry per record.
 
+use crate::records::count::episodes::Role;
 use crate::records::count::reasons::Exclusion;
 use crate::records::read::dates::PrepareDate;
 
@@ -101,9 +102,11 @@ pub(crate) struct Pending {
     pub order: (u32, u64, u64),
     /// Raw `detention_facility` (an episode's rows share one).
     pub facility: Option<String>,
-    /// The person's episode by DDP's rule, found over every file
-    /// ([`super::episodes::Episodes`]); `None` for a row alone on its day.
-    pub episode: Option<u32>,
+    /// Its split of an episode by DDP's rule, found over every file
+    /// ([`super::episodes::Episodes`]); `None` for a row alone in its split.
+    pub episode: Option<Role>,
+    /// Its file episode's role, when of more than one row.
+    pub file_role: Option<Role>,
     /// The file's own episode (`duplicate_episode_id`), raw.
     pub file_episode: Option<String>,
     /// The file's own `duplicate_drop_row`, raw.

@@ -1,284 +1,432 @@
 //! A person's repeated records, found over every file before the count:
-//! which of a person's days some duplicates rule may group with another of
-//! their rows, and the person's episode on each such day by the Deportation
-//! Data Project's August 2026 rule
-//! (`deportationdata/ice@7d5fb01:code/detainers-latest.R:198-256`).
+//! for each of a person's days that a rule may group with another of their
+//! rows, which group the day's rows belong to and whether that group starts
+//! on that day. The rule is the Deportation Data Project's, from its August
+//! 2026 release (`deportationdata/ice@7d5fb01:code/detainers-latest.R:198-256`):
 //!
-//! The rule, as this module applies it: a person's rows with a prepare date
-//! read, in date order (then the order of the files and of the rows), form
-//! one episode while each is at most a day after the one before it; a gap
-//! of more than a day starts the next episode. The chain is measured from
-//! the previous row, not from the episode's first, so rows on days 1, 2 and
-//! 3 are one episode. Episodes are numbered from 1 per person. Detainer
-//! type and facility split an episode afterwards, in `decide::duplicates`.
+//! - a person's rows with a prepare date read, in date order, form one
+//!   episode while each is at most a day after the one before it; a gap of
+//!   more than a day starts the next one. The chain is measured from the
+//!   previous row, not from the episode's first, so rows on days 1, 2 and 3
+//!   are one episode;
+//! - within an episode, the rows of one detainer type and facility are one
+//!   detainer (a *split*); its first row (earliest date, then the order of
+//!   the files) is used and the others are repeats.
 //!
-//! Only the days that matter are kept: a day with two rows of the person,
-//! a day in an episode split (by type and facility) of more than one row,
-//! or a day of a file episode (`duplicate_episode_id`) of more than one
-//! row. Every other row is alone under every rule and is counted at once,
-//! so what is kept stays small (a few percent of the rows in DDP's files).
+//! The file's own episode number (`duplicate_episode_id`, DDP's historical
+//! file) groups rows the same way, with no split by type or facility.
 //!
-//! Rows are found over every file and every row with a person and a
+//! Groups are found over every file and every row with a person and a
 //! readable prepare date, before any filter, as DDP finds them over the
-//! whole release. One pass over the files reads only the columns it needs
-//! (person, date, detainer type, facility, file episode) through polars,
-//! whichever engine counts.
+//! whole release: a repeat whose first row falls outside `--from` is still
+//! a repeat. Each row of a group of more than one row is marked with its
+//! [`Role`]: the group, and whether the row is on the group's first day.
+//! Rows on a later day are repeats; among the rows on the first day (a
+//! same-day pair), the first in the files is used, which `decide` settles.
+//!
+//! The pass reads only the person, the date, the type, the facility and the
+//! file's episode: CSV with the block reader, other formats through polars.
+//! It holds one small entry (40 bytes) per row with a person, and keeps
+//! only the days of groups of more than one row. People, types and
+//! facilities are compared by 128- and 64-bit hashes of their text.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::records::count::blocks::{read_file, value, Layout, Visit};
 use crate::records::count::polars::{judge_dates, lazy_file, FILE_NO, ROW};
-use crate::records::read::schema::{at, DATE, DETAINER_TYPE, EPISODE, FACILITY, ID};
+use crate::records::read::dates::{day_key, PrepareDate};
+use crate::records::read::formats::FileFormat;
+use crate::records::read::schema::{at, COLUMNS, DATE, DETAINER_TYPE, EPISODE, FACILITY, ID};
 use crate::records::read::SourceFile;
+use chrono::Datelike;
+use foldhash::fast::FixedState;
 use polars::prelude::*;
-use std::collections::HashMap;
+use std::hash::BuildHasher;
+use std::sync::Arc;
 
-/// The days of each person that a duplicates rule may group with another
-/// row, with the person's episode on that day.
+/// A row's place in a group of more than one row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Role {
+    /// The group, numbered over the run.
+    pub group: u32,
+    /// The row is on the group's first day.
+    pub first_day: bool,
+}
+
+impl Role {
+    /// The role as one number: 0 for none, else `(group + 1) * 2 + first`.
+    pub(crate) fn code(role: Option<Role>) -> u32 {
+        role.map_or(0, |r| (r.group + 1) * 2 + u32::from(r.first_day))
+    }
+
+    /// The role of a [`Role::code`].
+    pub(crate) fn of_code(code: u32) -> Option<Role> {
+        (code >= 2).then(|| Role {
+            group: code / 2 - 1,
+            first_day: code % 2 == 1,
+        })
+    }
+}
+
+/// A row's roles: in DDP's episode rule and in the file's own episodes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Roles {
+    /// Its split of an episode (type and facility), when of more than one row.
+    pub episode: Option<Role>,
+    /// Its file episode, when of more than one row.
+    pub file: Option<Role>,
+}
+
+impl Roles {
+    /// Whether the row is in any group.
+    pub(crate) fn any(self) -> bool {
+        self.episode.is_some() || self.file.is_some()
+    }
+
+    /// Both roles as one number (episode above, file below).
+    pub(crate) fn code(self) -> u64 {
+        (u64::from(Role::code(self.episode)) << 32) | u64::from(Role::code(self.file))
+    }
+
+    /// The roles of a [`Roles::code`].
+    pub(crate) fn of_code(code: u64) -> Roles {
+        Roles {
+            episode: Role::of_code((code >> 32) as u32),
+            file: Role::of_code(code as u32),
+        }
+    }
+}
+
+/// The hashes people, kinds (type and facility) and file episodes are
+/// compared by: fixed seeds, so the pass and both engines agree.
+#[derive(Debug, Clone, Copy)]
+struct Hashes;
+
+impl Hashes {
+    fn person(self, id: &str) -> u128 {
+        let a = FixedState::with_seed(0x1247_A0D1).hash_one(id);
+        let b = FixedState::with_seed(0x5EED_2026).hash_one(id);
+        (u128::from(a) << 64) | u128::from(b)
+    }
+
+    fn kind(self, detainer_type: Option<&str>, facility: Option<&str>) -> u64 {
+        FixedState::with_seed(0x0007_1247).hash_one((detainer_type, facility))
+    }
+
+    fn file_episode(self, episode: &str) -> u64 {
+        FixedState::with_seed(0x00E9_150D).hash_one(episode)
+    }
+}
+
+/// The roles on one person's day.
+#[derive(Debug, Clone, Default)]
+struct DayRoles {
+    /// Per kind (type and facility) on that day, its episode split's role.
+    splits: Vec<(u64, Role)>,
+    /// Per file episode on that day, its role.
+    files: Vec<(u64, Role)>,
+}
+
+/// The days of each person that a rule groups with another row, and each
+/// row's role there.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Episodes {
-    /// Person to `(yyyymmdd, episode)`, in date order.
-    by_person: HashMap<Box<str>, Vec<(i32, u32)>>,
+    days: Arc<foldhash::HashMap<(u128, i32), DayRoles>>,
 }
 
 impl Episodes {
-    /// The person's episode on `day` (`yyyymmdd`), when the day is kept.
-    pub(crate) fn get(&self, person: &str, day: i32) -> Option<u32> {
-        let days = self.by_person.get(person)?;
-        days.binary_search_by_key(&day, |(d, _)| *d)
-            .ok()
-            .map(|i| days[i].1)
-    }
-
     /// Whether no day is kept.
     pub(crate) fn is_empty(&self) -> bool {
-        self.by_person.is_empty()
+        self.days.is_empty()
     }
 
-    /// The kept days as a frame: person (`_id`), day (`_day`) and episode
-    /// (`_episode`), for the polars engine to join.
-    pub(crate) fn frame(&self, person: &str, day: &str, episode: &str) -> Result<DataFrame> {
-        let (mut people, mut days, mut episodes) = (Vec::new(), Vec::new(), Vec::new());
-        for (p, list) in &self.by_person {
-            for (d, e) in list {
-                people.push(p.as_ref());
-                days.push(*d);
-                episodes.push(*e);
-            }
+    /// The roles of a row of person `id` on `day` (`yyyymmdd`) with these
+    /// raw values (missing as `None`).
+    pub(crate) fn roles(
+        &self,
+        id: &str,
+        day: i32,
+        detainer_type: Option<&str>,
+        facility: Option<&str>,
+        file_episode: Option<&str>,
+    ) -> Roles {
+        let Some(d) = self.days.get(&(Hashes.person(id), day)) else {
+            return Roles::default();
+        };
+        let kind = Hashes.kind(detainer_type, facility);
+        let file = file_episode.map(|e| Hashes.file_episode(e));
+        Roles {
+            episode: d.splits.iter().find(|(k, _)| *k == kind).map(|(_, r)| *r),
+            file: file.and_then(|f| d.files.iter().find(|(k, _)| *k == f).map(|(_, r)| *r)),
         }
-        Ok(DataFrame::new_infer_height(vec![
-            Column::new(person.into(), people),
-            Column::new(day.into(), days),
-            Column::new(episode.into(), episodes),
-        ])?)
     }
 }
 
-/// One row of the pass: person, day as days from the common era, the
-/// `yyyymmdd` key, the file, the row, its type-and-facility kind and its
-/// file episode (all interned).
-type PassRow = (u32, i32, i32, u32, u64, u32, Option<u32>);
+/// One row of the pass: person, day (days from the common era), the
+/// `yyyymmdd` key, its kind, its file episode.
+type PassRow = (u128, i32, i32, u64, Option<u64>);
 
-/// Find the kept days of `sources` (see the module's documentation).
-/// Files without a person column add nothing.
+/// The pass's row from its values; `None` without a person or a date used.
+fn pass_row(
+    id: Option<&str>,
+    date: Option<&str>,
+    detainer_type: Option<&str>,
+    facility: Option<&str>,
+    file_episode: Option<&str>,
+) -> Option<PassRow> {
+    let PrepareDate::Date(d) = PrepareDate::judge(date) else {
+        return None;
+    };
+    Some((
+        Hashes.person(id?),
+        d.num_days_from_ce(),
+        day_key(d),
+        Hashes.kind(detainer_type, facility),
+        file_episode.map(|e| Hashes.file_episode(e)),
+    ))
+}
+
+/// The pass over a CSV file's rows, on the block reader.
+struct Pass;
+
+impl Visit for Pass {
+    type Acc = Vec<PassRow>;
+
+    fn row(
+        &self,
+        layout: &Layout,
+        record: &csv::ByteRecord,
+        _order: (u64, u64),
+        acc: &mut Vec<PassRow>,
+    ) -> std::result::Result<(), (usize, &'static str)> {
+        if record.len() < layout.width {
+            return Ok(());
+        }
+        let read = |at: usize| -> std::result::Result<Option<&str>, (usize, &'static str)> {
+            for &index in &layout.used[at] {
+                if let Some(v) = value(record, index).map_err(|m| (index, m))? {
+                    return Ok(Some(v));
+                }
+            }
+            Ok(None)
+        };
+        if let Some(row) = pass_row(
+            read(at::ID)?,
+            read(at::DATE)?,
+            read(at::DETAINER_TYPE)?,
+            read(at::FACILITY)?,
+            read(at::EPISODE)?,
+        ) {
+            acc.push(row);
+        }
+        Ok(())
+    }
+
+    fn blank(&self, _: &Layout, _: u64, _: &mut Vec<PassRow>) {}
+
+    fn merge(into: &mut Vec<PassRow>, from: Vec<PassRow>) {
+        into.extend(from);
+    }
+}
+
+/// The pass over a typed file (Parquet, IPC, xlsx), through polars.
+fn typed_rows(file: &SourceFile, out: &mut Vec<PassRow>) -> Result<()> {
+    let judged = col(DATE)
+        .map(judge_dates, |_, f| {
+            Ok(Field::new(f.name().clone(), DataType::Int32))
+        })
+        .alias(DATE);
+    let df = lazy_file(file, &[])?
+        .filter(col(ID).is_not_null())
+        .select([
+            col(ID),
+            judged,
+            col(DETAINER_TYPE),
+            col(FACILITY),
+            col(EPISODE),
+            col(FILE_NO),
+            col(ROW),
+        ])
+        .filter(col(DATE).gt(lit(0)))
+        .collect_with_engine(Engine::Streaming)
+        .map(|r| r.unwrap_single())
+        .map_err(|e| Error::input_caused(&file.path, None, None, "could not read", e))?;
+    let text = |name: &str| -> Result<Vec<Option<String>>> {
+        Ok(df
+            .column(name)?
+            .str()?
+            .iter()
+            .map(|v| v.map(String::from))
+            .collect())
+    };
+    let (ids, types, facilities, episodes) = (
+        text(ID)?,
+        text(DETAINER_TYPE)?,
+        text(FACILITY)?,
+        text(EPISODE)?,
+    );
+    let days = df.column(DATE)?.i32()?;
+    for i in 0..df.height() {
+        let Some(key) = days.get(i) else { continue };
+        let date = format!("{:04}-{:02}-{:02}", key / 10000, key / 100 % 100, key % 100);
+        if let Some(row) = pass_row(
+            ids[i].as_deref(),
+            Some(&date),
+            types[i].as_deref(),
+            facilities[i].as_deref(),
+            episodes[i].as_deref(),
+        ) {
+            out.push(row);
+        }
+    }
+    Ok(())
+}
+
+/// Find the groups of `sources` (see the module's documentation). Files
+/// without a person column add nothing.
 ///
 /// # Errors
-/// What polars meets reading the files (the caller then lets the engine
-/// name the problem).
+/// As the engines, for a file that cannot be read.
 pub(crate) fn find_episodes(sources: &[SourceFile]) -> Result<Episodes> {
-    let with_people: Vec<&SourceFile> = sources
-        .iter()
-        .filter(|f| f.layout.map.has(at::ID))
-        .collect();
-    if with_people.is_empty() {
-        return Ok(Episodes::default());
-    }
-    let mut frames = Vec::with_capacity(with_people.len());
-    for f in with_people {
-        let judged = col(DATE)
-            .map(judge_dates, |_, f| {
-                Ok(Field::new(f.name().clone(), DataType::Int32))
-            })
-            .alias(DATE);
-        frames.push(
-            lazy_file(f, &[])?
-                .filter(col(ID).is_not_null())
-                .select([
-                    col(ID),
-                    judged,
-                    col(DETAINER_TYPE),
-                    col(FACILITY),
-                    col(EPISODE),
-                    col(FILE_NO),
-                    col(ROW),
-                ])
-                .filter(col(DATE).gt(lit(0))),
-        );
-    }
-    let lf = if frames.len() == 1 {
-        frames.into_iter().next().unwrap_or_default()
-    } else {
-        concat(frames, UnionArgs::default())?
-    };
-    let df = lf
-        .collect_with_engine(Engine::Streaming)
-        .map(|r| r.unwrap_single())?;
-    Ok(episodes_of(&df)?)
-}
-
-/// Intern a text column: a number per distinct value (`None` stays `None`).
-fn intern<'a>(values: impl Iterator<Item = Option<&'a str>>) -> Vec<Option<u32>> {
-    let mut seen: HashMap<&str, u32> = HashMap::new();
-    values
-        .map(|v| {
-            v.map(|v| {
-                let n = seen.len() as u32;
-                *seen.entry(v).or_insert(n)
-            })
-        })
-        .collect()
-}
-
-fn episodes_of(df: &DataFrame) -> PolarsResult<Episodes> {
-    let person = df.column(ID)?.str()?;
-    let people: Vec<&str> = person.iter().map(|p| p.unwrap_or_default()).collect();
-    let person_no = intern(person.iter());
-    let day = df.column(DATE)?.i32()?;
-    // Detainer type and facility together: the split within an episode.
-    let kinds: Vec<String> = df
-        .column(DETAINER_TYPE)?
-        .str()?
-        .iter()
-        .zip(df.column(FACILITY)?.str()?.iter())
-        .map(|(t, f)| {
-            format!(
-                "{}\u{0}{}\u{0}{}",
-                t.is_some(),
-                t.unwrap_or(""),
-                f.unwrap_or("\u{1}")
-            )
-        })
-        .collect();
-    let kind_no = intern(kinds.iter().map(|k| Some(k.as_str())));
-    let file_episode = intern(df.column(EPISODE)?.str()?.iter());
-    let file_no = df.column(FILE_NO)?.cast(&DataType::UInt32)?;
-    let file_no = file_no.u32()?;
-    let row = df.column(ROW)?.cast(&DataType::UInt64)?;
-    let row = row.u64()?;
-    let mut rows: Vec<(PassRow, usize)> = Vec::with_capacity(df.height());
-    for i in 0..df.height() {
-        let (Some(p), Some(key)) = (person_no[i], day.get(i)) else {
-            continue;
-        };
-        let Some(date) = chrono::NaiveDate::from_ymd_opt(
-            key / 10000,
-            (key / 100 % 100) as u32,
-            (key % 100) as u32,
-        ) else {
-            continue;
-        };
-        use chrono::Datelike;
-        rows.push((
-            (
-                p,
-                date.num_days_from_ce(),
-                key,
-                file_no.get(i).unwrap_or(0),
-                row.get(i).unwrap_or(0),
-                kind_no[i].unwrap_or(0),
-                file_episode[i],
-            ),
-            i,
-        ));
-    }
-    rows.sort_unstable_by_key(|(r, _)| (r.0, r.1, r.3, r.4));
-    // Each row's episode: a new one after a gap of more than a day.
-    let mut episode = vec![0u32; rows.len()];
-    for n in 0..rows.len() {
-        let (r, _) = &rows[n];
-        episode[n] = match n.checked_sub(1).map(|m| &rows[m].0) {
-            Some(prev) if prev.0 == r.0 && r.1 - prev.1 <= 1 => episode[n - 1],
-            Some(prev) if prev.0 == r.0 => episode[n - 1] + 1,
-            _ => 1,
-        };
-    }
-    let mut same_day: HashMap<(u32, i32), u32> = HashMap::new();
-    let mut split: HashMap<(u32, u32, u32), u32> = HashMap::new();
-    let mut by_file: HashMap<(u32, u32), u32> = HashMap::new();
-    for (n, (r, _)) in rows.iter().enumerate() {
-        *same_day.entry((r.0, r.1)).or_default() += 1;
-        *split.entry((r.0, episode[n], r.5)).or_default() += 1;
-        if let Some(e) = r.6 {
-            *by_file.entry((r.0, e)).or_default() += 1;
+    let mut rows: Vec<PassRow> = Vec::new();
+    for f in sources.iter().filter(|f| f.layout.map.has(at::ID)) {
+        if f.format() == FileFormat::Csv {
+            rows.extend(read_file(f, &Pass, None, None)?);
+        } else {
+            typed_rows(f, &mut rows)?;
         }
     }
-    let mut by_person: HashMap<Box<str>, Vec<(i32, u32)>> = HashMap::new();
-    for (n, (r, i)) in rows.iter().enumerate() {
-        let kept = same_day[&(r.0, r.1)] > 1
-            || split[&(r.0, episode[n], r.5)] > 1
-            || r.6.is_some_and(|e| by_file[&(r.0, e)] > 1);
-        if kept {
-            let days = by_person.entry(people[*i].into()).or_default();
-            if days.last().is_none_or(|(d, _)| *d != r.2) {
-                days.push((r.2, episode[n]));
+    Ok(group(rows))
+}
+
+/// Group the pass's rows: episodes per person, splits and file episodes.
+fn group(mut rows: Vec<PassRow>) -> Episodes {
+    debug_assert!(COLUMNS.len() > at::EPISODE);
+    rows.sort_unstable_by_key(|r| (r.0, r.1));
+    let mut days: foldhash::HashMap<(u128, i32), DayRoles> = Default::default();
+    let mut next_group = 0u32;
+    let mut start = 0;
+    while start < rows.len() {
+        let person = rows[start].0;
+        let end = start + rows[start..].partition_point(|r| r.0 == person);
+        let mine = &rows[start..end];
+        start = end;
+        if mine.len() < 2 {
+            continue;
+        }
+        // Each row's episode: a new one after a gap of more than a day.
+        let mut episode = Vec::with_capacity(mine.len());
+        for (n, r) in mine.iter().enumerate() {
+            episode.push(match n {
+                0 => 0u32,
+                _ if r.1 - mine[n - 1].1 <= 1 => episode[n - 1],
+                _ => episode[n - 1] + 1,
+            });
+        }
+        // Splits (episode and kind) and file episodes: their rows and
+        // first day, in date order.
+        let mut splits: Vec<((u32, u64), i32, usize, u32)> = Vec::new();
+        let mut files: Vec<(u64, i32, usize, u32)> = Vec::new();
+        for (n, r) in mine.iter().enumerate() {
+            match splits.iter_mut().find(|s| s.0 == (episode[n], r.3)) {
+                Some(s) => s.2 += 1,
+                None => splits.push(((episode[n], r.3), r.2, 1, 0)),
+            }
+            if let Some(f) = r.4 {
+                match files.iter_mut().find(|s| s.0 == f) {
+                    Some(s) => s.2 += 1,
+                    None => files.push((f, r.2, 1, 0)),
+                }
+            }
+        }
+        for s in splits.iter_mut().filter(|s| s.2 > 1) {
+            s.3 = next_group;
+            next_group += 1;
+        }
+        for s in files.iter_mut().filter(|s| s.2 > 1) {
+            s.3 = next_group;
+            next_group += 1;
+        }
+        for (n, r) in mine.iter().enumerate() {
+            if let Some(s) = splits.iter().find(|s| s.0 == (episode[n], r.3) && s.2 > 1) {
+                let d = days.entry((person, r.2)).or_default();
+                if !d.splits.iter().any(|(k, _)| *k == r.3) {
+                    let role = Role {
+                        group: s.3,
+                        first_day: s.1 == r.2,
+                    };
+                    d.splits.push((r.3, role));
+                }
+            }
+            if let Some(s) = r.4.and_then(|f| files.iter().find(|s| s.0 == f && s.2 > 1)) {
+                let d = days.entry((person, r.2)).or_default();
+                if !d.files.iter().any(|(k, _)| *k == s.0) {
+                    let role = Role {
+                        group: s.3,
+                        first_day: s.1 == r.2,
+                    };
+                    d.files.push((s.0, role));
+                }
             }
         }
     }
-    Ok(Episodes { by_person })
+    Episodes {
+        days: Arc::new(days),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn frame(rows: &[(&str, i32, &str, &str, Option<&str>)]) -> DataFrame {
-        let n = rows.len();
-        DataFrame::new_infer_height(vec![
-            Column::new(ID.into(), rows.iter().map(|r| r.0).collect::<Vec<_>>()),
-            Column::new(DATE.into(), rows.iter().map(|r| r.1).collect::<Vec<_>>()),
-            Column::new(
-                DETAINER_TYPE.into(),
-                rows.iter().map(|r| r.2).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                FACILITY.into(),
-                rows.iter().map(|r| r.3).collect::<Vec<_>>(),
-            ),
-            Column::new(EPISODE.into(), rows.iter().map(|r| r.4).collect::<Vec<_>>()),
-            Column::new(FILE_NO.into(), vec![0u32; n]),
-            Column::new(ROW.into(), (0..n as u64).collect::<Vec<_>>()),
-        ])
-        .unwrap()
+    fn row(id: &str, day: &str, form: &str, facility: &str, file: Option<&str>) -> PassRow {
+        pass_row(Some(id), Some(day), Some(form), Some(facility), file).unwrap()
     }
 
     #[test]
     fn episodes_chain_across_month_ends_and_split_only_what_repeats() {
-        let df = frame(&[
+        let e = group(vec![
             // One chain over three days, across a month's end: days 31, 1, 2.
-            ("a", 20190131, "I247A", "X", None),
-            ("a", 20190201, "I247N", "Y", None),
-            ("a", 20190202, "I247A", "X", None),
+            row("a", "2019-01-31", "I247A", "X", None),
+            row("a", "2019-02-01", "I247N", "Y", None),
+            row("a", "2019-02-02", "I247A", "X", None),
             // Two days later: the next episode, alone.
-            ("a", 20190204, "I247A", "X", None),
+            row("a", "2019-02-04", "I247A", "X", None),
             // Alone under every rule.
-            ("b", 20190101, "I247A", "X", None),
+            row("b", "2019-01-01", "I247A", "X", None),
             // The same day twice.
-            ("c", 20190301, "I247A", "X", None),
-            ("c", 20190301, "I247A", "Z", None),
+            row("c", "2019-03-01", "I247A", "X", None),
+            row("c", "2019-03-01", "I247A", "X", None),
             // A file episode of two rows far apart.
-            ("d", 20190101, "I247A", "X", Some("1")),
-            ("d", 20190601, "I247A", "X", Some("1")),
+            row("d", "2019-01-01", "I247A", "X", Some("1")),
+            row("d", "2019-06-01", "I247A", "X", Some("1")),
         ]);
-        let e = episodes_of(&df).unwrap();
+        let roles = |id: &str, day: i32, form: &str, facility: &str, file: Option<&str>| {
+            e.roles(id, day, Some(form), Some(facility), file)
+        };
         // The rows on the 31st and the 2nd are one type and facility in one
         // episode; the notification between them chains them.
-        assert_eq!(e.get("a", 20190131), Some(1));
-        assert_eq!(e.get("a", 20190202), Some(1));
-        assert_eq!(e.get("a", 20190201), None, "alone in its type and facility");
-        assert_eq!(e.get("a", 20190204), None);
-        assert_eq!(e.get("b", 20190101), None);
-        assert_eq!(e.get("c", 20190301), Some(1));
-        assert_eq!(e.get("d", 20190101), Some(1));
-        assert_eq!(e.get("d", 20190601), Some(2));
-        let f = e.frame("p", "d", "e").unwrap();
-        assert_eq!(f.height(), 5);
+        let first = roles("a", 20190131, "I247A", "X", None).episode.unwrap();
+        let later = roles("a", 20190202, "I247A", "X", None).episode.unwrap();
+        assert!(first.first_day && !later.first_day);
+        assert_eq!(first.group, later.group);
+        assert_eq!(roles("a", 20190201, "I247N", "Y", None), Roles::default());
+        assert_eq!(roles("a", 20190204, "I247A", "X", None), Roles::default());
+        assert_eq!(roles("b", 20190101, "I247A", "X", None), Roles::default());
+        // Another facility on the same day is another detainer.
+        assert!(
+            roles("c", 20190301, "I247A", "X", None)
+                .episode
+                .unwrap()
+                .first_day
+        );
+        assert_eq!(roles("c", 20190301, "I247A", "Z", None), Roles::default());
+        // A file episode: no split, no chain; the later day is a repeat.
+        let d1 = roles("d", 20190101, "I247A", "X", Some("1"));
+        let d2 = roles("d", 20190601, "I247A", "X", Some("1"));
+        assert_eq!(d1.episode, None);
+        assert!(d1.file.unwrap().first_day && !d2.file.unwrap().first_day);
+        for r in [d1, d2, roles("a", 20190202, "I247A", "X", None)] {
+            assert_eq!(Roles::of_code(r.code()), r);
+        }
     }
 }

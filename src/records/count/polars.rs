@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::records::count::accepted::Accepted;
 use crate::records::count::counts::{lift_days, Combination, Pending};
-use crate::records::count::episodes::Episodes;
+use crate::records::count::episodes::{Episodes, Roles};
 use crate::records::count::reasons::Exclusion;
 use crate::records::read::dates::day_key;
 use crate::records::read::dates::PrepareDate;
@@ -227,9 +227,9 @@ pub(crate) const FILE_NO: &str = "_file";
 /// Internal column: the row's index in its file.
 pub(crate) const ROW: &str = "_row";
 
-/// Internal column: the person's episode on the row's day, from
-/// [`Episodes`] (null for a day not kept).
-const EPISODE_NO: &str = "_episode";
+/// Internal column: the row's roles in the groups [`Episodes`] finds
+/// ([`Roles::code`]; 0 for none).
+const EPISODE_NO: &str = "_roles";
 
 /// Internal key column: a pending row is flagged `duplicate_likely`.
 const LIKELY: &str = "_likely";
@@ -354,7 +354,7 @@ pub(crate) fn aggregation_query(
     let flagged = likely
         .clone()
         .or(equals_any(DROP_ROW, &flagged))
-        .or(col(EPISODE_NO).is_not_null());
+        .or(col(EPISODE_NO).neq(lit(0u64)));
     let mut reason = when(col(SHORT_ROW))
         .then(lit(Exclusion::ShortRow.code()))
         .when(col(DATE).is_null().or(col(DATE).eq(lit(""))))
@@ -586,7 +586,7 @@ pub(crate) fn aggregation_query(
     stage4.push(
         when(pending())
             .then(col(EPISODE_NO))
-            .otherwise(lit(NULL).cast(DataType::UInt32))
+            .otherwise(lit(NULL).cast(DataType::UInt64))
             .alias(EPISODE_NO),
     );
     stage4.push(
@@ -639,23 +639,45 @@ pub(crate) fn aggregation_query(
             .sum()
             .alias(day_column(d))
     }));
-    // The person's episode on the row's day, when [`Episodes`] keeps it.
+    // The row's roles in the groups [`Episodes`] found, looked up by the
+    // rule the block engine uses.
+    let roles = if episodes.is_empty() {
+        lit(0u64)
+    } else {
+        let episodes = episodes.clone();
+        as_struct(vec![
+            col(PERSON),
+            col(DAY),
+            col(DETAINER_TYPE),
+            col(FACILITY),
+            col(EPISODE),
+        ])
+        .map(
+            move |c: Column| {
+                let s = c.struct_()?;
+                let f = s.fields_as_series();
+                let (person, day) = (f[0].str()?, f[1].i32()?);
+                let (kind, facility, episode) = (f[2].str()?, f[3].str()?, f[4].str()?);
+                let codes: UInt64Chunked = (0..c.len())
+                    .map(|i| {
+                        let (Some(id), Some(d)) = (person.get(i), day.get(i)) else {
+                            return Some(0);
+                        };
+                        let r = episodes.roles(id, d, kind.get(i), facility.get(i), episode.get(i));
+                        Some(r.code())
+                    })
+                    .collect();
+                Ok(codes.with_name(EPISODE_NO.into()).into_column())
+            },
+            |_, _| Ok(Field::new(EPISODE_NO.into(), DataType::UInt64)),
+        )
+    };
     let lf = lf
         .select(stage0)
         .select(stage1)
         .select(stage2a)
-        .select(stage2);
-    let lf = if episodes.is_empty() {
-        lf.with_column(lit(NULL).cast(DataType::UInt32).alias(EPISODE_NO))
-    } else {
-        let kept = episodes.frame(PERSON, DAY, EPISODE_NO)?.lazy();
-        lf.join(
-            kept,
-            [col(PERSON), col(DAY)],
-            [col(PERSON), col(DAY)],
-            JoinArgs::new(JoinType::Left),
-        )
-    };
+        .select(stage2)
+        .with_column(roles.alias(EPISODE_NO));
     Ok(lf
         .select(stage3)
         .select(stage3b)
@@ -745,11 +767,12 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
     let lift_known = flags(LIFT_KNOWN)?;
     let lift_days = int_column(LIFT_DAYS)?;
     let likely = flags(LIKELY)?;
-    let episode_no: Vec<Option<u32>> = df
+    let roles: Vec<Roles> = df
         .column(EPISODE_NO)?
-        .cast(&DataType::UInt32)?
-        .u32()?
+        .cast(&DataType::UInt64)?
+        .u64()?
         .iter()
+        .map(|v| Roles::of_code(v.unwrap_or(0)))
         .collect();
     let mut text: BTreeMap<&str, Vec<Option<String>>> = BTreeMap::new();
     let more = [
@@ -773,7 +796,8 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
                 day: pending_day[i].unwrap_or(0),
                 order: (file_no[i].unwrap_or(0), row[i].unwrap_or(0), 0),
                 facility: take(PENDING_FACILITY, i),
-                episode: episode_no[i],
+                episode: roles[i].episode,
+                file_role: roles[i].file,
                 file_episode: take(EPISODE, i),
                 drop_row: take(DROP_ROW, i),
                 flagged: likely[i],

@@ -12,6 +12,7 @@
 
 use crate::error::{Error, Result};
 use crate::records::count::counts::{Combination, Pending};
+use crate::records::count::episodes::Role;
 use crate::records::count::reasons::Exclusion;
 use crate::records::read::schema::is_flagged;
 use crate::records::select::duplicates::Duplicates;
@@ -99,17 +100,15 @@ fn firsts<K: Ord + Clone>(
     first
 }
 
-/// A row's episode split: person, episode, detainer type and facility;
-/// `None` without a person or an episode (the row is alone).
-type EpisodeKey = (String, u32, Option<String>, Option<String>);
-
-fn episode_key(c: &Combination, p: &Pending) -> Option<EpisodeKey> {
-    Some((
-        p.id.clone()?,
-        p.episode?,
-        c.detainer_type.clone(),
-        p.facility.clone(),
-    ))
+/// Whether a row in a group of `role` is used: a row on a later day than
+/// its group's first is a repeat; on the first day, the first row in the
+/// files (`first`) is used; a row in no group is used.
+fn by_role(role: Option<Role>, first: Option<bool>) -> bool {
+    match role {
+        None => true,
+        Some(r) if !r.first_day => false,
+        Some(_) => first.unwrap_or(true),
+    }
 }
 
 /// For each pending row, whether `policy` uses it, among the rows that
@@ -131,25 +130,17 @@ fn kept(
                 None
             }
         }),
-        // The first row of each person, episode, type and facility.
-        Duplicates::Episode => firsts(
-            pending,
-            |c, p| {
-                if selected(c) {
-                    episode_key(c, p)
-                } else {
-                    None
-                }
-            },
-        ),
-        // The first row of each person and file episode, for rows without
-        // a drop flag.
+        // Among the rows on a split's first day, the first in the files.
+        Duplicates::Episode => firsts(pending, |c, p| {
+            p.episode
+                .filter(|r| selected(c) && r.first_day)
+                .map(|r| r.group)
+        }),
+        // The same in the file's own episodes, for rows without a drop flag.
         Duplicates::File => firsts(pending, |c, p| {
-            if selected(c) && p.drop_row.is_none() {
-                Some((person(p)?, p.file_episode.clone()?))
-            } else {
-                None
-            }
+            p.file_role
+                .filter(|r| selected(c) && r.first_day && p.drop_row.is_none())
+                .map(|r| r.group)
         }),
     };
     pending
@@ -164,10 +155,10 @@ fn kept(
                 Duplicates::Exclude => !flagged(c),
                 Duplicates::Include => true,
                 Duplicates::KeepFirst => !flagged(c) || first.unwrap_or(true),
-                Duplicates::Episode => first.unwrap_or(true),
+                Duplicates::Episode => by_role(p.and_then(|p| p.episode), first),
                 Duplicates::File => match p.and_then(|p| p.drop_row.as_deref()) {
                     Some(drop) => !is_flagged(drop),
-                    None => first.unwrap_or(true),
+                    None => by_role(p.and_then(|p| p.file_role), first),
                 },
             })
         })
@@ -246,35 +237,24 @@ pub(crate) fn resolve_duplicates(
         })
         .collect();
     let keep_first = kept(&pending, Duplicates::KeepFirst, in_selection);
-    let episode = firsts(&pending, |c, p| {
-        if in_selection(c) {
-            episode_key(c, p)
-        } else {
-            None
-        }
-    });
-    let (mut flagged_rows, mut groups, mut episode_rows, mut episode_groups) = (0, 0, 0, 0);
+
+    let (mut flagged_rows, mut groups, mut episode_rows) = (0, 0, 0);
     for (n, c) in pending.iter().enumerate() {
         if in_selection(c) && flagged(c) {
             flagged_rows += c.rows;
             groups += u64::from(keep_first[n] == Some(true));
         }
     }
-    // An episode split of more than one row: its rows have a first and at
-    // least one later row.
-    let mut sizes: std::collections::BTreeMap<_, (u64, u64)> = Default::default();
-    for (n, c) in pending.iter().enumerate() {
-        if let (Some(first), Some(p)) = (episode[n], c.pending.as_deref()) {
-            let key = episode_key(c, p);
-            let entry = sizes.entry(key).or_default();
-            entry.0 += c.rows;
-            entry.1 += u64::from(first);
+    // Rows in an episode split of more than one row, and those splits
+    // (a split whose rows all fall outside the selection is not counted).
+    let mut splits = std::collections::BTreeSet::new();
+    for c in pending.iter().filter(|c| in_selection(c)) {
+        if let Some(r) = c.pending.as_ref().and_then(|p| p.episode) {
+            episode_rows += c.rows;
+            splits.insert(r.group);
         }
     }
-    for (rows, _) in sizes.values().filter(|(rows, _)| *rows > 1) {
-        episode_rows += rows;
-        episode_groups += 1;
-    }
+    let episode_groups = splits.len() as u64;
     for (i, mut c) in pending.into_iter().enumerate() {
         c.pending = None;
         if !by_area[i].unwrap_or(false) {
@@ -350,17 +330,21 @@ mod tests {
         file_flags: false,
     };
 
-    /// A row of an episode: person, day, episode, form, facility, the
-    /// file's drop flag, its place in the file.
+    /// A row of a group: person, day, its split's role (group, first
+    /// day), form, facility, the file's drop flag and file role, its place
+    /// in the file.
+    #[allow(clippy::too_many_arguments)]
     fn episode_row(
         id: &str,
         day: i32,
-        episode: Option<u32>,
+        split: Option<(u32, bool)>,
         form: &str,
         facility: &str,
-        drop: &str,
+        drop: Option<&str>,
+        file: Option<(u32, bool)>,
         order: u64,
     ) -> Combination {
+        let role = |r: Option<(u32, bool)>| r.map(|(group, first_day)| Role { group, first_day });
         Combination {
             year_month: Some(day / 100),
             days: vec![((day % 100) as u8, 1)],
@@ -374,73 +358,112 @@ mod tests {
                 day,
                 order: (0, order, 0),
                 facility: Some(facility.into()),
-                episode,
-                file_episode: Some("1".into()),
-                drop_row: Some(drop.into()),
+                episode: role(split),
+                file_role: role(file),
+                file_episode: None,
+                drop_row: drop.map(String::from),
                 flagged: false,
             })),
             ..Combination::default()
         }
     }
 
-    #[test]
-    fn the_episode_rule_keeps_the_first_of_each_type_and_facility() {
-        let input = vec![
-            used(3),
-            // Days 1-3 one episode; the notification between is its own.
-            episode_row("a", 20190301, Some(1), "I247A", "X", "FALSE", 1),
-            episode_row("a", 20190302, Some(1), "I247N", "X", "FALSE", 2),
-            episode_row("a", 20190303, Some(1), "I247A", "X", "TRUE", 3),
-            // Listed first in the files but a day later: not the first.
-            episode_row("b", 20190302, Some(1), "I247A", "Y", "TRUE", 0),
-            episode_row("b", 20190301, Some(1), "I247A", "Y", "FALSE", 9),
-            // Another facility: another detainer.
-            episode_row("b", 20190301, Some(1), "I247A", "Z", "FALSE", 10),
-        ];
-        let known = Known {
-            ids: true,
-            file_flags: true,
-        };
-        let (out, counts) = resolve_duplicates(input.clone(), Duplicates::Episode, known).unwrap();
+    fn kept_names(out: &[Combination]) -> Vec<String> {
         let mut kept: Vec<String> = out
             .iter()
             .filter(|c| c.reason.is_none())
             .filter_map(|c| c.lift_reason.clone())
             .collect();
         kept.sort();
-        assert_eq!(kept, ["a1", "a2", "b10", "b9"]);
+        kept
+    }
+
+    #[test]
+    fn a_group_keeps_its_first_days_first_row_and_drops_later_days() {
+        let known = Known {
+            ids: true,
+            file_flags: true,
+        };
+        // Split 0: a's days 1 and 3 (the notification on day 2 is alone).
+        // Split 1: b's pair on its first day, listed later first; and a
+        // later day. Rows alone are kept.
+        let input = vec![
+            used(3),
+            episode_row(
+                "a",
+                20190301,
+                Some((0, true)),
+                "I247A",
+                "X",
+                Some("FALSE"),
+                None,
+                1,
+            ),
+            episode_row("a", 20190302, None, "I247N", "X", Some("FALSE"), None, 2),
+            episode_row(
+                "a",
+                20190303,
+                Some((0, false)),
+                "I247A",
+                "X",
+                Some("TRUE"),
+                None,
+                3,
+            ),
+            episode_row(
+                "b",
+                20190301,
+                Some((1, true)),
+                "I247A",
+                "Y",
+                Some("TRUE"),
+                None,
+                9,
+            ),
+            episode_row(
+                "b",
+                20190301,
+                Some((1, true)),
+                "I247A",
+                "Y",
+                Some("FALSE"),
+                None,
+                4,
+            ),
+            episode_row(
+                "b",
+                20190302,
+                Some((1, false)),
+                "I247A",
+                "Y",
+                Some("TRUE"),
+                None,
+                0,
+            ),
+        ];
+        let (out, counts) = resolve_duplicates(input.clone(), Duplicates::Episode, known).unwrap();
+        assert_eq!(kept_names(&out), ["a1", "a2", "b4"]);
         let by: Vec<Option<u64>> = counts
             .rows_used_by_policy
             .iter()
             .map(|p| p.rows_used)
             .collect();
-        // exclude/include: nothing flagged; keep-first likewise; episode
-        // and the file's flag: two repeats left out; the file's episode
-        // number alone (no drop flag read here) is not what decides.
-        assert_eq!(by, [Some(9), Some(9), Some(9), Some(7), Some(7)]);
+        // Nothing is flagged duplicate_likely; episode and the file's drop
+        // flag agree.
+        assert_eq!(by, [Some(9), Some(9), Some(9), Some(6), Some(6)]);
         assert_eq!(
             (counts.episode_rows, counts.episode_groups),
-            (Some(4), Some(2))
+            (Some(5), Some(2))
         );
-        // Without drop flags, `file` keeps the first row of each person's
-        // file episode, whatever its type or facility.
-        let no_flags: Vec<Combination> = input
-            .into_iter()
-            .map(|mut c| {
-                if let Some(p) = c.pending.as_mut() {
-                    p.drop_row = None;
-                }
-                c
-            })
-            .collect();
-        let (out, _) = resolve_duplicates(no_flags, Duplicates::File, known).unwrap();
-        let mut kept: Vec<String> = out
-            .iter()
-            .filter(|c| c.reason.is_none())
-            .filter_map(|c| c.lift_reason.clone())
-            .collect();
-        kept.sort();
-        assert_eq!(kept, ["a1", "b9"]);
+        // The file's own episodes, without drop flags: the same rule on the
+        // file's groups.
+        let files = vec![
+            episode_row("c", 20190101, None, "I247A", "X", None, Some((7, true)), 5),
+            episode_row("c", 20190101, None, "I247N", "Z", None, Some((7, true)), 2),
+            episode_row("c", 20190601, None, "I247A", "X", None, Some((7, false)), 1),
+        ];
+        let (out, _) = resolve_duplicates(files, Duplicates::File, known).unwrap();
+        assert_eq!(kept_names(&out), ["c2"]);
     }
 
     fn used(rows: u64) -> Combination {

@@ -6,7 +6,8 @@
 //! class is derived from `detainer_type` by DDP's rule
 //! (`deportationdata/ice@7d5fb01:code/detainers-latest.R:148-163`): the
 //! first rule that matches wins, case-sensitively. A value no rule knows is
-//! `unknown` and listed, never dropped.
+//! `unknown`: counted and listed beside the others, and read only under
+//! `--request-type all`, as a row with no type (`missing`) is.
 
 use crate::csv_table::parse_csv_text;
 use crate::error::Result;
@@ -100,6 +101,7 @@ struct Rule {
 #[derive(Debug, Clone)]
 pub struct RequestTypes {
     rules: Vec<Rule>,
+    path: String,
 }
 
 impl RequestTypes {
@@ -165,7 +167,16 @@ impl RequestTypes {
                 kind,
             });
         }
-        Ok(RequestTypes { rules })
+        Ok(RequestTypes {
+            rules,
+            path: path.display().to_string(),
+        })
+    }
+
+    /// The file the crosswalk was read from ([`REQUEST_TYPES_PATH`] for the
+    /// bundled one).
+    pub fn path(&self) -> &str {
+        &self.path
     }
 
     /// The kind of a row with these raw values: its `request_type` when

@@ -13,7 +13,7 @@ use crate::records::decide::events::{event_splits, Event, EventSplit};
 use crate::records::decide::lift_times::{LiftDays, LiftTime};
 use crate::records::decide::outcomes::{classify_outcomes, FollowUp, OutcomeClass, Outcomes};
 use crate::records::decide::population::{context, PopulationContext};
-use crate::records::decide::request_types::{RequestKind, REQUEST_TYPES_PATH};
+use crate::records::decide::request_types::RequestKind;
 use crate::records::decide::status::{StatusFields, ARTICLE_GROUPS, NOT_MAPPED, UNKNOWN_STATUS};
 use crate::records::decide::tally::{MonthCount, ReasonCount};
 use crate::records::decide::Inputs;
@@ -503,7 +503,7 @@ pub(crate) fn summarise(
         asked: filters.request_type,
         applied,
         why,
-        crosswalk: REQUEST_TYPES_PATH.to_string(),
+        crosswalk: inputs.request_types.path().to_string(),
         by_type,
         unknown_values,
     };

@@ -26,6 +26,10 @@ pub struct RecordKeyNumbers {
     /// The duplicates policy: `exclude`, `keep_first` or `include`, as in
     /// `results.json` (the command line takes either spelling).
     pub duplicates: String,
+    /// `--request-type` as asked: `auto`, `hold`, `notification` or `all`.
+    pub request_type: String,
+    /// The request types read: `hold`, `notification` or `all`.
+    pub request_types_read: String,
     /// Rows read.
     pub rows_read: u64,
     /// Rows used.
@@ -54,6 +58,8 @@ pub fn record_key_numbers(r: &RecordResults) -> RecordKeyNumbers {
         from: f.from.map(|d| d.to_string()),
         to: f.to.map(|d| d.to_string()),
         duplicates: f.duplicates.name().replace('-', "_"),
+        request_type: f.request_type.name().to_string(),
+        request_types_read: r.request_types.applied.name().to_string(),
         rows_read: r.rows_read,
         rows_used: r.rows_used,
         declined_by_lea: r.declined_by_lea.count,
@@ -74,8 +80,13 @@ impl RecordKeyNumbers {
                 fmt_percent(h, 1)
             )
         });
+        let read = match self.request_types_read.as_str() {
+            "hold" => " (hold requests)",
+            "notification" => " (requests for notification)",
+            _ => "",
+        };
         format!(
-            "{} rows read, {} used; {} declined by the law-enforcement agency ({}).{honored}",
+            "{} rows read, {} used{read}; {} declined by the law-enforcement agency ({}).{honored}",
             fmt_count(self.rows_read),
             fmt_count(self.rows_used),
             fmt_count(self.declined_by_lea),
@@ -88,6 +99,7 @@ impl RecordKeyNumbers {
         let rows = vec![
             ("rows read", fmt_count(self.rows_read)),
             ("rows used", fmt_count(self.rows_used)),
+            ("requests read", self.request_types_read.clone()),
             ("declined by LEA", fmt_count(self.declined_by_lea)),
             (
                 "declined share",

@@ -445,7 +445,13 @@ fn pick_form(rng: &mut Rng) -> usize {
 /// recorded quickly, a release can take months), a few before it, a few
 /// unreadable.
 fn pick_lift(rng: &mut Rng, reason: usize) -> Option<LiftTruth> {
-    if LIFT_REASONS[reason].0 == "NA" || !rng.chance(LIFT_DATES_PER_MILLE) {
+    // A lift date without a reason is rare, but occurs.
+    let per_mille = if LIFT_REASONS[reason].0 == "NA" {
+        40
+    } else {
+        LIFT_DATES_PER_MILLE
+    };
+    if !rng.chance(per_mille) {
         return None;
     }
     if rng.chance(5) {
