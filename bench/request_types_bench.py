@@ -10,7 +10,7 @@ One run, on one machine, in one session:
   2. times the baseline binary (--baseline, a build from before request
      types, episodes and lift dates were read) and the current
      target/release/detainers on both files, in rotation, REPEATS times,
-     with the same arguments (--aor BOS --by aor --quiet), each in its own
+     with the same arguments (--aor BOS --quiet, or --args), each in its own
      process, after reading each file once so the page cache is warm;
   3. prints the median wall time of each, and the ratio current / baseline.
 
@@ -39,10 +39,10 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / "target" / "release" / "detainers"
 
 
-def run(binary, path, out):
+def run(binary, path, out, extra):
     start = time.perf_counter()
     done = subprocess.run(
-        [str(binary), "records", str(path), "--aor", "BOS", "--by", "aor", "--quiet", "--out", str(out)],
+        [str(binary), "records", str(path), *extra, "--quiet", "--out", str(out)],
         capture_output=True,
         text=True,
     )
@@ -58,6 +58,7 @@ def main():
     parser.add_argument("--size", default="2.5G")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2018)
+    parser.add_argument("--args", default="--aor BOS", help="the records command's options")
     parser.add_argument("--work", default=str(ROOT / "out" / "bench-request-types"))
     args = parser.parse_args()
     work = Path(args.work)
@@ -89,7 +90,7 @@ def main():
     for _ in range(args.repeats):
         for fname, path in files.items():
             for tname, binary in tools.items():
-                seconds, results = run(binary, path, work / f"out-{tname}")
+                seconds, results = run(binary, path, work / f"out-{tname}", args.args.split())
                 times[(tname, fname)].append(seconds)
                 used[(tname, fname)] = results["rows_read"]
     for fname in files:
@@ -109,9 +110,10 @@ def main():
             "baseline_runs_s": [round(x, 3) for x in times[("baseline", fname)]],
             "current_runs_s": [round(x, 3) for x in times[("current", fname)]],
         })
-    out = ROOT / "bench" / "results" / "request-types-bench.json"
+    suffix = "" if args.args == "--aor BOS" else "-" + "-".join(a.strip("-") for a in args.args.split())
+    out = ROOT / "bench" / "results" / f"request-types-bench{suffix}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"repeats": args.repeats, "size": args.size, "baseline": args.baseline, "runs": table}, indent=2) + "\n")
+    out.write_text(json.dumps({"repeats": args.repeats, "size": args.size, "args": args.args, "baseline": args.baseline, "runs": table}, indent=2) + "\n")
     print("| file | rows | baseline (s) | current (s) | current / baseline |")
     print("|---|---:|---:|---:|---:|")
     for row in table:

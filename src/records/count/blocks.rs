@@ -60,7 +60,9 @@ enum Lifts {
     /// Rows with one number of days.
     One(i32, u64),
     /// Rows per number of days.
-    Many(foldhash::HashMap<i32, u64>),
+    // Boxed: a tally is kept per combination, and most have no map.
+    #[allow(clippy::box_collection)]
+    Many(Box<foldhash::HashMap<i32, u64>>),
 }
 
 impl Lifts {
@@ -69,7 +71,7 @@ impl Lifts {
             Lifts::None => *self = Lifts::One(days, rows),
             Lifts::One(d, n) if *d == days => *n += rows,
             Lifts::One(d, n) => {
-                let mut all = foldhash::HashMap::default();
+                let mut all: Box<foldhash::HashMap<i32, u64>> = Box::default();
                 all.insert(*d, *n);
                 all.insert(days, rows);
                 *self = Lifts::Many(all);
@@ -83,7 +85,7 @@ impl Lifts {
             Lifts::None => {}
             Lifts::One(d, n) => self.add(d, n),
             Lifts::Many(all) => {
-                for (d, n) in all {
+                for (d, n) in *all {
                     self.add(d, n);
                 }
             }
@@ -514,23 +516,30 @@ impl Judge<'_> {
     /// A pending row adds its `unique_identifier` the same way, then its
     /// date (`yyyymmdd`, 4 bytes), the file's number (4 bytes) and `order`
     /// (8 + 8 bytes), so each pending row is a combination of its own.
-    fn encode(
+    fn encode<'r>(
         &self,
         layout: &Layout,
-        record: &csv::ByteRecord,
+        record: &'r csv::ByteRecord,
         order: (u64, u64),
         key: &mut Vec<u8>,
     ) -> std::result::Result<Seen, (usize, &'static str)> {
         // Each column read: the first of its sources the row fills.
-        let mut values: [Option<&str>; COLUMNS.len()] = [None; COLUMNS.len()];
-        for (i, sources) in layout.used.iter().enumerate() {
-            for &index in sources {
-                if let Some(v) = value(record, index).map_err(|m| (index, m))? {
-                    values[i] = Some(v);
-                    break;
+        let mut values: [Option<&'r str>; COLUMNS.len()] = [None; COLUMNS.len()];
+        let read = |columns: std::ops::Range<usize>, values: &mut [Option<&'r str>]| {
+            for i in columns {
+                for &index in &layout.used[i] {
+                    if let Some(v) = value(record, index).map_err(|m| (index, m))? {
+                        values[i] = Some(v);
+                        break;
+                    }
                 }
             }
-        }
+            Ok::<(), (usize, &'static str)>(())
+        };
+        // The columns every row is judged on; the request's type, the lift
+        // date and the file's duplicate answers are read below, only for a
+        // row that is counted (as the polars engine keeps them).
+        read(0..at::REQUEST_TYPE, &mut values)?;
         let short = record.len() < layout.width;
         let judged = PrepareDate::judge(values[at::DATE]);
         let date = judged.date();
@@ -544,8 +553,6 @@ impl Judge<'_> {
                 !v.is_some_and(|v| list.iter().any(|w| w == v))
             })
         });
-        let flagged = values[at::DUPLICATE].is_some_and(is_flagged);
-        let duplicate = flagged || values[at::DROP_ROW].is_some_and(is_flagged);
         let reason = if short {
             Some(Exclusion::ShortRow)
         } else if judged == PrepareDate::Missing {
@@ -569,6 +576,12 @@ impl Judge<'_> {
                         Some(Exclusion::OutsideAor | Exclusion::OutsideState)
                     ))
         });
+        let counted = reason.is_none() || in_by;
+        if counted {
+            read(at::REQUEST_TYPE..COLUMNS.len(), &mut values)?;
+        }
+        let flagged = values[at::DUPLICATE].is_some_and(is_flagged);
+        let duplicate = flagged || values[at::DROP_ROW].is_some_and(is_flagged);
         // A flagged row, or one on a day a rule may group with another of
         // the person's rows, waits for the duplicates policy.
         let roles = match (values[at::ID], date) {
@@ -608,7 +621,6 @@ impl Judge<'_> {
             push_text(key, values[at].filter(|_| kept));
         }
         push_text(key, layout.by.filter(|_| in_by).and_then(|at| values[at]));
-        let counted = reason.is_none() || in_by;
         push_text(key, values[at::REQUEST_TYPE].filter(|_| counted));
         push_text(key, values[at::DETAINER_TYPE].filter(|_| counted));
         if pending {
