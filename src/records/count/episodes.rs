@@ -26,7 +26,7 @@
 //!
 //! The pass reads only the person, the date, the type, the facility and the
 //! file's episode: CSV with the block reader, other formats through polars.
-//! It holds one small entry (40 bytes) per row with a person, and keeps
+//! It holds one entry of 32 bytes per row with a person, and keeps
 //! only the days of groups of more than one row. People, types and
 //! facilities are compared by 128- and 64-bit hashes of their text.
 
@@ -35,7 +35,7 @@ use crate::records::count::blocks::{read_file, value, Layout, Visit};
 use crate::records::count::polars::{judge_dates, lazy_file, FILE_NO, ROW};
 use crate::records::read::dates::{day_key, PrepareDate};
 use crate::records::read::formats::FileFormat;
-use crate::records::read::schema::{at, COLUMNS, DATE, DETAINER_TYPE, EPISODE, FACILITY, ID};
+use crate::records::read::schema::{at, DATE, DETAINER_TYPE, EPISODE, FACILITY, ID};
 use crate::records::read::SourceFile;
 use chrono::Datelike;
 use foldhash::fast::FixedState;
@@ -102,18 +102,21 @@ impl Roles {
 struct Hashes;
 
 impl Hashes {
-    fn person(self, id: &str) -> u128 {
-        let a = FixedState::with_seed(0x1247_A0D1).hash_one(id);
-        let b = FixedState::with_seed(0x5EED_2026).hash_one(id);
-        (u128::from(a) << 64) | u128::from(b)
+    fn person(self, id: &str) -> [u64; 2] {
+        [
+            FixedState::with_seed(0x1247_A0D1).hash_one(id),
+            FixedState::with_seed(0x5EED_2026).hash_one(id),
+        ]
     }
 
-    fn kind(self, detainer_type: Option<&str>, facility: Option<&str>) -> u64 {
-        FixedState::with_seed(0x0007_1247).hash_one((detainer_type, facility))
+    /// 32 bits are enough: kinds are compared only among one person's rows.
+    fn kind(self, detainer_type: Option<&str>, facility: Option<&str>) -> u32 {
+        FixedState::with_seed(0x0007_1247).hash_one((detainer_type, facility)) as u32
     }
 
-    fn file_episode(self, episode: &str) -> u64 {
-        FixedState::with_seed(0x00E9_150D).hash_one(episode)
+    /// Never 0, which stands for no file episode.
+    fn file_episode(self, episode: &str) -> u32 {
+        (FixedState::with_seed(0x00E9_150D).hash_one(episode) as u32).max(1)
     }
 }
 
@@ -121,16 +124,16 @@ impl Hashes {
 #[derive(Debug, Clone, Default)]
 struct DayRoles {
     /// Per kind (type and facility) on that day, its episode split's role.
-    splits: Vec<(u64, Role)>,
+    splits: Vec<(u32, Role)>,
     /// Per file episode on that day, its role.
-    files: Vec<(u64, Role)>,
+    files: Vec<(u32, Role)>,
 }
 
 /// The days of each person that a rule groups with another row, and each
 /// row's role there.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Episodes {
-    days: Arc<foldhash::HashMap<(u128, i32), DayRoles>>,
+    days: Arc<foldhash::HashMap<([u64; 2], i32), DayRoles>>,
 }
 
 impl Episodes {
@@ -161,9 +164,48 @@ impl Episodes {
     }
 }
 
-/// One row of the pass: person, day (days from the common era), the
-/// `yyyymmdd` key, its kind, its file episode.
-type PassRow = (u128, i32, i32, u64, Option<u64>);
+/// One row of the pass, in 32 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PassRow {
+    /// The person's hash.
+    person: [u64; 2],
+    /// The prepare date, as days from the common era.
+    day: i32,
+    /// The hash of its detainer type and facility.
+    kind: u32,
+    /// The hash of its file episode; 0 for none.
+    file: u32,
+}
+
+/// Rows of the pass gathered in chunks of a fixed size, so that gathering
+/// millions never copies them to grow.
+#[derive(Debug, Default)]
+struct Chunks(Vec<Vec<PassRow>>);
+
+/// Rows per chunk (2 MiB).
+const CHUNK: usize = 1 << 16;
+
+impl Chunks {
+    fn push(&mut self, row: PassRow) {
+        match self.0.last_mut() {
+            Some(c) if c.len() < CHUNK => c.push(row),
+            _ => {
+                let mut c = Vec::with_capacity(CHUNK);
+                c.push(row);
+                self.0.push(c);
+            }
+        }
+    }
+
+    /// Every row in one vector, the chunks freed as they are copied.
+    fn into_rows(self) -> Vec<PassRow> {
+        let mut rows = Vec::with_capacity(self.0.iter().map(Vec::len).sum());
+        for c in self.0 {
+            rows.extend_from_slice(&c);
+        }
+        rows
+    }
+}
 
 /// The pass's row from its values; `None` without a person or a date used.
 fn pass_row(
@@ -176,27 +218,26 @@ fn pass_row(
     let PrepareDate::Date(d) = PrepareDate::judge(date) else {
         return None;
     };
-    Some((
-        Hashes.person(id?),
-        d.num_days_from_ce(),
-        day_key(d),
-        Hashes.kind(detainer_type, facility),
-        file_episode.map(|e| Hashes.file_episode(e)),
-    ))
+    Some(PassRow {
+        person: Hashes.person(id?),
+        day: d.num_days_from_ce(),
+        kind: Hashes.kind(detainer_type, facility),
+        file: file_episode.map_or(0, |e| Hashes.file_episode(e)),
+    })
 }
 
 /// The pass over a CSV file's rows, on the block reader.
 struct Pass;
 
 impl Visit for Pass {
-    type Acc = Vec<PassRow>;
+    type Acc = Chunks;
 
     fn row(
         &self,
         layout: &Layout,
         record: &csv::ByteRecord,
         _order: (u64, u64),
-        acc: &mut Vec<PassRow>,
+        acc: &mut Chunks,
     ) -> std::result::Result<(), (usize, &'static str)> {
         if record.len() < layout.width {
             return Ok(());
@@ -221,15 +262,15 @@ impl Visit for Pass {
         Ok(())
     }
 
-    fn blank(&self, _: &Layout, _: u64, _: &mut Vec<PassRow>) {}
+    fn blank(&self, _: &Layout, _: u64, _: &mut Chunks) {}
 
-    fn merge(into: &mut Vec<PassRow>, from: Vec<PassRow>) {
-        into.extend(from);
+    fn merge(into: &mut Chunks, from: Chunks) {
+        into.0.extend(from.0);
     }
 }
 
 /// The pass over a typed file (Parquet, IPC, xlsx), through polars.
-fn typed_rows(file: &SourceFile, out: &mut Vec<PassRow>) -> Result<()> {
+fn typed_rows(file: &SourceFile, out: &mut Chunks) -> Result<()> {
     let judged = col(DATE)
         .map(judge_dates, |_, f| {
             Ok(Field::new(f.name().clone(), DataType::Int32))
@@ -287,54 +328,62 @@ fn typed_rows(file: &SourceFile, out: &mut Vec<PassRow>) -> Result<()> {
 /// # Errors
 /// As the engines, for a file that cannot be read.
 pub(crate) fn find_episodes(sources: &[SourceFile]) -> Result<Episodes> {
-    let mut rows: Vec<PassRow> = Vec::new();
+    let mut rows = Chunks::default();
     for f in sources.iter().filter(|f| f.layout.map.has(at::ID)) {
         if f.format() == FileFormat::Csv {
-            rows.extend(read_file(f, &Pass, None, None)?);
+            rows.0.extend(read_file(f, &Pass, None, None)?.0);
         } else {
             typed_rows(f, &mut rows)?;
         }
     }
-    Ok(group(rows))
+    Ok(group(rows.into_rows()))
+}
+
+/// The `yyyymmdd` key of a day counted from the common era.
+fn key_of(day: i32) -> i32 {
+    chrono::NaiveDate::from_num_days_from_ce_opt(day).map_or(0, day_key)
 }
 
 /// Group the pass's rows: episodes per person, splits and file episodes.
 fn group(mut rows: Vec<PassRow>) -> Episodes {
-    debug_assert!(COLUMNS.len() > at::EPISODE);
-    rows.sort_unstable_by_key(|r| (r.0, r.1));
-    let mut days: foldhash::HashMap<(u128, i32), DayRoles> = Default::default();
+    rows.sort_unstable_by_key(|r| (r.person, r.day));
+    let mut days: foldhash::HashMap<([u64; 2], i32), DayRoles> = Default::default();
     let mut next_group = 0u32;
     let mut start = 0;
+    // Per group of one person: (kind or file episode, first day, rows, group).
+    let mut splits: Vec<((u32, u32), i32, usize, u32)> = Vec::new();
+    let mut files: Vec<(u32, i32, usize, u32)> = Vec::new();
+    let mut episode: Vec<u32> = Vec::new();
     while start < rows.len() {
-        let person = rows[start].0;
-        let end = start + rows[start..].partition_point(|r| r.0 == person);
+        let person = rows[start].person;
+        let end = start + rows[start..].partition_point(|r| r.person == person);
         let mine = &rows[start..end];
         start = end;
         if mine.len() < 2 {
             continue;
         }
         // Each row's episode: a new one after a gap of more than a day.
-        let mut episode = Vec::with_capacity(mine.len());
+        episode.clear();
         for (n, r) in mine.iter().enumerate() {
             episode.push(match n {
                 0 => 0u32,
-                _ if r.1 - mine[n - 1].1 <= 1 => episode[n - 1],
+                _ if r.day - mine[n - 1].day <= 1 => episode[n - 1],
                 _ => episode[n - 1] + 1,
             });
         }
         // Splits (episode and kind) and file episodes: their rows and
         // first day, in date order.
-        let mut splits: Vec<((u32, u64), i32, usize, u32)> = Vec::new();
-        let mut files: Vec<(u64, i32, usize, u32)> = Vec::new();
+        splits.clear();
+        files.clear();
         for (n, r) in mine.iter().enumerate() {
-            match splits.iter_mut().find(|s| s.0 == (episode[n], r.3)) {
+            match splits.iter_mut().find(|s| s.0 == (episode[n], r.kind)) {
                 Some(s) => s.2 += 1,
-                None => splits.push(((episode[n], r.3), r.2, 1, 0)),
+                None => splits.push(((episode[n], r.kind), r.day, 1, 0)),
             }
-            if let Some(f) = r.4 {
-                match files.iter_mut().find(|s| s.0 == f) {
+            if r.file != 0 {
+                match files.iter_mut().find(|s| s.0 == r.file) {
                     Some(s) => s.2 += 1,
-                    None => files.push((f, r.2, 1, 0)),
+                    None => files.push((r.file, r.day, 1, 0)),
                 }
             }
         }
@@ -347,22 +396,30 @@ fn group(mut rows: Vec<PassRow>) -> Episodes {
             next_group += 1;
         }
         for (n, r) in mine.iter().enumerate() {
-            if let Some(s) = splits.iter().find(|s| s.0 == (episode[n], r.3) && s.2 > 1) {
-                let d = days.entry((person, r.2)).or_default();
-                if !d.splits.iter().any(|(k, _)| *k == r.3) {
+            let split = splits
+                .iter()
+                .find(|s| s.0 == (episode[n], r.kind) && s.2 > 1);
+            let file = files
+                .iter()
+                .find(|s| s.0 == r.file && r.file != 0 && s.2 > 1);
+            if split.is_none() && file.is_none() {
+                continue;
+            }
+            let d = days.entry((person, key_of(r.day))).or_default();
+            if let Some(s) = split {
+                if !d.splits.iter().any(|(k, _)| *k == r.kind) {
                     let role = Role {
                         group: s.3,
-                        first_day: s.1 == r.2,
+                        first_day: s.1 == r.day,
                     };
-                    d.splits.push((r.3, role));
+                    d.splits.push((r.kind, role));
                 }
             }
-            if let Some(s) = r.4.and_then(|f| files.iter().find(|s| s.0 == f && s.2 > 1)) {
-                let d = days.entry((person, r.2)).or_default();
+            if let Some(s) = file {
                 if !d.files.iter().any(|(k, _)| *k == s.0) {
                     let role = Role {
                         group: s.3,
-                        first_day: s.1 == r.2,
+                        first_day: s.1 == r.day,
                     };
                     d.files.push((s.0, role));
                 }
