@@ -133,13 +133,26 @@ struct DayRoles {
 /// row's role there.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Episodes {
-    days: Arc<foldhash::HashMap<([u64; 2], i32), DayRoles>>,
+    /// Per shard of people ([`shard`]), each kept (person, `yyyymmdd`).
+    days: Arc<Vec<DayMap>>,
+}
+
+/// The kept days of one shard of people.
+type DayMap = foldhash::HashMap<([u64; 2], i32), DayRoles>;
+
+/// People are split into this many shards by their hash, so that the pass
+/// sorts and groups each shard apart, in parallel.
+const SHARDS: usize = 16;
+
+/// A person's shard.
+fn shard(person: [u64; 2]) -> usize {
+    (person[0] >> 60) as usize % SHARDS
 }
 
 impl Episodes {
     /// Whether no day is kept.
     pub(crate) fn is_empty(&self) -> bool {
-        self.days.is_empty()
+        self.days.iter().all(|d| d.is_empty())
     }
 
     /// The roles of a row of person `id` on `day` (`yyyymmdd`) with these
@@ -152,7 +165,12 @@ impl Episodes {
         facility: Option<&str>,
         file_episode: Option<&str>,
     ) -> Roles {
-        let Some(d) = self.days.get(&(Hashes.person(id), day)) else {
+        let person = Hashes.person(id);
+        let Some(d) = self
+            .days
+            .get(shard(person))
+            .and_then(|days| days.get(&(person, day)))
+        else {
             return Roles::default();
         };
         let kind = Hashes.kind(detainer_type, facility);
@@ -177,33 +195,37 @@ struct PassRow {
     file: u32,
 }
 
-/// Rows of the pass gathered in chunks of a fixed size, so that gathering
-/// millions never copies them to grow.
-#[derive(Debug, Default)]
-struct Chunks(Vec<Vec<PassRow>>);
+/// Rows of the pass gathered per shard of people, in chunks of a fixed
+/// size, so that gathering millions never copies them to grow.
+#[derive(Debug)]
+struct Chunks(Vec<Vec<Vec<PassRow>>>);
 
-/// Rows per chunk (2 MiB).
-const CHUNK: usize = 1 << 16;
+impl Default for Chunks {
+    fn default() -> Self {
+        Chunks((0..SHARDS).map(|_| Vec::new()).collect())
+    }
+}
+
+/// Rows per chunk (512 KiB).
+const CHUNK: usize = 1 << 14;
 
 impl Chunks {
     fn push(&mut self, row: PassRow) {
-        match self.0.last_mut() {
+        let chunks = &mut self.0[shard(row.person)];
+        match chunks.last_mut() {
             Some(c) if c.len() < CHUNK => c.push(row),
             _ => {
                 let mut c = Vec::with_capacity(CHUNK);
                 c.push(row);
-                self.0.push(c);
+                chunks.push(c);
             }
         }
     }
 
-    /// Every row in one vector, the chunks freed as they are copied.
-    fn into_rows(self) -> Vec<PassRow> {
-        let mut rows = Vec::with_capacity(self.0.iter().map(Vec::len).sum());
-        for c in self.0 {
-            rows.extend_from_slice(&c);
+    fn append(&mut self, other: Chunks) {
+        for (mine, theirs) in self.0.iter_mut().zip(other.0) {
+            mine.extend(theirs);
         }
-        rows
     }
 }
 
@@ -265,7 +287,7 @@ impl Visit for Pass {
     fn blank(&self, _: &Layout, _: u64, _: &mut Chunks) {}
 
     fn merge(into: &mut Chunks, from: Chunks) {
-        into.0.extend(from.0);
+        into.append(from);
     }
 }
 
@@ -331,12 +353,12 @@ pub(crate) fn find_episodes(sources: &[SourceFile]) -> Result<Episodes> {
     let mut rows = Chunks::default();
     for f in sources.iter().filter(|f| f.layout.map.has(at::ID)) {
         if f.format() == FileFormat::Csv {
-            rows.0.extend(read_file(f, &Pass, None, None)?.0);
+            rows.append(read_file(f, &Pass, None, None)?);
         } else {
             typed_rows(f, &mut rows)?;
         }
     }
-    Ok(group(rows.into_rows()))
+    Ok(group_shards(rows))
 }
 
 /// The `yyyymmdd` key of a day counted from the common era.
@@ -344,11 +366,53 @@ fn key_of(day: i32) -> i32 {
     chrono::NaiveDate::from_num_days_from_ce_opt(day).map_or(0, day_key)
 }
 
-/// Group the pass's rows: episodes per person, splits and file episodes.
-fn group(mut rows: Vec<PassRow>) -> Episodes {
+/// Group every shard, on as many threads as there are cores, each
+/// copying a shard's chunks into one reused vector to sort.
+fn group_shards(rows: Chunks) -> Episodes {
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut shards: Vec<Option<Vec<Vec<PassRow>>>> = rows.0.into_iter().map(Some).collect();
+    let mut work: Vec<Vec<(usize, Vec<Vec<PassRow>>)>> = (0..threads).map(|_| Vec::new()).collect();
+    for (i, s) in shards.iter_mut().enumerate() {
+        if let Some(chunks) = s.take() {
+            work[i % threads].push((i, chunks));
+        }
+    }
+    let mut days: Vec<DayMap> = (0..SHARDS).map(|_| DayMap::default()).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = work
+            .into_iter()
+            .map(|mine| {
+                scope.spawn(move || {
+                    let mut buffer: Vec<PassRow> = Vec::new();
+                    let mut out = Vec::new();
+                    for (i, chunks) in mine {
+                        buffer.clear();
+                        for c in chunks {
+                            buffer.extend_from_slice(&c);
+                        }
+                        out.push((i, group(&mut buffer, (i as u32) << 27)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        for h in handles {
+            for (i, map) in h.join().unwrap_or_default() {
+                days[i] = map;
+            }
+        }
+    });
+    Episodes {
+        days: Arc::new(days),
+    }
+}
+
+/// Group one shard's rows: episodes per person, splits and file episodes;
+/// groups are numbered from `first_group`.
+fn group(rows: &mut [PassRow], first_group: u32) -> DayMap {
     rows.sort_unstable_by_key(|r| (r.person, r.day));
-    let mut days: foldhash::HashMap<([u64; 2], i32), DayRoles> = Default::default();
-    let mut next_group = 0u32;
+    let mut days = DayMap::default();
+    let mut next_group = first_group;
     let mut start = 0;
     // Per group of one person: (kind or file episode, first day, rows, group).
     let mut splits: Vec<((u32, u32), i32, usize, u32)> = Vec::new();
@@ -426,9 +490,7 @@ fn group(mut rows: Vec<PassRow>) -> Episodes {
             }
         }
     }
-    Episodes {
-        days: Arc::new(days),
-    }
+    days
 }
 
 #[cfg(test)]
@@ -441,7 +503,8 @@ mod tests {
 
     #[test]
     fn episodes_chain_across_month_ends_and_split_only_what_repeats() {
-        let e = group(vec![
+        let mut rows = Chunks::default();
+        for r in [
             // One chain over three days, across a month's end: days 31, 1, 2.
             row("a", "2019-01-31", "I247A", "X", None),
             row("a", "2019-02-01", "I247N", "Y", None),
@@ -456,7 +519,10 @@ mod tests {
             // A file episode of two rows far apart.
             row("d", "2019-01-01", "I247A", "X", Some("1")),
             row("d", "2019-06-01", "I247A", "X", Some("1")),
-        ]);
+        ] {
+            rows.push(r);
+        }
+        let e = group_shards(rows);
         let roles = |id: &str, day: i32, form: &str, facility: &str, file: Option<&str>| {
             e.roles(id, day, Some(form), Some(facility), file)
         };
