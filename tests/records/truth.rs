@@ -238,9 +238,22 @@ fn every_outcome_number_equals_the_generators_truth() {
         }
         let repeated = |r: &&&RowTruth| r.episode.is_some_and(|e| sizes[&(e, r.form.as_str())] > 1);
         let episode_rows = selected.iter().filter(repeated).count() as u64;
+        // The splits whose first day has a selected row.
+        let mut first_day: BTreeMap<(u64, &str), NaiveDate> = BTreeMap::new();
+        for r in truth.iter().filter(|r| r.date.is_some()) {
+            if let (Some(e), Some(d)) = (r.episode, r.date) {
+                let f = first_day.entry((e, r.form.as_str())).or_insert(d);
+                *f = (*f).min(d);
+            }
+        }
         let episode_groups = selected
             .iter()
             .filter(repeated)
+            .filter(|r| {
+                r.episode
+                    .zip(r.date)
+                    .is_some_and(|(e, d)| first_day[&(e, r.form.as_str())] == d)
+            })
             .map(|r| (r.episode, r.form.as_str()))
             .collect::<HashSet<_>>()
             .len() as u64;

@@ -581,11 +581,11 @@ impl Judge<'_> {
             read(at::REQUEST_TYPE..COLUMNS.len(), &mut values)?;
         }
         let flagged = values[at::DUPLICATE].is_some_and(is_flagged);
-        let duplicate = flagged || values[at::DROP_ROW].is_some_and(is_flagged);
+        let drop = values[at::DROP_ROW].map(is_flagged);
         // A flagged row, or one on a day a rule may group with another of
         // the person's rows, waits for the duplicates policy.
         let roles = match (values[at::ID], date) {
-            (Some(id), Some(d)) if !self.episodes.is_empty() => self.episodes.roles(
+            (Some(id), Some(d)) if counted && !self.episodes.is_empty() => self.episodes.roles(
                 id,
                 day_key(d),
                 values[at::DETAINER_TYPE],
@@ -594,7 +594,10 @@ impl Judge<'_> {
             ),
             _ => Roles::default(),
         };
-        let pending = (duplicate || roles.any()) && (reason.is_none() || in_by);
+        // A row flagged duplicate_likely (keep-first orders them), or one
+        // of several on its group's first day, waits for the policy with
+        // its place in the files; any other row's group decides it alone.
+        let pending = (flagged || roles.waits(drop)) && counted;
         key.clear();
         key.push(reason.map_or(0, Exclusion::code));
         key.push(u8::from(pending) | (u8::from(in_by) << 1) | (u8::from(layout.lift_known) << 2));
@@ -623,6 +626,7 @@ impl Judge<'_> {
         push_text(key, layout.by.filter(|_| in_by).and_then(|at| values[at]));
         push_text(key, values[at::REQUEST_TYPE].filter(|_| counted));
         push_text(key, values[at::DETAINER_TYPE].filter(|_| counted));
+        key.push(if counted { roles.repeat(drop) } else { 0 });
         if pending {
             push_text(key, values[at::ID]);
             key.extend_from_slice(&date.map_or(0, day_key).to_le_bytes());
@@ -701,6 +705,8 @@ fn decode(key: &[u8], tally: &Tally) -> Combination {
     let by = take_text(key, &mut at);
     let request_type = take_text(key, &mut at);
     let detainer_type = take_text(key, &mut at);
+    let repeat = key[at];
+    at += 1;
     let pending = pending.then(|| {
         let id = take_text(key, &mut at);
         let u32_at = |at: usize| [key[at], key[at + 1], key[at + 2], key[at + 3]];
@@ -743,6 +749,7 @@ fn decode(key: &[u8], tally: &Tally) -> Combination {
         duplicate,
         request_type,
         detainer_type,
+        repeat,
         lifts: tally.lifts.to_pairs(),
         rows: tally.rows,
         in_by,

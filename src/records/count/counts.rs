@@ -45,6 +45,10 @@ pub(crate) struct Combination {
     pub request_type: Option<String>,
     /// Raw `detainer_type`, kept as `request_type` is.
     pub detainer_type: Option<String>,
+    /// For a row used or counted in `by_area`: its classes under DDP's
+    /// episode rule and the file's own, and the file's drop flag
+    /// ([`super::episodes::Roles::repeat`]); 0 for none.
+    pub repeat: u8,
     /// For a used row or one counted in `by_area` with a lift date: rows
     /// per number of days from the prepare date to the lift date (negative
     /// when the lift date is earlier), [`LIFT_UNREADABLE`] for a lift date
@@ -86,9 +90,9 @@ pub(crate) fn lift_days(prepared: i32, lift: Option<&str>) -> Option<i32> {
     }
 }
 
-/// A row waiting for the duplicates policy: flagged `duplicate_likely` or
-/// `duplicate_drop_row`, or one of a person's rows on a day some rule finds
-/// another row of the person's ([`super::episodes::Episodes`]).
+/// A row waiting for the duplicates policy, to be compared with others:
+/// flagged `duplicate_likely` (for `keep-first`), or one of several rows on
+/// its group's first day ([`super::episodes::Episodes`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Pending {
     /// `unique_identifier`; `None` when missing or when the file has no such

@@ -50,19 +50,68 @@ pub(crate) struct Role {
     pub group: u32,
     /// The row is on the group's first day.
     pub first_day: bool,
+    /// The group has more than one row on its first day (a same-day
+    /// repeat): which of them is first is settled by the order of the files.
+    pub shared: bool,
+}
+
+/// What a group rule decides for a row without looking at any other row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Class {
+    /// In no group of more than one row: used.
+    #[default]
+    Alone,
+    /// The only row on its group's first day: used.
+    Keep,
+    /// On a later day than its group's first: a repeat.
+    Drop,
+    /// One of several rows on its group's first day: the first in the
+    /// files is used (the row waits for the policy, with its place).
+    Shared,
+}
+
+impl Class {
+    /// The class of a row with `role`.
+    pub(crate) fn of(role: Option<Role>) -> Class {
+        match role {
+            None => Class::Alone,
+            Some(r) if !r.first_day => Class::Drop,
+            Some(r) if r.shared => Class::Shared,
+            Some(_) => Class::Keep,
+        }
+    }
+
+    /// The class as two bits.
+    pub(crate) fn bits(self) -> u8 {
+        self as u8
+    }
+
+    /// The class of two bits.
+    pub(crate) fn of_bits(bits: u8) -> Class {
+        match bits & 3 {
+            1 => Class::Keep,
+            2 => Class::Drop,
+            3 => Class::Shared,
+            _ => Class::Alone,
+        }
+    }
 }
 
 impl Role {
-    /// The role as one number: 0 for none, else `(group + 1) * 2 + first`.
+    /// The role as one number: 0 for none, else
+    /// `(group + 1) * 4 + shared * 2 + first`.
     pub(crate) fn code(role: Option<Role>) -> u32 {
-        role.map_or(0, |r| (r.group + 1) * 2 + u32::from(r.first_day))
+        role.map_or(0, |r| {
+            (r.group + 1) * 4 + u32::from(r.shared) * 2 + u32::from(r.first_day)
+        })
     }
 
     /// The role of a [`Role::code`].
     pub(crate) fn of_code(code: u32) -> Option<Role> {
-        (code >= 2).then(|| Role {
-            group: code / 2 - 1,
+        (code >= 4).then(|| Role {
+            group: code / 4 - 1,
             first_day: code % 2 == 1,
+            shared: code / 2 % 2 == 1,
         })
     }
 }
@@ -77,9 +126,21 @@ pub(crate) struct Roles {
 }
 
 impl Roles {
-    /// Whether the row is in any group.
-    pub(crate) fn any(self) -> bool {
-        self.episode.is_some() || self.file.is_some()
+    /// The classes of the row under both rules, and the file's drop flag
+    /// (`None`, or whether it is `TRUE`), as one byte: episode class, file
+    /// class, then the flag (0 none, 1 not set, 2 set), two bits each.
+    pub(crate) fn repeat(self, drop: Option<bool>) -> u8 {
+        Class::of(self.episode).bits()
+            | (Class::of(self.file).bits() << 2)
+            | (drop.map_or(0, |d| 1 + u8::from(d)) << 4)
+    }
+
+    /// Whether the row must wait, with its place in the files, for a rule
+    /// to choose among rows on one day: `Shared` under either rule (the
+    /// file's rule only where no drop flag decides).
+    pub(crate) fn waits(self, drop: Option<bool>) -> bool {
+        Class::of(self.episode) == Class::Shared
+            || (drop.is_none() && Class::of(self.file) == Class::Shared)
     }
 
     /// Both roles as one number (episode above, file below).
@@ -390,7 +451,7 @@ fn group_shards(rows: Chunks) -> Episodes {
                         for c in chunks {
                             buffer.extend_from_slice(&c);
                         }
-                        out.push((i, group(&mut buffer, (i as u32) << 27)));
+                        out.push((i, group(&mut buffer, (i as u32) << 25)));
                     }
                     out
                 })
@@ -414,9 +475,11 @@ fn group(rows: &mut [PassRow], first_group: u32) -> DayMap {
     let mut days = DayMap::default();
     let mut next_group = first_group;
     let mut start = 0;
-    // Per group of one person: (kind or file episode, first day, rows, group).
-    let mut splits: Vec<((u32, u32), i32, usize, u32)> = Vec::new();
-    let mut files: Vec<(u32, i32, usize, u32)> = Vec::new();
+    // Per group of one person: (episode and kind, or file episode; first
+    // day, rows, group, rows on the first day).
+    type Gathered<K> = Vec<(K, i32, usize, u32, usize)>;
+    let mut splits: Gathered<(u32, u32)> = Vec::new();
+    let mut files: Gathered<u32> = Vec::new();
     let mut episode: Vec<u32> = Vec::new();
     while start < rows.len() {
         let person = rows[start].person;
@@ -441,13 +504,19 @@ fn group(rows: &mut [PassRow], first_group: u32) -> DayMap {
         files.clear();
         for (n, r) in mine.iter().enumerate() {
             match splits.iter_mut().find(|s| s.0 == (episode[n], r.kind)) {
-                Some(s) => s.2 += 1,
-                None => splits.push(((episode[n], r.kind), r.day, 1, 0)),
+                Some(s) => {
+                    s.2 += 1;
+                    s.4 += usize::from(s.1 == r.day);
+                }
+                None => splits.push(((episode[n], r.kind), r.day, 1, 0, 1)),
             }
             if r.file != 0 {
                 match files.iter_mut().find(|s| s.0 == r.file) {
-                    Some(s) => s.2 += 1,
-                    None => files.push((r.file, r.day, 1, 0)),
+                    Some(s) => {
+                        s.2 += 1;
+                        s.4 += usize::from(s.1 == r.day);
+                    }
+                    None => files.push((r.file, r.day, 1, 0, 1)),
                 }
             }
         }
@@ -475,6 +544,7 @@ fn group(rows: &mut [PassRow], first_group: u32) -> DayMap {
                     let role = Role {
                         group: s.3,
                         first_day: s.1 == r.day,
+                        shared: s.4 > 1,
                     };
                     d.splits.push((r.kind, role));
                 }
@@ -484,6 +554,7 @@ fn group(rows: &mut [PassRow], first_group: u32) -> DayMap {
                     let role = Role {
                         group: s.3,
                         first_day: s.1 == r.day,
+                        shared: s.4 > 1,
                     };
                     d.files.push((s.0, role));
                 }
@@ -535,6 +606,11 @@ mod tests {
         assert_eq!(roles("a", 20190201, "I247N", "Y", None), Roles::default());
         assert_eq!(roles("a", 20190204, "I247A", "X", None), Roles::default());
         assert_eq!(roles("b", 20190101, "I247A", "X", None), Roles::default());
+        // A same-day pair: both on the first day, the order settles it.
+        let pair = roles("c", 20190301, "I247A", "X", None);
+        assert_eq!(Class::of(pair.episode), Class::Shared);
+        assert_eq!(Class::of(Some(first)), Class::Keep);
+        assert_eq!(Class::of(Some(later)), Class::Drop);
         // Another facility on the same day is another detainer.
         assert!(
             roles("c", 20190301, "I247A", "X", None)

@@ -12,7 +12,7 @@ use crate::records::read::formats::FileFormat;
 use crate::records::read::layouts::ColumnMap;
 use crate::records::read::quoting::check_rows;
 use crate::records::read::schema::{
-    at, place_column, CASE_CATEGORY, COLUMNS, DATE, DETAINER_TYPE, DROP_ROW, DUPLICATE,
+    at, is_flagged, place_column, CASE_CATEGORY, COLUMNS, DATE, DETAINER_TYPE, DROP_ROW, DUPLICATE,
     ENTRY_STATUS, EPISODE, FACILITY, FINAL_ORDER, FLAGGED, ID, ILLEGAL_REENTRY, LABELS, LIFT_DATE,
     LIFT_REASON, REQUEST_TYPE,
 };
@@ -231,6 +231,10 @@ pub(crate) const ROW: &str = "_row";
 /// ([`Roles::code`]; 0 for none).
 const EPISODE_NO: &str = "_roles";
 
+/// Internal key column: [`Roles::repeat`] of a row used or counted in
+/// `by_area`.
+const REPEAT: &str = "_repeat";
+
 /// Internal key column: a pending row is flagged `duplicate_likely`.
 const LIKELY: &str = "_likely";
 
@@ -349,12 +353,14 @@ pub(crate) fn aggregation_query(
     }
     let flagged = FLAGGED.map(String::from);
     let likely = equals_any(DUPLICATE, &flagged);
-    // Flagged by `duplicate_likely` or `duplicate_drop_row`, or on a day a
-    // rule may group with another of the person's rows.
-    let flagged = likely
-        .clone()
-        .or(equals_any(DROP_ROW, &flagged))
-        .or(col(EPISODE_NO).neq(lit(0u64)));
+    // A row flagged duplicate_likely, or one of several on its group's
+    // first day, waits for the policy with its place in the files
+    // ([`Roles::waits`], read from the repeat byte).
+    let repeat = || col(REPEAT).cast(DataType::Int32);
+    let waits = (repeat() % lit(4)).eq(lit(3)).or((repeat() / lit(16))
+        .eq(lit(0))
+        .and((repeat() / lit(4) % lit(4)).eq(lit(3))));
+    let flagged = likely.clone().or(waits);
     let mut reason = when(col(SHORT_ROW))
         .then(lit(Exclusion::ShortRow.code()))
         .when(col(DATE).is_null().or(col(DATE).eq(lit(""))))
@@ -469,6 +475,7 @@ pub(crate) fn aggregation_query(
         flagged.alias(DUPLICATE_FLAG),
         likely.alias(LIKELY),
         col(EPISODE_NO),
+        col(REPEAT),
         col(LIFT_DAYS),
     ];
     stage3.extend(places.iter().map(|&name| col(name)));
@@ -496,6 +503,7 @@ pub(crate) fn aggregation_query(
         DUPLICATE_FLAG,
         LIKELY,
         EPISODE_NO,
+        REPEAT,
         LIFT_DAYS,
     ]
     .into_iter()
@@ -558,6 +566,12 @@ pub(crate) fn aggregation_query(
                 .alias(name),
         );
     }
+    stage4.push(
+        when(used().or(col(IN_BY)))
+            .then(col(REPEAT))
+            .otherwise(lit(0u32).cast(DataType::UInt32))
+            .alias(REPEAT),
+    );
     stage4.push(
         when(used().or(col(IN_BY)))
             .then(col(LIFT_DAYS))
@@ -624,6 +638,7 @@ pub(crate) fn aggregation_query(
         DROP_ROW,
         EPISODE_NO,
         LIKELY,
+        REPEAT,
     ]
     .iter()
     .chain(DETAILS.iter())
@@ -642,7 +657,7 @@ pub(crate) fn aggregation_query(
     // The row's roles in the groups [`Episodes`] found, looked up by the
     // rule the block engine uses.
     let roles = if episodes.is_empty() {
-        lit(0u64)
+        lit(0u64).cast(DataType::UInt64)
     } else {
         let episodes = episodes.clone();
         as_struct(vec![
@@ -672,12 +687,35 @@ pub(crate) fn aggregation_query(
             |_, _| Ok(Field::new(EPISODE_NO.into(), DataType::UInt64)),
         )
     };
+    // The classes and the drop flag in one byte ([`Roles::repeat`]).
+    let repeat = as_struct(vec![col(EPISODE_NO), col(DROP_ROW)])
+        .map(
+            |c: Column| {
+                let s = c.struct_()?;
+                let f = s.fields_as_series();
+                let (codes, drops) = (f[0].u64()?, f[1].str()?);
+                // A u32 column: polars is built without its 8-bit types.
+                let bytes: UInt32Chunked = codes
+                    .iter()
+                    .zip(drops.iter())
+                    .map(|(code, drop)| {
+                        Some(u32::from(
+                            Roles::of_code(code.unwrap_or(0)).repeat(drop.map(is_flagged)),
+                        ))
+                    })
+                    .collect();
+                Ok(bytes.with_name(REPEAT.into()).into_column())
+            },
+            |_, _| Ok(Field::new(REPEAT.into(), DataType::UInt32)),
+        )
+        .alias(REPEAT);
     let lf = lf
         .select(stage0)
         .select(stage1)
         .select(stage2a)
         .select(stage2)
-        .with_column(roles.alias(EPISODE_NO));
+        .with_column(roles.alias(EPISODE_NO))
+        .with_column(repeat);
     Ok(lf
         .select(stage3)
         .select(stage3b)
@@ -767,6 +805,13 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
     let lift_known = flags(LIFT_KNOWN)?;
     let lift_days = int_column(LIFT_DAYS)?;
     let likely = flags(LIKELY)?;
+    let repeat: Vec<u8> = df
+        .column(REPEAT)?
+        .cast(&DataType::UInt32)?
+        .u32()?
+        .iter()
+        .map(|v| v.unwrap_or(0) as u8)
+        .collect();
     let roles: Vec<Roles> = df
         .column(EPISODE_NO)?
         .cast(&DataType::UInt64)?
@@ -823,6 +868,7 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
             duplicate: take(DUPLICATE, i),
             request_type: take(REQUEST_TYPE, i),
             detainer_type: take(DETAINER_TYPE, i),
+            repeat: repeat[i],
             lifts: lift_days[i].map(|d| vec![(d, rows[i])]).unwrap_or_default(),
             rows: rows[i],
             in_by: in_by[i],

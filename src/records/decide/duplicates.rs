@@ -2,19 +2,26 @@
 //! every row of a group that shares a person (`unique_identifier`) and a
 //! prepare date, so the first of a pair is flagged as well as its repeat.
 //! Dropping every flagged row removes too much; keeping them all counts a
-//! detainer twice. [`Duplicates`] names the three policies, and
-//! [`resolve_duplicates`] applies the chosen one after the scan and counts
-//! what each policy would use, so a reader sees what the choice changes.
+//! detainer twice. The Deportation Data Project's August 2026 release groups
+//! a person's rows into episodes instead, and says which rows to drop.
+//! [`Duplicates`] names the five policies, and [`resolve_duplicates`]
+//! applies the chosen one after the scan and counts what each policy would
+//! use, so a reader sees what the choice changes.
 //!
-//! Both engines leave each flagged row that passes every other filter as a
-//! [`Pending`] combination of its own (there are few), carrying its person,
-//! its date and its place in the files; this module decides them.
+//! Every counted row carries its class under the episode rules
+//! ([`Combination::repeat`]: alone, the one row on its group's first day, a
+//! later day's repeat, or one of several on the first day) and the file's
+//! drop flag, which decide it without looking at other rows. Both engines
+//! leave a row that must be compared with others (flagged
+//! `duplicate_likely`, for `keep-first`; one of several on its group's first
+//! day) as a [`Pending`] combination of its own (there are few), carrying
+//! its person, its date and its place in the files; this module decides
+//! them.
 
 use crate::error::{Error, Result};
 use crate::records::count::counts::{Combination, Pending};
-use crate::records::count::episodes::Role;
+use crate::records::count::episodes::Class;
 use crate::records::count::reasons::Exclusion;
-use crate::records::read::schema::is_flagged;
 use crate::records::select::duplicates::Duplicates;
 use serde::{Deserialize, Serialize};
 
@@ -100,14 +107,27 @@ fn firsts<K: Ord + Clone>(
     first
 }
 
-/// Whether a row in a group of `role` is used: a row on a later day than
-/// its group's first is a repeat; on the first day, the first row in the
-/// files (`first`) is used; a row in no group is used.
-fn by_role(role: Option<Role>, first: Option<bool>) -> bool {
-    match role {
-        None => true,
-        Some(r) if !r.first_day => false,
-        Some(_) => first.unwrap_or(true),
+/// What `policy` decides for a row from its own values: its
+/// `duplicate_likely` flag and its repeat byte
+/// ([`crate::records::count::episodes::Roles::repeat`]); `None` when the
+/// row must be compared with others (a flagged row under `keep-first`, a
+/// row sharing its group's first day).
+fn by_class(policy: Duplicates, repeat: u8, flagged: bool) -> Option<bool> {
+    let class = |bits: u8| match Class::of_bits(bits) {
+        Class::Alone | Class::Keep => Some(true),
+        Class::Drop => Some(false),
+        Class::Shared => None,
+    };
+    match policy {
+        Duplicates::Exclude => Some(!flagged),
+        Duplicates::Include => Some(true),
+        Duplicates::KeepFirst => (!flagged).then_some(true),
+        Duplicates::Episode => class(repeat),
+        Duplicates::File => match (repeat >> 4) & 3 {
+            1 => Some(true),
+            2 => Some(false),
+            _ => class(repeat >> 2),
+        },
     }
 }
 
@@ -119,61 +139,50 @@ fn kept(
     policy: Duplicates,
     selected: impl Fn(&Combination) -> bool + Copy,
 ) -> Vec<Option<bool>> {
-    let person = |p: &Pending| p.id.clone();
+    let undecided =
+        |c: &Combination| selected(c) && by_class(policy, c.repeat, flagged(c)).is_none();
     let grouped = match policy {
         Duplicates::Exclude | Duplicates::Include => vec![None; pending.len()],
         // The first flagged row of each person and date.
         Duplicates::KeepFirst => firsts(pending, |c, p| {
-            if selected(c) && flagged(c) {
-                Some((person(p)?, p.day))
+            if undecided(c) {
+                Some((p.id.clone()?, p.day, 0))
             } else {
                 None
             }
         }),
-        // Among the rows on a split's first day, the first in the files.
+        // Among the rows on a group's first day, the first in the files.
         Duplicates::Episode => firsts(pending, |c, p| {
             p.episode
-                .filter(|r| selected(c) && r.first_day)
-                .map(|r| r.group)
+                .filter(|_| undecided(c))
+                .map(|r| (None::<String>, 0, r.group))
         }),
-        // The same in the file's own episodes, for rows without a drop flag.
         Duplicates::File => firsts(pending, |c, p| {
             p.file_role
-                .filter(|r| selected(c) && r.first_day && p.drop_row.is_none())
-                .map(|r| r.group)
+                .filter(|_| undecided(c))
+                .map(|r| (None::<String>, 0, r.group))
         }),
     };
     pending
         .iter()
         .zip(grouped)
         .map(|(c, first)| {
-            if !selected(c) {
-                return None;
-            }
-            let p = c.pending.as_deref();
-            Some(match policy {
-                Duplicates::Exclude => !flagged(c),
-                Duplicates::Include => true,
-                Duplicates::KeepFirst => !flagged(c) || first.unwrap_or(true),
-                Duplicates::Episode => by_role(p.and_then(|p| p.episode), first),
-                Duplicates::File => match p.and_then(|p| p.drop_row.as_deref()) {
-                    Some(drop) => !is_flagged(drop),
-                    None => by_role(p.and_then(|p| p.file_role), first),
-                },
+            selected(c).then(|| {
+                by_class(policy, c.repeat, flagged(c)).unwrap_or_else(|| first.unwrap_or(true))
             })
         })
         .collect()
 }
 
-/// Decide the pending combinations under `policy`, and count what each
+/// Decide the waiting (pending) combinations and every other counted
+/// combination with a group class under `policy`, and count what each
 /// policy would use. `known` says what the files hold.
 ///
-/// A pending row that passes every filter is used, or excluded as
+/// A row that passes every filter is used, or excluded as
 /// [`Exclusion::DuplicateLikely`] (keeping only its latest date, as the
-/// engines keep for any excluded row). A pending row counted in `by_area`
-/// (it has a `by` group) keeps that group, or loses it, by the same policy
-/// among the rows `by_area` counts, so a grouping never changes the main
-/// results.
+/// engines keep for any excluded row). A row counted in `by_area` (it has a
+/// `by` group) keeps that group, or loses it, by the same policy among the
+/// rows `by_area` counts, so a grouping never changes the main results.
 ///
 /// # Errors
 /// [`Error::Argument`] for a policy the files cannot support.
@@ -204,13 +213,10 @@ pub(crate) fn resolve_duplicates(
             i += 1;
         }
     }
-    let used_before: u64 = out
-        .iter()
-        .filter(|c| c.reason.is_none())
-        .map(|c| c.rows)
-        .sum();
     let in_selection = |c: &Combination| c.reason.is_none();
     let in_by = |c: &Combination| c.in_by;
+    // A combination that waits for no other row is decided by its class.
+    let decided = |c: &Combination, d: Duplicates| by_class(d, c.repeat, false).unwrap_or(true);
     let main = kept(&pending, policy, in_selection);
     // Within `by_area`, a group is formed among every row it counts,
     // whatever their areas: a pair split across two facilities counts
@@ -226,7 +232,12 @@ pub(crate) fn resolve_duplicates(
                 } else {
                     kept(&pending, *d, in_selection)
                 };
-                used_before
+                let others: u64 = out
+                    .iter()
+                    .filter(|c| in_selection(c) && decided(c, *d))
+                    .map(|c| c.rows)
+                    .sum();
+                others
                     + pending
                         .iter()
                         .zip(chosen)
@@ -237,24 +248,40 @@ pub(crate) fn resolve_duplicates(
         })
         .collect();
     let keep_first = kept(&pending, Duplicates::KeepFirst, in_selection);
-
-    let (mut flagged_rows, mut groups, mut episode_rows) = (0, 0, 0);
+    let (mut flagged_rows, mut groups, mut episode_rows, mut episode_groups) = (0, 0, 0, 0);
     for (n, c) in pending.iter().enumerate() {
         if in_selection(c) && flagged(c) {
             flagged_rows += c.rows;
             groups += u64::from(keep_first[n] == Some(true));
         }
     }
-    // Rows in an episode split of more than one row, and those splits
-    // (a split whose rows all fall outside the selection is not counted).
-    let mut splits = std::collections::BTreeSet::new();
-    for c in pending.iter().filter(|c| in_selection(c)) {
-        if let Some(r) = c.pending.as_ref().and_then(|p| p.episode) {
-            episode_rows += c.rows;
-            splits.insert(r.group);
+    // Rows in an episode split of more than one row, and the splits whose
+    // first row is selected: the one row on a first day, or the several
+    // sharing one (counted once).
+    let mut shared = std::collections::BTreeSet::new();
+    for c in out.iter().chain(&pending).filter(|c| in_selection(c)) {
+        match Class::of_bits(c.repeat) {
+            Class::Alone => {}
+            Class::Keep => {
+                episode_rows += c.rows;
+                episode_groups += c.rows;
+            }
+            Class::Drop => episode_rows += c.rows,
+            Class::Shared => {
+                episode_rows += c.rows;
+                if let Some(r) = c.pending.as_ref().and_then(|p| p.episode) {
+                    shared.insert(r.group);
+                }
+            }
         }
     }
-    let episode_groups = splits.len() as u64;
+    episode_groups += shared.len() as u64;
+    // Combinations that wait for no other row, decided by their class.
+    for c in out.iter_mut() {
+        if (c.reason.is_none() || c.in_by) && c.repeat != 0 && !decided(c, policy) {
+            *c = excluded(std::mem::take(c), false);
+        }
+    }
     for (i, mut c) in pending.into_iter().enumerate() {
         c.pending = None;
         if !by_area[i].unwrap_or(false) {
@@ -265,28 +292,14 @@ pub(crate) fn resolve_duplicates(
             None => {
                 // Outside the selection: only its `by_area` group counts.
                 if !c.in_by {
-                    c.lift_reason = None;
-                    c.request_type = None;
-                    c.detainer_type = None;
-                    c.lifts = Vec::new();
+                    c = excluded(c, false);
                 }
                 out.push(c);
             }
             Some(true) => out.push(c),
             Some(false) => {
-                let counted = c.in_by;
-                out.push(Combination {
-                    reason: Some(Exclusion::DuplicateLikely),
-                    latest_day: c.latest_day,
-                    rows: c.rows,
-                    lift_reason: c.lift_reason.filter(|_| counted),
-                    request_type: c.request_type.filter(|_| counted),
-                    detainer_type: c.detainer_type.filter(|_| counted),
-                    lifts: if counted { c.lifts } else { Vec::new() },
-                    in_by: c.in_by,
-                    by: c.by,
-                    ..Combination::default()
-                });
+                let in_by = c.in_by;
+                out.push(excluded(c, in_by));
             }
         }
     }
@@ -301,10 +314,41 @@ pub(crate) fn resolve_duplicates(
     Ok((out, counts))
 }
 
+/// A combination the policy does not use: a used one becomes
+/// [`Exclusion::DuplicateLikely`], keeping its latest date; one counted in
+/// `by_area` keeps its group only when `in_by` (else it leaves `by_area`,
+/// and its labels go).
+fn excluded(c: Combination, in_by: bool) -> Combination {
+    let reason = match c.reason {
+        None => Some(Exclusion::DuplicateLikely),
+        r => r,
+    };
+    let place = if reason == Some(Exclusion::DuplicateLikely) {
+        None
+    } else {
+        c.place
+    };
+    Combination {
+        reason,
+        place,
+        latest_day: c.latest_day,
+        rows: c.rows,
+        lift_known: c.lift_known && in_by,
+        lift_reason: c.lift_reason.filter(|_| in_by),
+        request_type: c.request_type.filter(|_| in_by),
+        detainer_type: c.detainer_type.filter(|_| in_by),
+        lifts: if in_by { c.lifts } else { Vec::new() },
+        in_by,
+        by: c.by.filter(|_| in_by),
+        ..Combination::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::records::count::counts::Pending;
+    use crate::records::count::episodes::{Role, Roles};
 
     fn flagged(id: Option<&str>, day: i32, order: u64, reason: &str) -> Combination {
         Combination {
@@ -337,14 +381,24 @@ mod tests {
     fn episode_row(
         id: &str,
         day: i32,
-        split: Option<(u32, bool)>,
+        split: Option<(u32, bool, bool)>,
         form: &str,
         facility: &str,
         drop: Option<&str>,
-        file: Option<(u32, bool)>,
+        file: Option<(u32, bool, bool)>,
         order: u64,
     ) -> Combination {
-        let role = |r: Option<(u32, bool)>| r.map(|(group, first_day)| Role { group, first_day });
+        let role = |r: Option<(u32, bool, bool)>| {
+            r.map(|(group, first_day, shared)| Role {
+                group,
+                first_day,
+                shared,
+            })
+        };
+        let roles = Roles {
+            episode: role(split),
+            file: role(file),
+        };
         Combination {
             year_month: Some(day / 100),
             days: vec![((day % 100) as u8, 1)],
@@ -352,6 +406,7 @@ mod tests {
             detainer_type: Some(form.into()),
             lift_reason: Some(format!("{id}{order}")),
             duplicate: Some("FALSE".into()),
+            repeat: roles.repeat(drop.map(|d| d == "TRUE")),
             rows: 1,
             pending: Some(Box::new(Pending {
                 id: Some(id.into()),
@@ -392,7 +447,7 @@ mod tests {
             episode_row(
                 "a",
                 20190301,
-                Some((0, true)),
+                Some((0, true, false)),
                 "I247A",
                 "X",
                 Some("FALSE"),
@@ -403,7 +458,7 @@ mod tests {
             episode_row(
                 "a",
                 20190303,
-                Some((0, false)),
+                Some((0, false, false)),
                 "I247A",
                 "X",
                 Some("TRUE"),
@@ -413,7 +468,7 @@ mod tests {
             episode_row(
                 "b",
                 20190301,
-                Some((1, true)),
+                Some((1, true, true)),
                 "I247A",
                 "Y",
                 Some("TRUE"),
@@ -423,7 +478,7 @@ mod tests {
             episode_row(
                 "b",
                 20190301,
-                Some((1, true)),
+                Some((1, true, true)),
                 "I247A",
                 "Y",
                 Some("FALSE"),
@@ -433,7 +488,7 @@ mod tests {
             episode_row(
                 "b",
                 20190302,
-                Some((1, false)),
+                Some((1, false, false)),
                 "I247A",
                 "Y",
                 Some("TRUE"),
@@ -458,9 +513,36 @@ mod tests {
         // The file's own episodes, without drop flags: the same rule on the
         // file's groups.
         let files = vec![
-            episode_row("c", 20190101, None, "I247A", "X", None, Some((7, true)), 5),
-            episode_row("c", 20190101, None, "I247N", "Z", None, Some((7, true)), 2),
-            episode_row("c", 20190601, None, "I247A", "X", None, Some((7, false)), 1),
+            episode_row(
+                "c",
+                20190101,
+                None,
+                "I247A",
+                "X",
+                None,
+                Some((7, true, true)),
+                5,
+            ),
+            episode_row(
+                "c",
+                20190101,
+                None,
+                "I247N",
+                "Z",
+                None,
+                Some((7, true, true)),
+                2,
+            ),
+            episode_row(
+                "c",
+                20190601,
+                None,
+                "I247A",
+                "X",
+                None,
+                Some((7, false, false)),
+                1,
+            ),
         ];
         let (out, _) = resolve_duplicates(files, Duplicates::File, known).unwrap();
         assert_eq!(kept_names(&out), ["c2"]);
