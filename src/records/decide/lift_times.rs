@@ -8,7 +8,7 @@
 //! between the two nearest.
 
 use crate::records::count::counts::LIFT_UNREADABLE;
-use crate::records::decide::outcomes::{LiftOutcomes, OutcomeClass};
+use crate::records::decide::outcomes::OutcomeClass;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -51,17 +51,13 @@ pub(crate) struct LiftDays {
 }
 
 impl LiftDays {
-    /// Add the lifts of rows with the (normalised) lift reason `reason`.
-    pub(crate) fn add(
-        &mut self,
-        reason: Option<&str>,
-        lifts: &[(i32, u64)],
-        crosswalk: &LiftOutcomes,
-    ) {
+    /// Add the lifts of rows whose lift reason has `class` (`None`: no
+    /// reason; `Some(None)`: a reason the crosswalk does not list).
+    pub(crate) fn add(&mut self, class: Option<Option<OutcomeClass>>, lifts: &[(i32, u64)]) {
         if lifts.is_empty() {
             return;
         }
-        let class = match reason.map(|r| crosswalk.class(r)) {
+        let class = match class {
             None => "no_lift_reason",
             Some(Some(OutcomeClass::Declined)) => "declined",
             Some(Some(OutcomeClass::Custody)) => "custody",
@@ -127,6 +123,7 @@ pub(crate) fn quantile(counts: &[(i32, u64)], p: f64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::records::decide::outcomes::LiftOutcomes;
 
     #[test]
     fn quantiles_are_type_seven() {
@@ -143,12 +140,9 @@ mod tests {
     fn early_and_unreadable_lifts_are_counted_apart() {
         let mut d = LiftDays::default();
         let crosswalk = LiftOutcomes::bundled();
-        d.add(
-            Some("Detainer Declined by LEA"),
-            &[(3, 2), (-1, 1), (LIFT_UNREADABLE, 4)],
-            &crosswalk,
-        );
-        d.add(None, &[(10, 1)], &crosswalk);
+        let declined = crosswalk.class("Detainer Declined by LEA");
+        d.add(Some(declined), &[(3, 2), (-1, 1), (LIFT_UNREADABLE, 4)]);
+        d.add(None, &[(10, 1)]);
         let t = d.times();
         let names: Vec<&str> = t.iter().map(|t| t.outcome.as_str()).collect();
         assert_eq!(names, ["all", "declined", "no_lift_reason"]);

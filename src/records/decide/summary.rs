@@ -13,7 +13,7 @@ use crate::records::decide::events::{event_splits, Event, EventSplit};
 use crate::records::decide::lift_times::{LiftDays, LiftTime};
 use crate::records::decide::outcomes::{classify_outcomes, FollowUp, OutcomeClass, Outcomes};
 use crate::records::decide::population::{context, PopulationContext};
-use crate::records::decide::request_types::RequestKind;
+use crate::records::decide::request_types::{RequestKind, RequestTypes};
 use crate::records::decide::status::{StatusFields, ARTICLE_GROUPS, NOT_MAPPED, UNKNOWN_STATUS};
 use crate::records::decide::tally::{MonthCount, ReasonCount};
 use crate::records::decide::Inputs;
@@ -248,19 +248,12 @@ pub(crate) fn summarise(
     let crosswalk = &inputs.status;
     let lift_crosswalk = &inputs.lift_outcomes;
     // Each combination's kind of request, read once per pair of values.
-    let mut kinds: HashMap<(Option<String>, Option<String>), RequestKind> = HashMap::new();
-    let mut kind_of = |c: &Combination| -> RequestKind {
-        let key = (c.request_type.clone(), c.detainer_type.clone());
-        *kinds.entry(key).or_insert_with(|| {
-            inputs
-                .request_types
-                .kind(c.request_type.as_deref(), c.detainer_type.as_deref())
-        })
-    };
+    let mut kinds: HashMap<(Option<&str>, Option<&str>), RequestKind> = HashMap::new();
+    let types = &inputs.request_types;
     let classed = scan.combinations.iter().any(|c| {
         c.reason.is_none()
             && matches!(
-                kind_of(c),
+                kind_of(&mut kinds, c, types),
                 RequestKind::Hold | RequestKind::Notification | RequestKind::Other
             )
     });
@@ -318,11 +311,19 @@ pub(crate) fn summarise(
     for c in &scan.combinations {
         rows_read += c.rows;
         let kind = if c.reason.is_none() || c.in_by {
-            kind_of(c)
+            kind_of(&mut kinds, c, types)
         } else {
             RequestKind::Missing
         };
         let wanted = applied.accepts(kind);
+        // The lift reason, normalised once, and its outcome class.
+        let lift = if c.lift_known && (c.reason.is_none() || c.in_by) {
+            let reason = norm(&c.lift_reason);
+            let class = reason.as_deref().map(|r| lift_crosswalk.class(r));
+            Some((reason, class))
+        } else {
+            None
+        };
         if c.in_by && wanted {
             // Areas are compared as the filters compare them: whitespace
             // normalised and case ignored; the spelling with most rows names it.
@@ -333,10 +334,9 @@ pub(crate) fn summarise(
             if let Some(label) = label {
                 *area.labels.entry(label).or_default() += c.rows;
             }
-            if c.lift_known {
-                let reason = norm(&c.lift_reason);
-                area.lifts.add(reason.as_deref(), &c.lifts, lift_crosswalk);
-                *area.reasons.entry(reason).or_default() += c.rows;
+            if let Some((reason, class)) = &lift {
+                area.lifts.add(*class, &c.lifts);
+                *area.reasons.entry(reason.clone()).or_default() += c.rows;
             }
         }
         if let Some(reason) = c.reason {
@@ -344,10 +344,10 @@ pub(crate) fn summarise(
             continue;
         }
         // Every kind side by side, whatever is read.
-        if c.lift_known {
+        if let Some((reason, _)) = &lift {
             let tally = per_kind.entry(kind).or_default();
             tally.0 += c.rows;
-            let reason = norm(&c.lift_reason);
+            let reason = reason.clone();
             let followed = followed_rows(c);
             if followed > 0 {
                 *tally.2.entry(reason.clone()).or_default() += followed;
@@ -399,7 +399,9 @@ pub(crate) fn summarise(
             }
             continue;
         }
-        let reason = norm(&c.lift_reason);
+        let Some((reason, class)) = lift else {
+            continue;
+        };
         let is_declined = reason
             .as_deref()
             .is_some_and(|r| r.eq_ignore_ascii_case(DECLINED_BY_LEA));
@@ -410,10 +412,8 @@ pub(crate) fn summarise(
         if followed > 0 {
             *followed_reasons.entry(reason.clone()).or_default() += followed;
         }
-        let is_custody = reason
-            .as_deref()
-            .is_some_and(|r| lift_crosswalk.class(r) == Some(OutcomeClass::Custody));
-        lift_days.add(reason.as_deref(), &c.lifts, lift_crosswalk);
+        let is_custody = class == Some(Some(OutcomeClass::Custody));
+        lift_days.add(class, &c.lifts);
         *reasons.entry(reason).or_default() += c.rows;
         if let Some(ym) = c.year_month {
             let m = months.entry(ym).or_default();
@@ -565,6 +565,18 @@ pub(crate) fn summarise(
         _ => None,
     };
     Ok(results)
+}
+
+/// A combination's kind of request, read once per pair of values.
+fn kind_of<'a>(
+    kinds: &mut HashMap<(Option<&'a str>, Option<&'a str>), RequestKind>,
+    c: &'a Combination,
+    types: &RequestTypes,
+) -> RequestKind {
+    let (request_type, detainer_type) = (c.request_type.as_deref(), c.detainer_type.as_deref());
+    *kinds
+        .entry((request_type, detainer_type))
+        .or_insert_with(|| types.kind(request_type, detainer_type))
 }
 
 /// What `--request-type` reads, and why: `auto` reads hold requests when
