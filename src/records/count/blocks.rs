@@ -633,10 +633,7 @@ impl Judge<'_> {
             key.extend_from_slice(&layout.file_no.to_le_bytes());
             key.extend_from_slice(&order.0.to_le_bytes());
             key.extend_from_slice(&order.1.to_le_bytes());
-            push_text(key, values[at::FACILITY]);
             key.extend_from_slice(&roles.code().to_le_bytes());
-            push_text(key, values[at::EPISODE]);
-            push_text(key, values[at::DROP_ROW]);
             key.push(u8::from(flagged));
         }
         Ok(Seen {
@@ -716,20 +713,14 @@ fn decode(key: &[u8], tally: &Tally) -> Combination {
             read_u64(key, at + 8),
             read_u64(key, at + 16),
         );
-        at += 24;
-        let facility = take_text(key, &mut at);
-        let roles = Roles::of_code(read_u64(key, at));
-        at += 8;
+        let roles = Roles::of_code(read_u64(key, at + 24));
         Box::new(Pending {
             id,
             day,
             order,
-            facility,
             episode: roles.episode,
             file_role: roles.file,
-            file_episode: take_text(key, &mut at),
-            drop_row: take_text(key, &mut at),
-            flagged: key[at] == 1,
+            flagged: key[at + 32] == 1,
         })
     });
     let [case_category, entry_status, final_order, illegal_reentry, lift_reason, duplicate] =

@@ -104,17 +104,11 @@ pub(crate) struct Pending {
     /// two numbers that grow with the row's place in the file (each engine
     /// fills them its own way; only their order counts).
     pub order: (u32, u64, u64),
-    /// Raw `detention_facility` (an episode's rows share one).
-    pub facility: Option<String>,
     /// Its split of an episode by DDP's rule, found over every file
     /// ([`super::episodes::Episodes`]); `None` for a row alone in its split.
     pub episode: Option<Role>,
     /// Its file episode's role, when of more than one row.
     pub file_role: Option<Role>,
-    /// The file's own episode (`duplicate_episode_id`), raw.
-    pub file_episode: Option<String>,
-    /// The file's own `duplicate_drop_row`, raw.
-    pub drop_row: Option<String>,
     /// Flagged `duplicate_likely` (kept here because a row outside the
     /// selection keeps no labels).
     pub flagged: bool,

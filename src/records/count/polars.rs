@@ -238,9 +238,6 @@ const REPEAT: &str = "_repeat";
 /// Internal key column: a pending row is flagged `duplicate_likely`.
 const LIKELY: &str = "_likely";
 
-/// Internal key column: a pending row's facility.
-const PENDING_FACILITY: &str = "_pending_facility";
-
 /// Internal key column: days from the prepare date to the lift date
 /// ([`lift_days`]), for a used row or one counted in `by_area`.
 const LIFT_DAYS: &str = "_lift_days";
@@ -579,18 +576,6 @@ pub(crate) fn aggregation_query(
             .alias(LIFT_DAYS),
     );
     // What the duplicates policies decide a pending row on.
-    for (name, from) in [
-        (PENDING_FACILITY, FACILITY),
-        (EPISODE, EPISODE),
-        (DROP_ROW, DROP_ROW),
-    ] {
-        stage4.push(
-            when(pending())
-                .then(col(from))
-                .otherwise(null_string())
-                .alias(name),
-        );
-    }
     stage4.push(
         when(pending())
             .then(col(LIKELY))
@@ -633,9 +618,6 @@ pub(crate) fn aggregation_query(
         REQUEST_TYPE,
         DETAINER_TYPE,
         LIFT_DAYS,
-        PENDING_FACILITY,
-        EPISODE,
-        DROP_ROW,
         EPISODE_NO,
         LIKELY,
         REPEAT,
@@ -820,14 +802,7 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
         .map(|v| Roles::of_code(v.unwrap_or(0)))
         .collect();
     let mut text: BTreeMap<&str, Vec<Option<String>>> = BTreeMap::new();
-    let more = [
-        PLACE,
-        REQUEST_TYPE,
-        DETAINER_TYPE,
-        PENDING_FACILITY,
-        EPISODE,
-        DROP_ROW,
-    ];
+    let more = [PLACE, REQUEST_TYPE, DETAINER_TYPE];
     for name in DETAILS.iter().chain(more.iter()) {
         text.insert(name, string_values(df, name)?);
     }
@@ -840,11 +815,8 @@ fn combinations_from_frame(df: &DataFrame) -> Result<Vec<Combination>> {
                 id: person[i].clone(),
                 day: pending_day[i].unwrap_or(0),
                 order: (file_no[i].unwrap_or(0), row[i].unwrap_or(0), 0),
-                facility: take(PENDING_FACILITY, i),
                 episode: roles[i].episode,
                 file_role: roles[i].file,
-                file_episode: take(EPISODE, i),
-                drop_row: take(DROP_ROW, i),
                 flagged: likely[i],
             }))
         } else {

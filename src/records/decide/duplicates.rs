@@ -375,15 +375,13 @@ mod tests {
     };
 
     /// A row of a group: person, day, its split's role (group, first
-    /// day), form, facility, the file's drop flag and file role, its place
+    /// day), form, the file's drop flag and file role, its place
     /// in the file.
-    #[allow(clippy::too_many_arguments)]
     fn episode_row(
         id: &str,
         day: i32,
         split: Option<(u32, bool, bool)>,
         form: &str,
-        facility: &str,
         drop: Option<&str>,
         file: Option<(u32, bool, bool)>,
         order: u64,
@@ -412,11 +410,8 @@ mod tests {
                 id: Some(id.into()),
                 day,
                 order: (0, order, 0),
-                facility: Some(facility.into()),
                 episode: role(split),
                 file_role: role(file),
-                file_episode: None,
-                drop_row: drop.map(String::from),
                 flagged: false,
             })),
             ..Combination::default()
@@ -449,18 +444,16 @@ mod tests {
                 20190301,
                 Some((0, true, false)),
                 "I247A",
-                "X",
                 Some("FALSE"),
                 None,
                 1,
             ),
-            episode_row("a", 20190302, None, "I247N", "X", Some("FALSE"), None, 2),
+            episode_row("a", 20190302, None, "I247N", Some("FALSE"), None, 2),
             episode_row(
                 "a",
                 20190303,
                 Some((0, false, false)),
                 "I247A",
-                "X",
                 Some("TRUE"),
                 None,
                 3,
@@ -470,7 +463,6 @@ mod tests {
                 20190301,
                 Some((1, true, true)),
                 "I247A",
-                "Y",
                 Some("TRUE"),
                 None,
                 9,
@@ -480,7 +472,6 @@ mod tests {
                 20190301,
                 Some((1, true, true)),
                 "I247A",
-                "Y",
                 Some("FALSE"),
                 None,
                 4,
@@ -490,7 +481,6 @@ mod tests {
                 20190302,
                 Some((1, false, false)),
                 "I247A",
-                "Y",
                 Some("TRUE"),
                 None,
                 0,
@@ -513,32 +503,13 @@ mod tests {
         // The file's own episodes, without drop flags: the same rule on the
         // file's groups.
         let files = vec![
-            episode_row(
-                "c",
-                20190101,
-                None,
-                "I247A",
-                "X",
-                None,
-                Some((7, true, true)),
-                5,
-            ),
-            episode_row(
-                "c",
-                20190101,
-                None,
-                "I247N",
-                "Z",
-                None,
-                Some((7, true, true)),
-                2,
-            ),
+            episode_row("c", 20190101, None, "I247A", None, Some((7, true, true)), 5),
+            episode_row("c", 20190101, None, "I247N", None, Some((7, true, true)), 2),
             episode_row(
                 "c",
                 20190601,
                 None,
                 "I247A",
-                "X",
                 None,
                 Some((7, false, false)),
                 1,
