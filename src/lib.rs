@@ -32,6 +32,8 @@
 //!
 //! Notebooks need only this crate: `use detainers::prelude::*;` brings in
 //! what they call, and polars, plotters, serde and serde_json are re-exported.
+//! [`set_param`] sets a notebook's declared parameters from outside it
+//! (papermill's `-p NAME VALUE`; see `notebooks/papermill/`).
 
 #![warn(missing_docs)]
 #![warn(unreachable_pub)]
@@ -40,6 +42,7 @@ pub mod article;
 mod compare;
 mod csv_table;
 mod error;
+mod params;
 mod paths;
 pub mod records;
 pub mod render;
@@ -50,6 +53,7 @@ pub mod stats;
 // `render` and `stats`.
 
 pub use error::{Error, Result};
+pub use params::{set_param, Param};
 pub use paths::{dataset_dir, output_dir, repo_root, shared_real_data};
 
 pub use article::{
@@ -91,6 +95,7 @@ pub mod prelude {
         write_report, Analysis, By, ClaimCheck, Dataset, Duplicates, Error, FileFormat, Filters,
         GroupBy, Inputs, RecordResults, Result, RunOptions, Size, Written,
     };
+    pub use chrono::NaiveDate;
     pub use std::path::PathBuf;
 }
 
