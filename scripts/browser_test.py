@@ -21,7 +21,9 @@ the first notebook from its top down to its first chart, Shift+Enter by
 Shift+Enter on the project's kernel started from the page, and waits for the
 chart to be drawn again.
 
-For each page of out/site/ (scripts/export_site.py writes it), at 1280 and
+For each page of out/site/ (scripts/export_site.py writes it) and of
+out/site-runs/ (scripts/run writes it; scripts/parameter_tests.py runs two
+notebooks into it), at 1280 and
 390 px wide: nothing wider than the page's column (tables may scroll inside
 their own box), every chart visible, its text inside the chart (and at least 12 px at 1280),
 no legend box over anything drawn before it (marks, axes, labels), no figure
@@ -30,7 +32,7 @@ folder, no request for anything outside the folder, no console error; and a
 screenshot of each.
 
 Usage: .venv/bin/python scripts/browser_test.py [--notebooks N ...] [--skip-run]
-       [--site out/site] [--screenshots out/screenshots]
+       [--site out/site [--site out/site-runs ...]] [--screenshots out/screenshots]
 The last line is "browser: N passed, N failed".
 """
 
@@ -335,10 +337,11 @@ CHECK_PAGE = """() => {
 
 def check_site(browser, site: Path, shots: Path) -> list[tuple[str, str | None]]:
     results = []
-    pages = [site / "index.html", *sorted(site.glob("*/report.html")), *sorted((site / "notebooks").glob("*.html"))]
+    pages = [site / "index.html", *sorted(site.glob("*/report.html")), *sorted((site / "notebooks").glob("*.html")),
+             *sorted((site / "runs").glob("*.html"))]
     root = site.resolve()
     for page_path in pages:
-        label = str(page_path.relative_to(site))
+        label = f"{site.name}/{page_path.relative_to(site)}"
         problems = []
         for width in (1280, 390):
             # At 390 px, a phone: the page's viewport tag is honoured.
@@ -377,7 +380,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--notebooks", nargs="*", type=Path)
     parser.add_argument("--skip-run", action="store_true", help="do not run cells on the kernel")
-    parser.add_argument("--site", type=Path, default=ROOT / "out" / "site")
+    parser.add_argument("--site", type=Path, action="append",
+                        help="a folder of pages to check (repeatable; default out/site, and out/site-runs "
+                             "when scripts/parameter_tests.py has written it)")
     parser.add_argument("--screenshots", type=Path, default=ROOT / "out" / "screenshots")
     args = parser.parse_args()
     shots = args.screenshots.resolve()
@@ -409,11 +414,13 @@ def main() -> int:
                     report(f"JupyterLab {path.name}", f"{type(e).__name__}: {str(e).splitlines()[0][:300]}")
         finally:
             lab.stop()
-        if args.site.exists():
-            for label, problem in check_site(browser, args.site.resolve(), shots):
-                report(f"page {label}", problem, "1280 and 390 px")
-        else:
-            report("pages", f"{args.site} is missing: run scripts/export_site.py first")
+        sites = args.site or [ROOT / "out" / "site", *[p for p in [ROOT / "out" / "site-runs"] if p.exists()]]
+        for site in sites:
+            if site.exists():
+                for label, problem in check_site(browser, site.resolve(), shots):
+                    report(f"page {label}", problem, "1280 and 390 px")
+            else:
+                report("pages", f"{site} is missing: run scripts/export_site.py (out/site) or scripts/run first")
         browser.close()
     print(f"browser: {passed} passed, {failed} failed (screenshots in {shots.relative_to(ROOT) if shots.is_relative_to(ROOT) else shots})")
     return 0 if failed == 0 else 1

@@ -58,28 +58,31 @@ def run(binary: Path, *args) -> None:
         sys.exit(f"detainers {' '.join(map(str, args))} failed: {done.stderr.strip()}")
 
 
-def notebook_page(path: Path) -> str:
-    nb = nbformat.read(path, as_version=4)
+def notebook_page(source) -> str:
+    """A self-contained page of a notebook (a path, or a notebook already read)."""
+    nb = nbformat.read(source, as_version=4) if isinstance(source, Path) else source
+    name = source.name if isinstance(source, Path) else "the notebook"
     body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
     body = EXTERNAL_SCRIPT.sub("", body)
     body = CDN_MODULE.sub("", body)
     left = re.findall(r'<(?:script|link)\b[^>]*(?:src|href)="https?://[^"]*"', body)
     if left:
-        sys.exit(f"{path.name}: nbconvert's page still loads {left[0]!r} from outside the folder; "
+        sys.exit(f"{name}: nbconvert's page still loads {left[0]!r} from outside the folder; "
                  "update the patterns in scripts/export_site.py")
     if "name=\"viewport\"" not in body:
         body = body.replace("<head>", "<head>\n" + VIEWPORT, 1)
     return body
 
 
-def first_heading(path: Path) -> str:
-    nb = nbformat.read(path, as_version=4)
+def first_heading(source) -> str:
+    """The notebook's first level-one heading (a path, or a notebook already read)."""
+    nb = nbformat.read(source, as_version=4) if isinstance(source, Path) else source
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             for line in "".join(cell.source).splitlines():
                 if line.startswith("# "):
                     return line[2:].strip()
-    return path.stem
+    return source.stem if isinstance(source, Path) else "notebook"
 
 
 INDEX = """<!DOCTYPE html>
