@@ -4,13 +4,16 @@
   1. the translator: each kind of value becomes the Rust literal expected,
      and a string literal decodes (by a decoder written here) to exactly the
      text given, whatever it holds;
-  2. bad parameters: an unknown name, a value of the wrong kind, a missing
+  2. the checks that need no kernel (ranges, a path inside the repository
+     passed relative to it, ~) and hostile values escaped in a page and the
+     index; bad parameters: an unknown name, a value of the wrong kind, a missing
      path, a date that is not one, a notebook without parameters: each stops
      scripts/run with one line naming the parameter and exit status 2, before
      a kernel starts (no site folder is written), and papermill itself
      refuses an unknown name; a policy name only the crate can judge stops
      the run at the injected cell (evcxr reports it only on stderr) with one
-     line naming the cell and the parameter, and exit status 1;
+     line naming the cell and the parameter, and exit status 1, as does a
+     cell that runs out of time;
   3. injection on the kernel: papermill's own command line runs
      tests/fixtures/notebooks/parameters.ipynb with a string holding quotes,
      backslashes and `"); panic!("`, and the cell that prints it shows
@@ -128,6 +131,40 @@ def test_translator() -> str:
     return f"{len(cases)} values written as expected, 10 strings round-trip, 9 refusals"
 
 
+def test_checks_and_pages() -> str:
+    """The checks that need no kernel, and what a page shows of the values."""
+    import run_notebook
+    from detainers_papermill import ParameterError, check_values
+
+    nb06 = nbformat.read(ROOT / "notebooks" / "06-measuring-the-honored-share.ipynb", as_version=4)
+    params = declared(nb06)
+    inside = str(ROOT / "data" / "boston-2018" / "status.csv")
+    got = check_values(params, {"files": inside}, ROOT, Path("/"))
+    expect(got == {"files": ["data/boston-2018/status.csv"]}, f"an absolute path inside the repository: {got}")
+    home = Path.home()
+    if home.is_dir() and not home.resolve().is_relative_to(ROOT):
+        got = check_values(params, {"files": "~"}, ROOT, ROOT)
+        expect(got == {"files": [str(home.resolve())]}, f"~ is {got}")
+    for values, words in [({"follow_up_days": 2**40}, "out of its range"), ({"follow_up_days": True}, "not a boolean"),
+                          ({"area": 7}, "-r NAME VALUE"), ({"to": "2020-1-5"}, "YYYY-MM-DD")]:
+        try:
+            check_values(params, values, ROOT, ROOT)
+        except ParameterError as e:
+            expect(words in str(e) and str(e).startswith(f"parameter {next(iter(values))} "), f"{values}: {e}")
+            continue
+        raise Failure(f"{values} passed the checks")
+    hostile = {"area": '<script>alert(1)</script>" onload="x', "files": ["a&b.csv"]}
+    box = run_notebook.params_box("my <b>#1</b>.ipynb", "today", hostile)
+    index = run_notebook.index_page([{"number": 1, "notebook": "my <b>#1</b>.ipynb", "title": "T<i>", "when": "now",
+                                      "parameters": hostile, "page": "runs/01-my #1.html",
+                                      "notebook_file": "runs/01-my #1.ipynb"}])
+    for text in (box, index):
+        expect("<script>" not in text and "<b>" not in text and "<i>" not in text, f"markup got through: {text[:300]}")
+        expect("&lt;script&gt;alert(1)&lt;/script&gt;&quot; onload=&quot;x" in text, "the value is not shown escaped")
+    expect('href="runs/01-my%20%231.html"' in index, "a page's link is not URL-encoded")
+    return "4 refusals, paths relative to the root, ~, and hostile values escaped in a page and the index"
+
+
 def run(*args, **kw) -> subprocess.CompletedProcess:
     return subprocess.run([str(a) for a in args], capture_output=True, text=True, cwd=ROOT, **kw)
 
@@ -174,17 +211,26 @@ def test_failing_cell() -> str:
     expect(len(lines) == 1, f"{len(lines)} lines on stderr, not one: {done.stderr[-600:]}")
     expect("// Parameters" in lines[0] and "parameter duplicates: unknown duplicates policy 'first-seen'" in lines[0],
            f"the line does not name the injected cell and the parameter: {lines[0]!r}")
-    kept = site / ".failed" / "06-measuring-the-honored-share.ipynb"
+    kept = site.with_name("site-failed.failed") / "06-measuring-the-honored-share.ipynb"
     expect(kept.exists(), f"the failed run was not kept at {kept}")
     expect(not list((site / "runs").glob("*.html")), "a failed run was added to the site")
-    return "a bad policy name stops the run at the injected cell, one line, exit 1, nothing added to the site"
+    expect(not [p for p in site.rglob("*") if p.suffix in (".ipynb", ".log")], "a failed run's files are in the site")
+    # A cell that runs out of time fails the same way (nbclient raises
+    # another error than a failed cell's).
+    done = run(RUN, "04", "--timeout", "1", "--site", site, timeout=900)
+    lines = done.stderr.strip().splitlines()
+    expect(done.returncode == 1 and len(lines) == 1 and "Timeout" in lines[0] and ":dep" in lines[0],
+           f"a timeout: exit {done.returncode}, {done.stderr.strip()[-400:]!r}")
+    return "a bad policy name and a timeout each stop the run at their cell, one line, exit 1, nothing in the site"
 
 
 def test_injection() -> str:
     out = WORK / "parameters.ipynb"
-    done = run(PAPERMILL, FIXTURE, out, "--cwd", "notebooks", "--no-progress-bar",
+    # The notebook named relative to the repository, which papermill leaves
+    # for --cwd before the engine runs; the path relative to the root too.
+    done = run(PAPERMILL, FIXTURE.relative_to(ROOT), out, "--cwd", "notebooks", "--no-progress-bar",
                "-r", "text", HOSTILE, "-p", "share", "0.25", "-p", "count", "-3", "-p", "flag", "True",
-               "-p", "maybe", "None", "-p", "day", "2020-02-29", timeout=900)
+               "-p", "maybe", "None", "-p", "day", "2020-02-29", "-p", "path", "data/boston-2018", timeout=900)
     expect(done.returncode == 0, f"papermill failed: {done.stderr.strip()[-800:]}")
     nb = nbformat.read(out, as_version=4)
     checks.check_errors(nb)
@@ -193,9 +239,16 @@ def test_injection() -> str:
     # println!, not print!: evcxr sends a cell's last line only once it ends.
     expect(f"<{HOSTILE}>\n" in printed, f"the string arrived changed: {[p[:120] for p in printed]}")
     expect("0.25 -3 true None Some(2020-02-29)\n" in printed, f"the other values arrived as {printed}")
+    expect("data/boston-2018\n" in printed, f"the path arrived as {printed[-1]!r}")
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     expect(len(injected) == 1, f"{len(injected)} injected cells")
-    return "a hostile string, a float, a negative integer, a boolean, None and a date arrived as given"
+    shown = "".join(o.get("data", {}).get("text/plain", "") for o in injected[0].outputs)
+    # papermill's command line gathers -p values before -r ones.
+    expect(shown.startswith("Parameters set: ") and
+           sorted(shown.removeprefix("Parameters set: ").split(", ")) ==
+           sorted(["text", "share", "count", "flag", "maybe", "day", "path"]),
+           f"the injected cell shows {shown!r}")
+    return "a hostile string, a float, a negative integer, a boolean, None, a date and a path arrived as given"
 
 
 def executed(page: str) -> nbformat.NotebookNode:
@@ -211,8 +264,22 @@ def site_run(*args) -> nbformat.NotebookNode:
     checks.check_rich_display(nb)
     checks.check_png_fallback(nb)
     page = (SITE / runs[-1]["page"]).read_text(encoding="utf-8")
-    expect("This run</strong>" in page, "the page does not show the run's parameters at its top")
+    box = page[page.index("This run</strong>"):page.index("</section>")] if "This run</strong>" in page else ""
+    expect(box, "the page does not show the run's parameters at its top")
+    for name, value in runs[-1]["parameters"].items():
+        expect(f">{name}</th>" in box and run_notebook_shown(value) in box, f"the page does not show {name} = {value}")
+    index = (SITE / "index.html").read_text(encoding="utf-8")
+    expect([r["number"] for r in runs] == list(range(1, len(runs) + 1)), f"run numbers {[r['number'] for r in runs]}")
+    for r in runs:
+        expect(f'href="{r["page"]}"' in index, f"the index does not link run {r['number']}")
     return nb
+
+
+def run_notebook_shown(value) -> str:
+    import html
+
+    import run_notebook
+    return html.escape(run_notebook.shown(value))
 
 
 def test_notebook_04() -> str:
@@ -257,8 +324,8 @@ def main() -> int:
             return 1
         shutil.rmtree(SITE)
     passed = failed = 0
-    for test in (test_translator, test_bad_parameters, test_failing_cell, test_injection, test_notebook_04,
-                 test_notebook_06):
+    for test in (test_translator, test_checks_and_pages, test_bad_parameters, test_failing_cell, test_injection,
+                 test_notebook_04, test_notebook_06):
         start = time.time()
         try:
             detail = test()

@@ -12,7 +12,8 @@ pages to share.
    with the values injected after the parameters cell (see
    notebooks/papermill/). The first cell that fails (an error, a panic, any
    text on stderr) stops the run with one line naming the cell and its
-   error; the executed notebook is kept in <site>/.failed/ to look at.
+   error; the executed notebook and the kernel's log are kept beside the
+   site, in <site>.failed/, out of the folder to share.
 3. The executed notebook and its self-contained page go into the site
    folder as runs/NN-<notebook>.ipynb and .html, the values at the top of
    the page, and <site>/index.html lists every run in the folder. Several
@@ -22,7 +23,9 @@ Values are read as papermill reads them: -p NAME VALUE guesses (True/False,
 None, an integer, a number, else text), -r NAME VALUE is always text,
 -y NAME YAML is YAML (a list: -y files '[a.csv, b.csv]'). A relative path
 is taken from the current folder when it exists there, else from the
-repository root, where the notebooks read their own paths.
+repository root, where the notebooks read their own paths; a path inside the
+repository is passed (and shown) relative to it, so a shared page names no
+folder of this machine.
 
 Exit status: 0 when the run is in the site; 2 for a bad parameter; 1 when a
 cell failed. The last line says where the page is.
@@ -40,6 +43,7 @@ import os
 import re
 import sys
 import tempfile
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,13 +158,19 @@ e-mailed or served as it is.</p>
 """
 
 
+def href(relative: str) -> str:
+    """A link to a file of the site: URL-encoded (a notebook may be named
+    "my #1"), then escaped for the attribute."""
+    return html.escape(urllib.parse.quote(relative))
+
+
 def index_page(runs: list[dict]) -> str:
     items = []
     for run in runs:
         given = ", ".join(f"{html.escape(k)} = <code>{html.escape(shown(v))}</code>" for k, v in run["parameters"].items())
         items.append(
-            f'<li><a href="{html.escape(run["page"])}">{html.escape(run["title"])}</a> '
-            f'(<a href="{html.escape(run["notebook_file"])}">.ipynb</a>)<br>'
+            f'<li><a href="{href(run["page"])}">{html.escape(run["title"])}</a> '
+            f'(<a href="{href(run["notebook_file"])}">.ipynb</a>)<br>'
             f'<span class="note">{html.escape(run["notebook"])}, {html.escape(run["when"])}; '
             f'{given or "the notebook&#39;s own values"}</span></li>'
         )
@@ -183,6 +193,17 @@ def prepare_site(site: Path) -> None:
     (site / "runs").mkdir(parents=True, exist_ok=True)
     if not (site / MARKER).exists():
         write_atomic(site / MARKER, "written by scripts/run: runs.json lists the runs\n")
+
+
+def keep_failed(site: Path, notebook: Path, scratch: Path, log: Path) -> Path:
+    """Keep a failed run's notebook and kernel log beside the site (not in
+    it: the site is the folder to share); the path of the notebook."""
+    kept = site.with_name(f"{site.name}.failed") / f"{notebook.stem}.ipynb"
+    if scratch.exists():
+        write_atomic(kept, scratch.read_bytes())
+    if log.exists():
+        write_atomic(kept.with_suffix(".kernel.log"), log.read_bytes())
+    return kept
 
 
 def cell_line(source, count) -> str:
@@ -232,22 +253,18 @@ def run(args) -> int:
         values = check_values(declared(nb), given, ROOT, Path.cwd())
     except ParameterError as e:
         raise Usage(str(e)) from None
-    # A path inside the repository is passed relative to it (where the
-    # notebooks read relative paths), so a shared page names no folder of
-    # this machine.
-    for name, value in values.items():
-        items = value if isinstance(value, list) else [value]
-        if all(isinstance(v, str) and os.path.isabs(v) for v in items) and any(
-            Path(v).is_relative_to(ROOT) for v in items
-        ):
-            relative = [os.path.relpath(v, ROOT) if Path(v).is_relative_to(ROOT) else v for v in items]
-            values[name] = relative if isinstance(value, list) else relative[0]
-
     site = args.site.resolve()
     prepare_site(site)
 
+    import logging
+
     import papermill
     from papermill.exceptions import PapermillExecutionError, PapermillException
+
+    # papermill's and nbclient's log lines ("Timeout waiting for execute
+    # reply") would come before this script's one line saying the same.
+    logging.getLogger("papermill").propagate = False
+    logging.getLogger("papermill").addHandler(logging.NullHandler())
 
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     with tempfile.TemporaryDirectory(prefix="detainers-run-") as scratch_dir:
@@ -262,17 +279,19 @@ def run(args) -> int:
                 progress_bar=False, execution_timeout=args.timeout, request_save_on_cell_execute=False,
             )
         except PapermillExecutionError as e:
-            kept = site / ".failed" / f"{path.stem}.ipynb"
-            kept.parent.mkdir(exist_ok=True)
-            write_atomic(kept, scratch.read_bytes())
-            if log.exists():
-                write_atomic(kept.with_suffix(".kernel.log"), log.read_bytes())
+            kept = keep_failed(site, path, scratch, log)
             evalue = " ".join(str(e.evalue).split())
             print(f"scripts/run: {path.name} {cell_line(e.source, e.exec_count)}: {e.ename}: {evalue[:400]} "
                   f"(the executed notebook: {kept})", file=sys.stderr)
             return 1
         except PapermillException as e:
             raise Usage(str(e)) from None
+        except Exception as e:  # the kernel would not start, a write failed, ...
+            kept = keep_failed(site, path, scratch, log)
+            reason = " ".join(str(e).split()) or type(e).__name__
+            print(f"scripts/run: {path.name}: {type(e).__name__}: {reason[:400]} (kept in {kept.parent})",
+                  file=sys.stderr)
+            return 1
 
     from export_site import first_heading, notebook_page
 
@@ -283,11 +302,11 @@ def run(args) -> int:
         number = max((r["number"] for r in runs), default=0) + 1
         stem = f"{number:02d}-{path.stem}"
         page = notebook_page(executed).replace("<title>Notebook</title>", f"<title>{html.escape(title)}: run {number}</title>")
-        page = with_params_box(page, params_box(path.name, when, given))
+        page = with_params_box(page, params_box(path.name, when, values))
         write_atomic(site / "runs" / f"{stem}.ipynb", nbformat.writes(executed))
         write_atomic(site / "runs" / f"{stem}.html", page)
         runs.append({
-            "number": number, "notebook": path.name, "title": title, "when": when, "parameters": given,
+            "number": number, "notebook": path.name, "title": title, "when": when, "parameters": values,
             "page": f"runs/{stem}.html", "notebook_file": f"runs/{stem}.ipynb",
         })
         write_atomic(manifest, json.dumps(runs, indent=1) + "\n")

@@ -53,7 +53,7 @@ pub mod stats;
 // `render` and `stats`.
 
 pub use error::{Error, Result};
-pub use params::{set_param, Param};
+pub use params::{set_param, set_params, Param, ParamsSet};
 pub use paths::{dataset_dir, output_dir, repo_root, shared_real_data};
 
 pub use article::{

@@ -23,6 +23,13 @@
 //! its type written out, as evcxr cannot infer the type of a generic call's
 //! result, and the translator does not know the declared types.
 //!
+//! The injected cell wraps the calls in [`set_params`], whose value is the
+//! cell's result: "Parameters set: …", or "Parameters not set: …" with the
+//! reason. evcxr reports an error returned by `?` only on stderr, which can
+//! reach Jupyter after the cell has ended, or not at all; a cell's result
+//! always arrives, so papermill's engine (`notebooks/papermill/`) reads it
+//! and stops the run when the values were not set.
+//!
 //! The declared binding fixes the type, so a value is read as what the
 //! notebook declared: a string becomes a path, a date, a duplicates policy;
 //! an integer becomes a float where a float is declared. A value of the
@@ -34,6 +41,7 @@
 use crate::error::{Error, Result};
 use crate::paths::repo_root;
 use crate::records::{Duplicates, RequestChoice};
+use crate::render::notebook::show;
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -74,6 +82,58 @@ pub fn set_param<T: Param<V>, V>(name: &str, declared: &mut T, value: V) -> Resu
     Ok(())
 }
 
+/// Run the injected cell's [`set_param`] calls and say what came of them:
+/// the cell's result, which papermill's engine reads.
+///
+/// ```
+/// use detainers::prelude::NaiveDate;
+/// let mut area = String::from("BOS");
+/// let mut from: Option<NaiveDate> = None;
+/// let done = detainers::set_params(&["area", "from"], || {
+///     detainers::set_param("area", &mut area, "SEA")?;
+///     detainers::set_param("from", &mut from, "2019-02-30")?;
+///     Ok(())
+/// });
+/// assert!(!done.is_set());
+/// assert!(done.to_string().contains("parameter from:"));
+/// ```
+pub fn set_params(names: &[&str], set: impl FnOnce() -> Result<()>) -> ParamsSet {
+    match set() {
+        Ok(()) => ParamsSet(Ok(names.join(", "))),
+        Err(e) => {
+            let why = e.to_string();
+            // Also on stderr, for a reader of the notebook's error text.
+            eprintln!("{why}");
+            ParamsSet(Err(why))
+        }
+    }
+}
+
+/// What the injected parameters cell shows ([`set_params`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParamsSet(std::result::Result<String, String>);
+
+impl ParamsSet {
+    /// Whether every value was set.
+    pub fn is_set(&self) -> bool {
+        self.0.is_ok()
+    }
+
+    /// Show the outcome as the cell's plain-text result.
+    pub fn evcxr_display(&self) {
+        show("text/plain", &self.to_string());
+    }
+}
+
+impl std::fmt::Display for ParamsSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Ok(names) => write!(f, "Parameters set: {names}"),
+            Err(why) => write!(f, "Parameters not set: {why}"),
+        }
+    }
+}
+
 /// An argument error's own sentence, without the "invalid argument" prefix
 /// that [`set_param`]'s error adds once.
 fn reason(e: Error) -> String {
@@ -90,14 +150,21 @@ impl Param<&'static str> for String {
 }
 
 /// A path parameter names an input: relative paths are relative to the
-/// repository root (as the notebooks' own paths are), and the path must
-/// exist.
+/// repository root (as the notebooks' own paths are), a leading `~` is the
+/// home folder (a shell does not expand it inside quotes), and the path
+/// must exist.
 impl Param<&'static str> for PathBuf {
     fn from_param(value: &'static str) -> std::result::Result<Self, String> {
         if value.is_empty() {
             return Err("the path is empty".to_owned());
         }
-        let path = PathBuf::from(value);
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        let path = match (value.strip_prefix('~'), home) {
+            (Some(rest), Some(home)) if rest.is_empty() || rest.starts_with('/') => {
+                home.join(rest.trim_start_matches('/'))
+            }
+            _ => PathBuf::from(value),
+        };
         let full = repo_root().join(&path);
         if full.exists() {
             Ok(path)
@@ -265,6 +332,24 @@ mod tests {
     }
 
     #[test]
+    fn the_cell_says_whether_every_value_was_set() {
+        let (mut area, mut share) = (String::from("BOS"), None::<f64>);
+        let done = set_params(&["area", "share"], || {
+            set_param("area", &mut area, "SEA")?;
+            set_param("share", &mut share, 0.7_f64)
+        });
+        assert_eq!(done.to_string(), "Parameters set: area, share");
+        assert_eq!((area.as_str(), share), ("SEA", Some(0.7)));
+        let mut from: Option<NaiveDate> = None;
+        let done = set_params(&["from"], || set_param("from", &mut from, "2019-02-30"));
+        assert!(!done.is_set());
+        assert_eq!(
+            done.to_string(),
+            "Parameters not set: invalid argument: parameter from: \"2019-02-30\" is not a date in the form YYYY-MM-DD"
+        );
+    }
+
+    #[test]
     fn a_bad_value_names_the_parameter_and_what_was_expected() {
         let message = |e: Error| {
             let text = e.to_string();
@@ -294,6 +379,16 @@ mod tests {
             message(set("min_n", n, -1_i64).unwrap_err()),
             "parameter min_n: -1 is not a count (0 or more)"
         );
+        if let Some(home) = std::env::var_os("HOME").filter(|h| PathBuf::from(h).is_dir()) {
+            assert_eq!(
+                set("dir", PathBuf::new(), "~").unwrap(),
+                PathBuf::from(&home)
+            );
+            assert_eq!(
+                set("dir", PathBuf::new(), "~/").unwrap(),
+                PathBuf::from(&home)
+            );
+        }
         let files: Vec<PathBuf> = Vec::new();
         let e = message(set("files", files, ["Cargo.toml", "nowhere.csv"]).unwrap_err());
         assert!(e.starts_with("parameter files: item 2: "), "{e}");

@@ -2,7 +2,9 @@
 writes ``-p NAME VALUE`` as Rust, and the engine that runs the notebook
 (see ``engine``). papermill loads ``engine`` through its entry point, which
 imports this package and registers the translator for the project's
-kernel and for the Rust language."""
+kernel only: a notebook on another Rust kernel (evcxr's own) cannot call
+the crate's ``set_param``, and papermill keeps saying it has no translator
+for it."""
 
 from papermill.translators import papermill_translators
 
@@ -10,7 +12,6 @@ from .parameters import Declared, ParameterError, check_values, declared, declar
 from .translator import RustTranslator, rust_string
 
 papermill_translators.register("detainers", RustTranslator)
-papermill_translators.register("rust", RustTranslator)
 
 __all__ = [
     "Declared",

@@ -12,10 +12,16 @@ papermill's own nbclient engine; any other kernel runs exactly as before:
    an error returned by ``?``, only as text on stderr with a successful
    reply, so papermill would carry on; here any stderr text is the cell's
    error, written into the notebook as an error output, and papermill
-   raises ``PapermillExecutionError`` naming the cell.
-3. **Jupyter's working folder**: without ``--cwd``, the kernel starts in the
-   notebook's folder (as JupyterLab starts it), where its ``:dep`` path
-   points; each cell has a time limit (papermill's default is none).
+   raises ``PapermillExecutionError`` naming the cell. That text can reach
+   Jupyter after its cell has ended, or not at all, so the injected cell's
+   own result must say "Parameters set:" (the crate's ``set_params``), or
+   the run stops there.
+3. **Jupyter's working folder**: when the working folder has no ``kernel/``
+   (the crate the notebooks' ``:dep`` path names) and the notebook's folder
+   has, the kernel starts in the notebook's folder, as JupyterLab starts it;
+   a ``--cwd`` that has ``kernel/`` is kept. Each cell has a time limit
+   (papermill's default is none), and a cell that runs out of time, or a
+   kernel that dies, fails that cell as an error does.
 
 It is papermill's default engine in the environment it is installed in
 (``--engine nbclient`` still names papermill's own) and is also named
@@ -28,7 +34,7 @@ import os
 from pathlib import Path
 
 import nbformat
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillException
@@ -37,10 +43,12 @@ from .parameters import ParameterError, check_values, declared
 
 KERNEL = "detainers"
 CELL_TIMEOUT = 1800  # a cold first cell builds the library and polars: minutes on 2 cores
+# At least this long for a kernel to start: the first kernel of a fresh
+# machine installs rust-src for rust-analyzer (papermill's default is 60 s).
 START_TIMEOUT = 300
-# The folder papermill was started in: a different working folder at run
-# time means --cwd was given, and is then the kernel's.
-STARTED_IN = os.getcwd()
+# The folder papermill was started in: a relative notebook path is read
+# from it (papermill has changed to --cwd by the time the engine runs).
+STARTED_IN = Path.cwd()
 
 
 def repo_of(path: Path) -> Path | None:
@@ -48,6 +56,11 @@ def repo_of(path: Path) -> Path | None:
         if (folder / "Cargo.toml").exists() and (folder / "notebooks" / "kernel" / "build.rs").exists():
             return folder
     return None
+
+
+# This package's clone (it is installed editable, from notebooks/papermill/):
+# the repository when the notebook's own cannot be found.
+HOME_REPO = repo_of(Path(__file__).resolve())
 
 
 def stderr_of(cell) -> str:
@@ -62,14 +75,39 @@ class DetainersClient(PapermillNotebookClient):
     """papermill's client, failing a cell that wrote to stderr."""
 
     def execute_cell(self, cell, cell_index, *args, **kwargs):
-        result = super().execute_cell(cell, cell_index, *args, **kwargs)
+        try:
+            result = super().execute_cell(cell, cell_index, *args, **kwargs)
+        except CellTimeoutError:
+            fail(cell, "Timeout", f"the cell ran longer than {self.timeout} s")
+        except DeadKernelError as e:
+            fail(cell, "DeadKernel", f"the kernel died while the cell ran ({str(e).strip() or 'no reason given'})")
         text = stderr_of(cell)
         if text and not any(o.output_type == "error" for o in cell.get("outputs", [])):
-            ename = "Panic" if "panicked" in text else "Error"
-            evalue = " ".join(line.strip() for line in text.splitlines() if line.strip())
-            cell.outputs.append(nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=text.splitlines()))
-            raise CellExecutionError(text, ename, evalue)
+            fail(cell, "Panic" if "panicked" in text else "Error", text)
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            # The cell's result says whether the values were set; an error
+            # evcxr sent only to stderr may arrive after the cell, or never.
+            shown = result_text(cell)
+            if not shown.startswith("Parameters set:"):
+                fail(cell, "ParameterError", shown.removeprefix("Parameters not set: ")
+                     or "the injected parameters cell showed no result: its values may not be set")
         return result
+
+
+def result_text(cell) -> str:
+    for out in cell.get("outputs", []):
+        if out.output_type == "execute_result":
+            text = out.get("data", {}).get("text/plain", "")
+            return ("".join(text) if isinstance(text, list) else text).strip()
+    return ""
+
+
+def fail(cell, ename: str, text: str):
+    """Record the cell's failure as an error output, which papermill reports
+    with the cell, and stop the run there."""
+    evalue = " ".join(line.strip() for line in text.splitlines() if line.strip())
+    cell.outputs.append(nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=text.splitlines()))
+    raise CellExecutionError(text, ename, evalue)
 
 
 class DetainersEngine(NBClientEngine):
@@ -78,8 +116,11 @@ class DetainersEngine(NBClientEngine):
         if kernel_name != KERNEL:
             return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
         input_path = kwargs.pop("input_path", None)
-        local = Path(input_path).resolve() if isinstance(input_path, (str, os.PathLike)) and Path(input_path).exists() else None
-        repo = repo_of(local.parent) if local else None
+        local = None
+        if isinstance(input_path, (str, os.PathLike)):
+            candidate = STARTED_IN / input_path
+            local = candidate.resolve() if candidate.exists() else None
+        repo = (repo_of(local.parent) if local else None) or HOME_REPO
         values = nb_man.nb.metadata.get("papermill", {}).get("parameters") or {}
         if values:
             try:
@@ -89,25 +130,17 @@ class DetainersEngine(NBClientEngine):
                 check_values(declared(nb_man.nb), dict(values), base, base)
             except ParameterError as e:
                 raise PapermillException(str(e)) from None
-        if "resources" not in kwargs and local is not None and os.getcwd() == STARTED_IN:
+        here = Path.cwd()
+        if ("resources" not in kwargs and local is not None and not (here / "kernel").is_dir()
+                and (local.parent / "kernel").is_dir()):
             kwargs["resources"] = {"metadata": {"path": str(local.parent)}}
         timeout = kwargs.pop("execution_timeout", None) or kwargs.pop("timeout", None) or CELL_TIMEOUT
-        start = max(kwargs.pop("start_timeout", 60) or 60, START_TIMEOUT)
-        kwargs = {k: v for k, v in kwargs.items() if k not in ("startup_timeout",)}
-        return DetainersClient(
-            nb_man, kernel_name=kernel_name, timeout=timeout, startup_timeout=start, **_client_kwargs(kwargs)
-        ).execute()
+        kwargs.pop("timeout", None)
+        start = max(kwargs.pop("start_timeout", None) or 0, kwargs.pop("startup_timeout", None) or 0, START_TIMEOUT)
+        from papermill.log import logger
 
-
-def _client_kwargs(kwargs: dict) -> dict:
-    """What papermill's own engine hands its client besides the timeouts."""
-    from papermill.log import logger
-
-    out = {"log": logger}
-    for key in ("log_output", "stdout_file", "stderr_file", "resources", "autosave_cell_every"):
-        if key in kwargs:
-            out[key] = kwargs[key]
-    return out
+        kwargs.setdefault("log", logger)
+        return DetainersClient(nb_man, kernel_name=kernel_name, timeout=timeout, startup_timeout=start, **kwargs).execute()
 
 
 papermill_engines.register(KERNEL, DetainersEngine)

@@ -19,6 +19,7 @@ names the parameter too.
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,10 +27,11 @@ from pathlib import Path
 LET = re.compile(
     r"^let\s+(?:mut\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<type>[^=]+?)\s*=\s*(?P<default>.+?);\s*(?://\s*(?P<help>.*))?$"
 )
-# Types whose values are written as text, as numbers, or as booleans.
+# The types the crate's set_param can set (src/params.rs), by the kind of
+# value each takes: text, a number, an integer (with its range), a boolean.
 TEXT_TYPES = {"String", "PathBuf", "NaiveDate", "Duplicates", "RequestChoice"}
-FLOAT_TYPES = {"f64", "f32"}
-INT_TYPES = {"i64", "i32", "usize", "u64", "u32"}
+FLOAT_TYPES = {"f64"}
+INT_TYPES = {"i64": (-(2**63), 2**63 - 1), "usize": (0, 2**63 - 1), "u32": (0, 2**32 - 1)}
 
 
 class ParameterError(ValueError):
@@ -56,12 +58,16 @@ def parameters_cell(nb):
 
 
 def declared_in(source: str) -> list[Declared]:
-    """The ``let`` bindings of a parameters cell's source, in order."""
+    """The ``let`` bindings of a parameters cell's source, in order; each
+    one's help is the comment block right above it (the cell's heading, a
+    comment starting "Parameters", is no one's help)."""
     found, comments = [], []
     for raw in source.splitlines():
         line = raw.strip()
         if line.startswith("//"):
-            comments.append(line[2:].strip())
+            text = line[2:].strip()
+            if not text.startswith("Parameters"):
+                comments.append(text)
             continue
         m = LET.match(line)
         if m:
@@ -128,8 +134,15 @@ def _check(rust_type: str, value, repo: Path, path_base: Path) -> tuple[object, 
             if not value:
                 return value, "is a path, and the text is empty"
             for base in (path_base, repo):
-                if (base / given).exists():
-                    return (str((base / given).resolve()) if base == path_base else value), None
+                found = base / given
+                if found.exists():
+                    if base == repo and not given.is_absolute():
+                        return value, None
+                    # As the notebook reads it: from the repository root
+                    # when inside it (a shared page names no folder of this
+                    # machine), else absolute.
+                    full = Path(os.path.abspath(found))
+                    return (os.path.relpath(full, repo) if full.is_relative_to(repo) else str(full)), None
             if given.is_absolute():
                 where = str(given)
             elif path_base.resolve() == repo.resolve():
@@ -148,12 +161,17 @@ def _check(rust_type: str, value, repo: Path, path_base: Path) -> tuple[object, 
     if rust_type in FLOAT_TYPES:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return value, f"is a number ({rust_type}), not {kind(value)}"
+        if isinstance(value, int) and abs(value) > 2**53:
+            return value, f"is a number ({rust_type}): {value} has no exact float value"
         return value, None
     if rust_type in INT_TYPES:
         if isinstance(value, bool) or not isinstance(value, int):
             return value, f"is an integer ({rust_type}), not {kind(value)}"
-        if rust_type.startswith("u") and value < 0:
+        low, high = INT_TYPES[rust_type]
+        if value < 0 and low == 0:
             return value, f"is a count ({rust_type}): {value} is negative"
+        if not low <= value <= high:
+            return value, f"is an integer ({rust_type}): {value} is out of its range {low} to {high}"
         return value, None
     if rust_type == "bool":
         if not isinstance(value, bool):
@@ -164,10 +182,11 @@ def _check(rust_type: str, value, repo: Path, path_base: Path) -> tuple[object, 
 
 
 def check_values(params: list[Declared], values: dict, repo: Path, path_base: Path | None = None) -> dict:
-    """The values, checked against the declared parameters, relative paths
-    that exist under `path_base` (the caller's working folder) made
-    absolute; a relative path that does not is kept as given, relative to
-    the repository root, where the notebooks read it.
+    """The values, checked against the declared parameters. A path is
+    looked for from `path_base` (the caller's working folder), then from the
+    repository root, where the notebooks read relative paths; it is returned
+    relative to the root when it lies inside the repository, else absolute
+    (``~`` expanded).
 
     Raises ParameterError (one line naming the parameter) at the first
     value that does not fit."""

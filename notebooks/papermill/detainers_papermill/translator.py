@@ -5,9 +5,13 @@ a string literal, an integer as ``7_i64``, a float as ``0.7_f64``, a
 boolean, None as ``()``, a list as an array), passed with the notebook's
 own binding to the crate's ``set_param``, which sets the binding in place
 (the notebook declares it ``let mut``), reading the value as the declared
-type::
+type; the cell's value says whether every value was set::
 
-    detainers::set_param("honored_share", &mut honored_share, 0.7_f64)?;
+    // Parameters
+    detainers::set_params(&["honored_share"], || {
+        detainers::set_param("honored_share", &mut honored_share, 0.7_f64)?;
+        Ok(())
+    })
 
 A string is escaped so that whatever it holds stays data: every character
 but printable ASCII is written as a ``\\u{…}`` escape, and quotes and
@@ -113,6 +117,18 @@ class RustTranslator(Translator):
         if not IDENT.fullmatch(name) or name in KEYWORDS:
             raise PapermillException(f"{name!r} is not a Rust variable name, so it cannot be a parameter")
         return f"detainers::set_param({rust_string(name)}, &mut {name}, {str_val})?;"
+
+    @classmethod
+    def codify(cls, parameters, comment="Parameters"):
+        """The injected cell: every value set inside the crate's
+        ``set_params``, whose result ("Parameters set: ..." or "Parameters
+        not set: ...") the engine reads, since evcxr may never deliver an
+        error that went only to stderr."""
+        names = ", ".join(rust_string(name) for name in parameters)
+        lines = [cls.comment(comment), f"detainers::set_params(&[{names}], || {{"]
+        lines += [f"    {cls.assign(name, cls.translate(value))}" for name, value in parameters.items()]
+        lines += ["    Ok(())", "})", ""]
+        return "\n".join(lines)
 
     @classmethod
     def inspect(cls, parameters_cell):
