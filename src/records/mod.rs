@@ -41,7 +41,6 @@ pub use decide::outcomes::{
     LIFT_OUTCOMES_PATH,
 };
 pub use decide::population::{PopulationContext, PopulationRow, PopulationTable};
-pub use decide::request_types::{RequestKind, RequestTypes, REQUEST_TYPES_PATH};
 pub use decide::status::{StatusCrosswalk, ARTICLE_GROUPS, NOT_MAPPED, UNKNOWN_STATUS};
 pub use decide::summary::{
     record_period, CategoryCount, Declined, GroupCount, RecordResults, RequestTypeOutcomes,
@@ -64,6 +63,7 @@ pub use select::filters::{parse_day, AorFilter, Filters};
 pub use select::follow_up::{FollowUpOptions, FOLLOW_UP_DAYS};
 pub use select::grouping::{By, GroupBy, MIN_RESOLVED};
 pub use select::request_type::RequestChoice;
+pub use select::request_types::{RequestKind, RequestTypes, REQUEST_TYPES_PATH};
 pub use show::figures::{
     figure_by_area, figure_lift_reasons, figure_monthly_declined_share, figure_monthly_detainers,
     figure_status_groups, figure_time_to_lift, record_figures,

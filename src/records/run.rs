@@ -73,6 +73,7 @@ pub fn run_records_with(
         &options.columns,
         filters,
         options.group.map(|g| g.by),
+        &inputs.request_types,
         options.rows_seen.as_ref(),
     )?;
     summarise(scan, filters, inputs, options.follow_up, options.group)

@@ -33,6 +33,7 @@ use crate::records::read::schema::{at, column_index, is_flagged, place_column, C
 use crate::records::read::SourceFile;
 use crate::records::select::filters::{Filters, Place};
 use crate::records::select::grouping::By;
+use crate::records::select::request_types::{KeptTypes, KindCache};
 use chrono::Datelike;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -237,6 +238,8 @@ struct Judge<'a> {
     by: Option<By>,
     /// The days of each person a duplicates rule may group.
     episodes: &'a Episodes,
+    /// What is kept of a counted row's request type.
+    kept: KeptTypes<'a>,
 }
 
 /// What the block reader does with each row of a file: the count
@@ -260,11 +263,13 @@ pub(crate) trait Visit: Sync {
     fn merge(into: &mut Self::Acc, from: Self::Acc);
 }
 
-/// A worker's counts and its reused key buffer.
+/// A worker's counts, its reused key buffer and the kinds of the request
+/// types it has met.
 #[derive(Default)]
 pub(crate) struct Counted {
     counts: Counts,
     key: Vec<u8>,
+    kinds: KindCache,
 }
 
 impl Visit for Judge<'_> {
@@ -277,14 +282,14 @@ impl Visit for Judge<'_> {
         order: (u64, u64),
         acc: &mut Counted,
     ) -> std::result::Result<(), (usize, &'static str)> {
-        let seen = self.encode(layout, record, order, &mut acc.key)?;
+        let seen = self.encode(layout, record, order, &mut acc.key, &mut acc.kinds)?;
         add(&mut acc.counts, &acc.key, 1, seen);
         Ok(())
     }
 
     fn blank(&self, layout: &Layout, n: u64, acc: &mut Counted) {
         let empty = csv::ByteRecord::new();
-        if let Ok(seen) = self.encode(layout, &empty, (0, 0), &mut acc.key) {
+        if let Ok(seen) = self.encode(layout, &empty, (0, 0), &mut acc.key, &mut acc.kinds) {
             add(&mut acc.counts, &acc.key, n, seen);
         }
     }
@@ -301,11 +306,13 @@ pub(crate) fn count_files(
     accepted: &Accepted,
     by: Option<By>,
     episodes: &Episodes,
+    kept: KeptTypes<'_>,
     rows_seen: Option<&AtomicU64>,
 ) -> Result<Vec<Combination>> {
     let judge = Judge {
         by,
         episodes,
+        kept,
         from: filters.from.map(day_key),
         to: filters.to.map(day_key),
         places: Place::ALL.map(|p| accepted.of(p)),
@@ -522,6 +529,7 @@ impl Judge<'_> {
         record: &'r csv::ByteRecord,
         order: (u64, u64),
         key: &mut Vec<u8>,
+        kinds: &mut KindCache,
     ) -> std::result::Result<Seen, (usize, &'static str)> {
         // Each column read: the first of its sources the row fills.
         let mut values: [Option<&'r str>; COLUMNS.len()] = [None; COLUMNS.len()];
@@ -624,8 +632,16 @@ impl Judge<'_> {
             push_text(key, values[at].filter(|_| kept));
         }
         push_text(key, layout.by.filter(|_| in_by).and_then(|at| values[at]));
-        push_text(key, values[at::REQUEST_TYPE].filter(|_| counted));
-        push_text(key, values[at::DETAINER_TYPE].filter(|_| counted));
+        // The request's type, one value per kind the crosswalk classes
+        // ([`KeptTypes`]): a form's wording alone makes no combination.
+        let (request_type, detainer_type) = if counted {
+            self.kept
+                .kept(kinds, values[at::REQUEST_TYPE], values[at::DETAINER_TYPE])
+        } else {
+            (None, None)
+        };
+        push_text(key, request_type);
+        push_text(key, detainer_type);
         key.push(if counted { roles.repeat(drop) } else { 0 });
         if pending {
             push_text(key, values[at::ID]);
@@ -769,13 +785,16 @@ mod tests {
 
     #[test]
     fn keys_round_trip() {
+        let types = crate::records::RequestTypes::bundled();
         let judge = Judge {
             from: None,
             to: None,
             places: [None; 4],
             by: None,
             episodes: &Episodes::default(),
+            kept: types.kept_types(),
         };
+        let mut kinds = KindCache::default();
         // The file: date, area, state, category, entry, final order,
         // re-entry, lift reason, flag, person; no city or facility.
         let at_column = |i: usize| vec![i];
@@ -819,7 +838,9 @@ mod tests {
             "9",
         ]);
         let mut key = Vec::new();
-        let seen = judge.encode(&layout, &record, (5, 40), &mut key).unwrap();
+        let seen = judge
+            .encode(&layout, &record, (5, 40), &mut key, &mut kinds)
+            .unwrap();
         assert_eq!((seen.latest, seen.day_of_month), (20180319, 19));
         let mut counts = Counts::default();
         add(&mut counts, &key, 3, seen);
@@ -847,7 +868,9 @@ mod tests {
             .enumerate()
             .map(|(i, f)| if i == 8 { b"TRUE".as_slice() } else { f })
             .collect();
-        let seen = judge.encode(&layout, &flagged, (5, 40), &mut key).unwrap();
+        let seen = judge
+            .encode(&layout, &flagged, (5, 40), &mut key, &mut kinds)
+            .unwrap();
         let mut counts = Counts::default();
         add(&mut counts, &key, 1, seen);
         let c = decode(&key, &counts[&key]);

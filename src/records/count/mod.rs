@@ -24,6 +24,7 @@ use crate::records::read::formats::FileFormat;
 use crate::records::read::SourceFile;
 use crate::records::select::filters::Filters;
 use crate::records::select::grouping::By;
+use crate::records::select::request_types::KeptTypes;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
@@ -57,7 +58,10 @@ impl std::str::FromStr for ScanEngine {
 /// `accepted`. `rows_seen`, when given, grows as rows are read. Parquet, IPC
 /// and xlsx files are read by polars whichever engine is chosen (the block
 /// engine reads CSV text); the combinations of both are put together.
-/// A row on a day `episodes` keeps waits for the duplicates policy.
+/// A row on a day `episodes` keeps waits for the duplicates policy. The
+/// block engine keeps each row's request type as `kept` says (polars keeps
+/// the raw values; both give the same kinds).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn count_combinations(
     engine: ScanEngine,
     sources: &[SourceFile],
@@ -65,6 +69,7 @@ pub(crate) fn count_combinations(
     accepted: &Accepted,
     by: Option<By>,
     episodes: &Episodes,
+    kept: KeptTypes<'_>,
     rows_seen: Option<&Arc<AtomicU64>>,
 ) -> Result<Vec<Combination>> {
     let (csv, typed): (Vec<SourceFile>, Vec<SourceFile>) = sources
@@ -76,7 +81,7 @@ pub(crate) fn count_combinations(
             let mut out = Vec::new();
             if !csv.is_empty() {
                 let seen = rows_seen.map(|r| r.as_ref());
-                out = blocks::count_files(&csv, filters, accepted, by, episodes, seen)?;
+                out = blocks::count_files(&csv, filters, accepted, by, episodes, kept, seen)?;
             }
             if !typed.is_empty() {
                 let seen = rows_seen.cloned();
@@ -97,7 +102,8 @@ pub(crate) fn count_combinations(
                 if csv.is_empty() {
                     Ok(())
                 } else {
-                    blocks::count_files(&csv, filters, accepted, by, episodes, None).map(|_| ())
+                    blocks::count_files(&csv, filters, accepted, by, episodes, kept, None)
+                        .map(|_| ())
                 }
             };
             polars::count_files(

@@ -22,6 +22,7 @@ use crate::records::select::duplicates::Duplicates;
 use crate::records::select::filters::{Filters, Place};
 use crate::records::select::grouping::By;
 use crate::records::select::request_type::RequestChoice;
+use crate::records::select::request_types::RequestTypes;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
@@ -67,6 +68,7 @@ pub(crate) fn scan_files(
     names: &ColumnNames,
     filters: &Filters,
     by: Option<By>,
+    request_types: &RequestTypes,
     rows_seen: Option<&Arc<AtomicU64>>,
 ) -> Result<Scan> {
     if files.is_empty() {
@@ -121,7 +123,8 @@ pub(crate) fn scan_files(
         Ok(e) => e,
         Err(e) => {
             let none = Episodes::default();
-            count_combinations(engine, &sources, filters, &accepted, by, &none, None)?;
+            let kept = request_types.kept_types();
+            count_combinations(engine, &sources, filters, &accepted, by, &none, kept, None)?;
             return Err(e);
         }
     };
@@ -134,7 +137,14 @@ pub(crate) fn scan_files(
             seen.store(0, std::sync::atomic::Ordering::Relaxed);
         }
         let combinations = count_combinations(
-            engine, &sources, filters, &accepted, by, &episodes, rows_seen,
+            engine,
+            &sources,
+            filters,
+            &accepted,
+            by,
+            &episodes,
+            request_types.kept_types(),
+            rows_seen,
         )?;
         let mut added = false;
         for c in &combinations {
@@ -256,6 +266,7 @@ mod tests {
                     &ColumnNames::default(),
                     &filters,
                     None,
+                    &crate::records::RequestTypes::bundled(),
                     None,
                 )
                 .unwrap();

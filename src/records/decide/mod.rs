@@ -12,15 +12,14 @@ pub(crate) mod events;
 pub(crate) mod lift_times;
 pub(crate) mod outcomes;
 pub(crate) mod population;
-pub(crate) mod request_types;
 pub(crate) mod status;
 pub(crate) mod summary;
 pub(crate) mod tally;
 
+use crate::records::select::request_types::RequestTypes;
 use events::Event;
 use outcomes::LiftOutcomes;
 use population::PopulationTable;
-use request_types::RequestTypes;
 use status::StatusCrosswalk;
 
 /// Every table a run reads besides the record files, each a parameter with

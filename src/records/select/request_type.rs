@@ -4,7 +4,7 @@
 //! applied after the duplicates policy, by `decide::request_types`.
 
 use crate::error::{Error, Result};
-use crate::records::decide::request_types::RequestKind;
+use crate::records::select::request_types::RequestKind;
 use serde::{Deserialize, Serialize};
 
 /// The request types a run reads (`--request-type`).

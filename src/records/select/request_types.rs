@@ -200,6 +200,90 @@ impl RequestTypes {
     }
 }
 
+/// The kinds of the values a count has met: `[0]` read from
+/// `request_type`, `[1]` from `detainer_type` (one per worker).
+pub(crate) type KindCache = [foldhash::HashMap<Box<str>, RequestKind>; 2];
+
+/// The request's type as a count keeps it ([`RequestTypes::kept_types`]):
+/// every value of a kind the crosswalk classes (hold, notification, other)
+/// as one `request_type` value of that kind, so that rows differing only in
+/// a form's wording are counted together; a value no rule knows, or a row
+/// without either column filled, as it is. What is kept has the kind of
+/// the row's own values, and an unknown value is kept for its listing.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KeptTypes<'a> {
+    types: &'a RequestTypes,
+    /// Per classed kind (hold, notification, other), a `request_type`
+    /// value the crosswalk classes as it, when it lists one.
+    representative: [Option<&'a str>; 3],
+}
+
+impl<'a> KeptTypes<'a> {
+    /// The `(request_type, detainer_type)` to count a row with these
+    /// values under.
+    pub(crate) fn kept<'v>(
+        &self,
+        cache: &mut KindCache,
+        request_type: Option<&'v str>,
+        detainer_type: Option<&'v str>,
+    ) -> (Option<&'v str>, Option<&'v str>)
+    where
+        'a: 'v,
+    {
+        let (text, from_form) = match (request_type, detainer_type) {
+            (Some(t), _) => (t, false),
+            (None, Some(t)) => (t, true),
+            (None, None) => return (None, None),
+        };
+        let seen = &mut cache[usize::from(from_form)];
+        let kind = match seen.get(text) {
+            Some(k) => *k,
+            None => {
+                let k = if from_form {
+                    self.types.kind(None, Some(text))
+                } else {
+                    self.types.kind(Some(text), None)
+                };
+                seen.insert(Box::from(text), k);
+                k
+            }
+        };
+        let slot = match kind {
+            RequestKind::Hold => Some(0),
+            RequestKind::Notification => Some(1),
+            RequestKind::Other => Some(2),
+            RequestKind::Unknown | RequestKind::Missing => None,
+        };
+        match slot.and_then(|i| self.representative[i]) {
+            Some(rep) => (Some(rep), None),
+            None if from_form => (None, Some(text)),
+            None => (Some(text), None),
+        }
+    }
+}
+
+impl RequestTypes {
+    /// What a count keeps of each row's request type ([`KeptTypes`]).
+    pub(crate) fn kept_types(&self) -> KeptTypes<'_> {
+        let classed = [
+            RequestKind::Hold,
+            RequestKind::Notification,
+            RequestKind::Other,
+        ];
+        let representative = classed.map(|kind| {
+            self.rules
+                .iter()
+                .filter(|r| !r.detainer_type && r.kind == kind)
+                .map(|r| r.value.as_str())
+                .find(|v| self.kind(Some(v), None) == kind)
+        });
+        KeptTypes {
+            types: self,
+            representative,
+        }
+    }
+}
+
 impl Default for RequestTypes {
     fn default() -> Self {
         RequestTypes::bundled()
@@ -209,6 +293,41 @@ impl Default for RequestTypes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_count_keeps_one_value_per_classed_kind_and_unknown_values_as_they_are() {
+        let t = RequestTypes::bundled();
+        let kept = t.kept_types();
+        let mut cache = KindCache::default();
+        let forms = [
+            "I247A - Immigration Detainer - Notice of Action (as of May 2025)",
+            "I247D - Immigration Detainer - Request for Action",
+            "I247 - Immigration Detainer - Notice of Action (prior to March 2013)",
+            "I247N - Immigration Advisal - Request for Notification",
+            "I247G",
+            "I247X - Request for Transfer",
+            "I-247 Unlisted Form",
+        ];
+        let mut values = std::collections::BTreeSet::new();
+        for form in forms {
+            let (r, d) = kept.kept(&mut cache, None, Some(form));
+            // What is kept has the row's own kind.
+            assert_eq!(t.kind(r, d), t.kind(None, Some(form)), "{form}");
+            values.insert((r, d));
+        }
+        // Three hold forms are one value, two notification forms another;
+        // the unlisted form stays itself.
+        assert_eq!(values.len(), 4, "{values:?}");
+        assert!(values.contains(&(None, Some("I-247 Unlisted Form"))));
+        // DDP's own class wins over the form, as in `kind`.
+        let (r, d) = kept.kept(&mut cache, Some("Other"), Some("I247A"));
+        assert_eq!((t.kind(r, d), d), (RequestKind::Other, None));
+        assert_eq!(
+            kept.kept(&mut cache, Some("Odd"), None),
+            (Some("Odd"), None)
+        );
+        assert_eq!(kept.kept(&mut cache, None, None), (None, None));
+    }
 
     #[test]
     fn ddp_rule_first_match_wins_case_sensitively() {
