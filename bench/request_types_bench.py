@@ -20,6 +20,7 @@ issue's budget: at most 1.1x); the file with them adds the episode pass
 
 Usage:
   python bench/request_types_bench.py --baseline PATH [--size 2.5G] [--repeats 5]
+         [--args "--aor BOS --by aor"] [--baseline-env MIMALLOC_ALLOW_THP=0]
 
 --size is the size of the generator's full 65-column file; the historical
 layout keeps 16 of its columns, so 2.5G gives a file of about 1.0 GB.
@@ -39,12 +40,13 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / "target" / "release" / "detainers"
 
 
-def run(binary, path, out, extra):
+def run(binary, path, out, extra, env=None):
     start = time.perf_counter()
     done = subprocess.run(
         [str(binary), "records", str(path), *extra, "--quiet", "--out", str(out)],
         capture_output=True,
         text=True,
+        env=env,
     )
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
@@ -60,6 +62,9 @@ def main():
     parser.add_argument("--seed", type=int, default=2018)
     parser.add_argument("--args", default="--aor BOS", help="the records command's options")
     parser.add_argument("--work", default=str(ROOT / "out" / "bench-request-types"))
+    parser.add_argument("--baseline-env", action="append", default=[], metavar="NAME=VALUE",
+                        help="run the baseline with this in its environment, e.g. MIMALLOC_ALLOW_THP=0 "
+                             "to give it the allocator setting the current build is compiled with")
     args = parser.parse_args()
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
@@ -84,13 +89,15 @@ def main():
             while f.read(1 << 24):
                 pass
     tools = {"baseline": Path(args.baseline), "current": BIN}
+    import os
+    envs = {"baseline": dict(os.environ, **dict(e.split("=", 1) for e in args.baseline_env)), "current": None}
     files = {"with persons": with_ids, "without persons": without_ids}
     times = {(t, f): [] for t in tools for f in files}
     used = {}
     for _ in range(args.repeats):
         for fname, path in files.items():
             for tname, binary in tools.items():
-                seconds, results = run(binary, path, work / f"out-{tname}", args.args.split())
+                seconds, results = run(binary, path, work / f"out-{tname}", args.args.split(), envs[tname])
                 times[(tname, fname)].append(seconds)
                 used[(tname, fname)] = results["rows_read"]
     for fname in files:
@@ -111,9 +118,12 @@ def main():
             "current_runs_s": [round(x, 3) for x in times[("current", fname)]],
         })
     suffix = "" if args.args == "--aor BOS" else "-" + "-".join(a.strip("-") for a in args.args.split())
+    if args.baseline_env:
+        suffix += "-baseline-" + "-".join(e.replace("=", "-") for e in args.baseline_env)
     out = ROOT / "bench" / "results" / f"request-types-bench{suffix}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"repeats": args.repeats, "size": args.size, "args": args.args, "baseline": args.baseline, "runs": table}, indent=2) + "\n")
+    out.write_text(json.dumps({"repeats": args.repeats, "size": args.size, "args": args.args, "baseline": args.baseline,
+                               "baseline_env": args.baseline_env, "runs": table}, indent=2) + "\n")
     print("| file | rows | baseline (s) | current (s) | current / baseline |")
     print("|---|---:|---:|---:|---:|")
     for row in table:
