@@ -30,6 +30,7 @@ Writes bench/results/request-types-bench.json.
 import argparse
 import csv
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -89,7 +90,6 @@ def main():
             while f.read(1 << 24):
                 pass
     tools = {"baseline": Path(args.baseline), "current": BIN}
-    import os
     envs = {"baseline": dict(os.environ, **dict(e.split("=", 1) for e in args.baseline_env)), "current": None}
     files = {"with persons": with_ids, "without persons": without_ids}
     times = {(t, f): [] for t in tools for f in files}

@@ -41,9 +41,14 @@ pub(crate) struct Combination {
     pub lift_reason: Option<String>,
     /// Raw `duplicate_likely`.
     pub duplicate: Option<String>,
-    /// Raw `request_type`, for a used row or one counted in `by_area`.
+    /// `request_type`, for a used row or one counted in `by_area`: raw from
+    /// the polars engine; from the block engine, one value per kind the
+    /// crosswalk classes ([`crate::records::select::request_types::KeptTypes`]),
+    /// which has the row's own kind, and raw for any other value.
     pub request_type: Option<String>,
-    /// Raw `detainer_type`, kept as `request_type` is.
+    /// `detainer_type`, kept as `request_type` is (the block engine keeps
+    /// it only for a row whose `request_type` is empty and whose form the
+    /// crosswalk does not class).
     pub detainer_type: Option<String>,
     /// For a row used or counted in `by_area`: its classes under DDP's
     /// episode rule and the file's own, and the file's drop flag

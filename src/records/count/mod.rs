@@ -1,10 +1,12 @@
 //! Stage 2, counting: every row of the files given a reason (or used) and
 //! counted per combination of labels by one of two engines, behind one
 //! function ([`count_combinations`]); [`scan::scan_files`] runs the passes.
-//! Both engines give every row the same reason and keep the same labels;
-//! the tests hold them to equal results on every input.
+//! Both engines give every row the same reason and keep the same labels
+//! (but for the request's type, which the block engine keeps as one value
+//! per kind); the tests hold them to equal results on every input.
 //!
-//! Takes in: the [`SourceFile`]s read, the filters, the grouping. Gives
+//! Takes in: the [`SourceFile`]s read, the filters, the grouping, the
+//! request-type crosswalk (the same one the summary reads). Gives
 //! out: [`counts::Combination`]s, never one entry per record, so memory
 //! stays bounded at any size.
 

@@ -226,6 +226,9 @@ fn from_day_key(key: i32) -> Option<NaiveDate> {
 ///
 /// # Errors
 /// As [`resolve_duplicates`].
+///
+/// `scan` must have been counted with `inputs.request_types`: the block
+/// engine keeps one request-type value per kind of that crosswalk.
 pub(crate) fn summarise(
     scan: Scan,
     filters: &Filters,

@@ -1,7 +1,8 @@
 //! Which request types to read: a detainer request asks a jail to hold a
 //! person, a request for notification only to be told of a release, so an
 //! honored share means something only among hold requests. The choice is
-//! applied after the duplicates policy, by `decide::request_types`.
+//! applied after the duplicates policy, by `decide::summary`, to the kinds
+//! the crosswalk in [`super::request_types`] gives.
 
 use crate::error::{Error, Result};
 use crate::records::select::request_types::RequestKind;

@@ -330,6 +330,42 @@ mod tests {
     }
 
     #[test]
+    fn a_kept_value_has_the_rows_kind_under_an_oddly_ordered_crosswalk() {
+        // A broad rule before a narrow one: the hold class's own value is
+        // read as a notification, so hold rows keep their text.
+        let text = "column,match,value,request,note,source\n\
+            request_type,contains,Req,notification,n,s\n\
+            request_type,equals,Request to hold,hold,n,s\n\
+            detainer_type,equals,I247A,other,n,s\n\
+            detainer_type,contains,I247A,hold,n,s\n\
+            detainer_type,code_and_space,I247,hold,n,s\n";
+        let t = RequestTypes::parse(Path::new("odd.csv"), text).unwrap();
+        let kept = t.kept_types();
+        let mut cache = KindCache::default();
+        for (r, d) in [
+            (Some("Request to hold"), None),
+            (Some("Requested"), None),
+            (None, Some("I247A")),
+            (None, Some("I247A - Notice")),
+            (None, Some("I247 - Notice")),
+            (None, Some("I247X")),
+            (Some("Something"), Some("I247A")),
+        ] {
+            let (kr, kd) = kept.kept(&mut cache, r, d);
+            assert_eq!(
+                t.kind(kr, kd),
+                t.kind(r, d),
+                "{r:?} {d:?} kept as {kr:?} {kd:?}"
+            );
+        }
+        // The hold rows were not given the notification class's value.
+        assert_eq!(
+            kept.kept(&mut cache, None, Some("I247A - Notice")),
+            (None, Some("I247A - Notice"))
+        );
+    }
+
+    #[test]
     fn ddp_rule_first_match_wins_case_sensitively() {
         let t = RequestTypes::bundled();
         let form = |f: &str| t.kind(None, Some(f));
