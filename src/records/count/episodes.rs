@@ -468,6 +468,61 @@ fn group_shards(rows: Chunks) -> Episodes {
     }
 }
 
+/// One group of a person's rows, an episode split (keyed by episode and
+/// kind) or a file episode, gathered from rows in date order.
+struct Gathered<K> {
+    key: K,
+    /// The day of its first row.
+    first_day: i32,
+    /// Its rows.
+    rows: usize,
+    /// Its number, once it has more than one row ([`Gathered::number`]).
+    group: u32,
+    /// Its rows on its first day.
+    on_first_day: usize,
+}
+
+impl<K: PartialEq + Copy> Gathered<K> {
+    /// Count a row of group `key` on `day` (rows come in date order).
+    fn add(list: &mut Vec<Self>, key: K, day: i32) {
+        match list.iter_mut().find(|g| g.key == key) {
+            Some(g) => {
+                g.rows += 1;
+                g.on_first_day += usize::from(g.first_day == day);
+            }
+            None => list.push(Gathered {
+                key,
+                first_day: day,
+                rows: 1,
+                group: 0,
+                on_first_day: 1,
+            }),
+        }
+    }
+
+    /// Number the groups of more than one row, from `next` on.
+    fn number(list: &mut [Self], next: &mut u32) {
+        for g in list.iter_mut().filter(|g| g.rows > 1) {
+            g.group = *next;
+            *next += 1;
+        }
+    }
+
+    /// The group `key`, when it has more than one row.
+    fn repeated(list: &[Self], key: K) -> Option<&Self> {
+        list.iter().find(|g| g.key == key && g.rows > 1)
+    }
+
+    /// The role of its row on `day`.
+    fn role(&self, day: i32) -> Role {
+        Role {
+            group: self.group,
+            first_day: self.first_day == day,
+            shared: self.on_first_day > 1,
+        }
+    }
+}
+
 /// Group one shard's rows: episodes per person, splits and file episodes;
 /// groups are numbered from `first_group`.
 fn group(rows: &mut [PassRow], first_group: u32) -> DayMap {
@@ -475,11 +530,9 @@ fn group(rows: &mut [PassRow], first_group: u32) -> DayMap {
     let mut days = DayMap::default();
     let mut next_group = first_group;
     let mut start = 0;
-    // Per group of one person: (episode and kind, or file episode; first
-    // day, rows, group, rows on the first day).
-    type Gathered<K> = Vec<(K, i32, usize, u32, usize)>;
-    let mut splits: Gathered<(u32, u32)> = Vec::new();
-    let mut files: Gathered<u32> = Vec::new();
+    // One person's splits (by episode and kind) and file episodes.
+    let mut splits: Vec<Gathered<(u32, u32)>> = Vec::new();
+    let mut files: Vec<Gathered<u32>> = Vec::new();
     let mut episode: Vec<u32> = Vec::new();
     while start < rows.len() {
         let person = rows[start].person;
@@ -503,60 +556,28 @@ fn group(rows: &mut [PassRow], first_group: u32) -> DayMap {
         splits.clear();
         files.clear();
         for (n, r) in mine.iter().enumerate() {
-            match splits.iter_mut().find(|s| s.0 == (episode[n], r.kind)) {
-                Some(s) => {
-                    s.2 += 1;
-                    s.4 += usize::from(s.1 == r.day);
-                }
-                None => splits.push(((episode[n], r.kind), r.day, 1, 0, 1)),
-            }
+            Gathered::add(&mut splits, (episode[n], r.kind), r.day);
             if r.file != 0 {
-                match files.iter_mut().find(|s| s.0 == r.file) {
-                    Some(s) => {
-                        s.2 += 1;
-                        s.4 += usize::from(s.1 == r.day);
-                    }
-                    None => files.push((r.file, r.day, 1, 0, 1)),
-                }
+                Gathered::add(&mut files, r.file, r.day);
             }
         }
-        for s in splits.iter_mut().filter(|s| s.2 > 1) {
-            s.3 = next_group;
-            next_group += 1;
-        }
-        for s in files.iter_mut().filter(|s| s.2 > 1) {
-            s.3 = next_group;
-            next_group += 1;
-        }
+        Gathered::number(&mut splits, &mut next_group);
+        Gathered::number(&mut files, &mut next_group);
         for (n, r) in mine.iter().enumerate() {
-            let split = splits
-                .iter()
-                .find(|s| s.0 == (episode[n], r.kind) && s.2 > 1);
-            let file = files
-                .iter()
-                .find(|s| s.0 == r.file && r.file != 0 && s.2 > 1);
+            let split = Gathered::repeated(&splits, (episode[n], r.kind));
+            let file = Gathered::repeated(&files, r.file).filter(|_| r.file != 0);
             if split.is_none() && file.is_none() {
                 continue;
             }
             let d = days.entry((person, key_of(r.day))).or_default();
             if let Some(s) = split {
                 if !d.splits.iter().any(|(k, _)| *k == r.kind) {
-                    let role = Role {
-                        group: s.3,
-                        first_day: s.1 == r.day,
-                        shared: s.4 > 1,
-                    };
-                    d.splits.push((r.kind, role));
+                    d.splits.push((r.kind, s.role(r.day)));
                 }
             }
             if let Some(s) = file {
-                if !d.files.iter().any(|(k, _)| *k == s.0) {
-                    let role = Role {
-                        group: s.3,
-                        first_day: s.1 == r.day,
-                        shared: s.4 > 1,
-                    };
-                    d.files.push((s.0, role));
+                if !d.files.iter().any(|(k, _)| *k == s.key) {
+                    d.files.push((s.key, s.role(r.day)));
                 }
             }
         }
