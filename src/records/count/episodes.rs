@@ -125,6 +125,14 @@ pub(crate) struct Roles {
     pub file: Option<Role>,
 }
 
+/// [`Roles::waits`] read from a [`Roles::repeat`] byte, as the polars
+/// engine has it.
+pub(crate) fn repeat_waits(repeat: u8) -> bool {
+    let no_drop_flag = (repeat >> 4) & 3 == 0;
+    Class::of_bits(repeat) == Class::Shared
+        || (no_drop_flag && Class::of_bits(repeat >> 2) == Class::Shared)
+}
+
 impl Roles {
     /// The classes of the row under both rules, and the file's drop flag
     /// (`None`, or whether it is `TRUE`), as one byte: episode class, file
@@ -139,8 +147,7 @@ impl Roles {
     /// to choose among rows on one day: `Shared` under either rule (the
     /// file's rule only where no drop flag decides).
     pub(crate) fn waits(self, drop: Option<bool>) -> bool {
-        Class::of(self.episode) == Class::Shared
-            || (drop.is_none() && Class::of(self.file) == Class::Shared)
+        repeat_waits(self.repeat(drop))
     }
 
     /// Both roles as one number (episode above, file below).

@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::records::count::accepted::Accepted;
 use crate::records::count::counts::{lift_days, Combination, Pending};
-use crate::records::count::episodes::{Episodes, Roles};
+use crate::records::count::episodes::{repeat_waits, Episodes, Roles};
 use crate::records::count::reasons::Exclusion;
 use crate::records::read::dates::day_key;
 use crate::records::read::dates::PrepareDate;
@@ -353,10 +353,17 @@ pub(crate) fn aggregation_query(
     // A row flagged duplicate_likely, or one of several on its group's
     // first day, waits for the policy with its place in the files
     // ([`Roles::waits`], read from the repeat byte).
-    let repeat = || col(REPEAT).cast(DataType::Int32);
-    let waits = (repeat() % lit(4)).eq(lit(3)).or((repeat() / lit(16))
-        .eq(lit(0))
-        .and((repeat() / lit(4) % lit(4)).eq(lit(3))));
+    let waits = col(REPEAT).map(
+        |c: Column| {
+            let waits: BooleanChunked = c
+                .u32()?
+                .iter()
+                .map(|b| Some(repeat_waits(b.unwrap_or(0) as u8)))
+                .collect();
+            Ok(waits.with_name(REPEAT.into()).into_column())
+        },
+        |_, _| Ok(Field::new(REPEAT.into(), DataType::Boolean)),
+    );
     let flagged = likely.clone().or(waits);
     let mut reason = when(col(SHORT_ROW))
         .then(lit(Exclusion::ShortRow.code()))
