@@ -57,20 +57,6 @@ class Usage(Exception):
     """A bad command line or parameter: one line, exit status 2."""
 
 
-def guess(text: str):
-    """A -p value as papermill's command line reads it."""
-    if text in ("True", "False"):
-        return text == "True"
-    if text == "None":
-        return None
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
-    return text
-
-
 def notebook_path(given: str) -> Path:
     path = Path(given)
     if path.exists():
@@ -238,8 +224,12 @@ def run(args) -> int:
     path = notebook_path(args.notebook)
     nb = nbformat.read(path, as_version=4)
     given: dict = {}
+    # papermill's own reading of -p (pinned in requirements-notebooks.txt),
+    # so a value means here what it means to papermill.
+    from papermill.cli import _resolve_type
+
     for name, value in args.parameters:
-        given[name] = guess(value)
+        given[name] = _resolve_type(value)
     for name, value in args.parameters_raw:
         given[name] = value
     for name, value in args.parameters_yaml:
