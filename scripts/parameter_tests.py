@@ -162,7 +162,19 @@ def test_checks_and_pages() -> str:
         expect("<script>" not in text and "<b>" not in text and "<i>" not in text, f"markup got through: {text[:300]}")
         expect("&lt;script&gt;alert(1)&lt;/script&gt;&quot; onload=&quot;x" in text, "the value is not shown escaped")
     expect('href="runs/01-my%20%231.html"' in index, "a page's link is not URL-encoded")
-    return "4 refusals, paths relative to the root, ~, and hostile values escaped in a page and the index"
+    # A damaged list of runs is named with its line and column, not a traceback.
+    damaged = WORK / "site-damaged"
+    shutil.rmtree(damaged, ignore_errors=True)
+    damaged.mkdir(parents=True)
+    (damaged / "runs.json").write_text('[{"number": 1,\n oops')
+    try:
+        run_notebook.read_runs(damaged)
+    except run_notebook.Usage as e:
+        expect("runs.json: line 2, column 2: not JSON" in str(e), f"a damaged runs.json: {e}")
+    else:
+        raise Failure("a damaged runs.json was read")
+    return ("4 refusals, paths relative to the root, ~, hostile values escaped in a page and the index, "
+            "a damaged runs.json named by line and column")
 
 
 def run(*args, **kw) -> subprocess.CompletedProcess:

@@ -171,6 +171,25 @@ def locked(site: Path):
         yield
 
 
+def read_runs(site: Path) -> list:
+    """The site's list of runs (runs.json), or a one-line error naming the
+    file, its line and column when it is not one."""
+    manifest = site / MANIFEST
+    if not manifest.exists():
+        return []
+    try:
+        runs = json.loads(manifest.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise Usage(f"{manifest}: line {e.lineno}, column {e.colno}: not JSON ({e.msg}); "
+                    "move the file aside to start a new list of runs") from None
+    except UnicodeDecodeError:
+        raise Usage(f"{manifest}: not UTF-8 text; move the file aside to start a new list of runs") from None
+    if not (isinstance(runs, list) and all(isinstance(r, dict) and isinstance(r.get("number"), int) for r in runs)):
+        raise Usage(f"{manifest}: line 1, column 1: not a list of runs as scripts/run writes it; "
+                    "move the file aside to start a new list of runs")
+    return runs
+
+
 def prepare_site(site: Path) -> None:
     if site.exists() and not site.is_dir():
         raise Usage(f"--site {site} is a file, not a folder")
@@ -179,6 +198,8 @@ def prepare_site(site: Path) -> None:
     (site / "runs").mkdir(parents=True, exist_ok=True)
     if not (site / MARKER).exists():
         write_atomic(site / MARKER, "written by scripts/run: runs.json lists the runs\n")
+    # A damaged list of runs stops here, before the notebook runs.
+    read_runs(site)
 
 
 def keep_failed(site: Path, notebook: Path, scratch: Path, log: Path) -> Path:
@@ -288,7 +309,7 @@ def run(args) -> int:
     title = first_heading(executed)
     with locked(site):
         manifest = site / MANIFEST
-        runs = json.loads(manifest.read_text()) if manifest.exists() else []
+        runs = read_runs(site)
         number = max((r["number"] for r in runs), default=0) + 1
         stem = f"{number:02d}-{path.stem}"
         page = notebook_page(executed).replace("<title>Notebook</title>", f"<title>{html.escape(title)}: run {number}</title>")
