@@ -100,7 +100,7 @@ class Session:
     def __init__(self, kernel: str, path: Path, env: dict, stack: str):
         self.nb = load(path, kernel, stack)
         self.client = NotebookClient(
-            self.nb, kernel_name=kernel, timeout=TIMEOUT, startup_timeout=600,
+            self.nb, kernel_name=kernel, timeout=TIMEOUT, startup_timeout=1800,
             resources={"metadata": {"path": str(path.parent)}},
         )
         self.env = env

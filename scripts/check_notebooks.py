@@ -45,7 +45,9 @@ NOTEBOOKS = ROOT / "notebooks"
 OUT = ROOT / "out" / "notebooks"
 BINARY = ROOT / "target" / "debug" / "detainers"
 CELL_TIMEOUT = 1800  # a cold first cell builds the library and polars: minutes on 2 cores
-STARTUP_TIMEOUT = 300
+# A kernel builds the library it loads as it starts (its init script): minutes
+# after an edit to src/.
+STARTUP_TIMEOUT = 1800
 KERNEL = "detainers"  # "Rust (detainers)": notebooks/kernel/launch
 DEP_LINE = ':dep detainers = { path = "kernel", package = "detainers-kernel" }'
 # PNG bytes depend on the fonts installed, so the PNG is checked for being a
@@ -351,7 +353,7 @@ def clear_outputs(nb):
     return fresh
 
 
-WARM_SLOTS = 2  # the launcher's default number of build slots
+WARM_SLOTS = 3  # the launcher's default number of build slots
 
 
 def outputs_text(nb) -> str:

@@ -2,11 +2,14 @@
 """Install the notebooks' kernelspec, "Rust (detainers)", into this
 environment's Jupyter (`<sys.prefix>/share/jupyter/kernels/detainers`).
 
-The kernel runs notebooks/kernel/launch of this clone, which starts evcxr in
-a persistent build slot. Installed per environment (the clone's .venv), so
-two clones never point at each other's launcher. Idempotent.
+  install.py EVCXR_JUPYTER     the kernel program build-evcxr built
+
+The kernel runs notebooks/kernel/launch of this clone, which starts that
+program in a persistent build slot. Installed per environment (the clone's .venv), so two clones never
+point at each other's launcher. Idempotent.
 """
 
+import argparse
 import json
 import shutil
 import sys
@@ -17,6 +20,11 @@ LAUNCH = ROOT / "notebooks" / "kernel" / "launch"
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("evcxr", type=Path, help="the kernel program (bash notebooks/kernel/build-evcxr prints it)")
+    args = parser.parse_args()
+    if not args.evcxr.is_file():
+        parser.error(f"{args.evcxr}: no such program")
     folder = Path(sys.prefix) / "share" / "jupyter" / "kernels" / "detainers"
     folder.mkdir(parents=True, exist_ok=True)
     spec = {
@@ -24,6 +32,7 @@ def main() -> int:
         "display_name": "Rust (detainers)",
         "language": "rust",
         "interrupt_mode": "message",
+        "env": {"DETAINERS_EVCXR": str(args.evcxr.resolve())},
     }
     (folder / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n")
     # evcxr's logos, when its own kernelspec is installed beside this one.

@@ -43,9 +43,11 @@ from .parameters import ParameterError, check_values, declared
 
 KERNEL = "detainers"
 CELL_TIMEOUT = 1800  # a cold first cell builds the library and polars: minutes on 2 cores
-# At least this long for a kernel to start: the first kernel of a fresh
-# machine installs rust-src for rust-analyzer (papermill's default is 60 s).
-START_TIMEOUT = 300
+# At least this long for a kernel to start: a kernel builds the library it
+# loads as it starts (its init script), minutes after an edit to src/ on 2
+# cores, and the first kernel of a fresh machine installs rust-src for
+# rust-analyzer (papermill's default is 60 s).
+START_TIMEOUT = 1800
 # The folder papermill was started in: a relative notebook path is read
 # from it (papermill has changed to --cwd by the time the engine runs).
 STARTED_IN = Path.cwd()
