@@ -5,7 +5,9 @@ environment's Jupyter (`<sys.prefix>/share/jupyter/kernels/detainers`).
   install.py EVCXR_JUPYTER     the kernel program build-evcxr built
 
 The kernel runs notebooks/kernel/launch of this clone, which starts that
-program in a persistent build slot. Installed per environment (the clone's .venv), so two clones never
+program in a persistent build slot, and is started through the provisioner of
+notebooks/kernel/pool ("detainers-pool"), which keeps a started kernel
+waiting. Installed per environment (the clone's .venv), so two clones never
 point at each other's launcher. Idempotent.
 """
 
@@ -33,6 +35,7 @@ def main() -> int:
         "language": "rust",
         "interrupt_mode": "message",
         "env": {"DETAINERS_EVCXR": str(args.evcxr.resolve())},
+        "metadata": {"kernel_provisioner": {"provisioner_name": "detainers-pool", "config": {}}},
     }
     (folder / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n")
     # evcxr's logos, when its own kernelspec is installed beside this one.
