@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
 import subprocess
 import sys
@@ -228,10 +229,20 @@ def test_failing_cell() -> str:
     expect(not list((site / "runs").glob("*.html")), "a failed run was added to the site")
     expect(not [p for p in site.rglob("*") if p.suffix in (".ipynb", ".log")], "a failed run's files are in the site")
     # A cell that runs out of time fails the same way (nbclient raises
-    # another error than a failed cell's).
-    done = run(RUN, "04", "--timeout", "1", "--site", site, timeout=900)
+    # another error than a failed cell's): notebook 04 with a cell that
+    # sleeps 30 s after its parameters, given 1 s a cell. The copy sits in
+    # notebooks/ (hidden), where the kernel finds its crate.
+    slow = ROOT / "notebooks" / f".timeout-test-{os.getpid()}.ipynb"
+    nb = nbformat.read(ROOT / "notebooks" / "04-your-own-data.ipynb", as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])) + 1
+    nb.cells.insert(at, nbformat.v4.new_code_cell("std::thread::sleep(std::time::Duration::from_secs(30));"))
+    nbformat.write(nb, slow)
+    try:
+        done = run(RUN, slow, "--timeout", "1", "--site", site, timeout=900)
+    finally:
+        slow.unlink(missing_ok=True)
     lines = done.stderr.strip().splitlines()
-    expect(done.returncode == 1 and len(lines) == 1 and "Timeout" in lines[0] and ":dep" in lines[0],
+    expect(done.returncode == 1 and len(lines) == 1 and "Timeout" in lines[0] and "thread::sleep" in lines[0],
            f"a timeout: exit {done.returncode}, {done.stderr.strip()[-400:]!r}")
     return "a bad policy name and a timeout each stop the run at their cell, one line, exit 1, nothing in the site"
 

@@ -34,6 +34,7 @@ import os
 from pathlib import Path
 
 import nbformat
+from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
@@ -80,6 +81,12 @@ class DetainersClient(PapermillNotebookClient):
         try:
             result = super().execute_cell(cell, cell_index, *args, **kwargs)
         except CellTimeoutError:
+            # Free the kernel (evcxr ends the process running the cell): papermill
+            # asks it for its language next, within one cell's time limit.
+            try:
+                run_sync(self.km.interrupt_kernel)()
+            except Exception:  # a kernel that cannot be interrupted is stopped with the run
+                pass
             fail(cell, "Timeout", f"the cell ran longer than {self.timeout} s")
         except DeadKernelError as e:
             fail(cell, "DeadKernel", f"the kernel died while the cell ran ({str(e).strip() or 'no reason given'})")
