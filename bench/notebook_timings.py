@@ -10,15 +10,24 @@ Stacks (each runs the same steps; see BENCHMARKS.md):
              folder per kernel, the crate as a path dependency compiled and
              linked statically into every cell, with evcxr's `:cache 4096`;
              notebooks/01 with its `:dep` line replaced by the old one;
+  detainers-nocache
+             the project's kernel with nothing carried from one kernel to
+             the next: each kernel starts cold (no kernel waiting) with an
+             empty cell cache of its own, as before the cache and the
+             waiting kernel (the crate is still loaded at kernel start);
   python3    pandas + matplotlib, bench/pandas-baseline.ipynb.
 
-For each stack, two kernels are started one after the other. The first may
-find its build folder cold or warm (for `detainers`, warm once scripts/setup
-or an earlier kernel has filled the slot); the second always starts on what
-the first left behind. For each kernel: seconds from kernel start to the first
-chart and to the end of the notebook. In the second kernel, three cells are
-then re-run three times each (median): the first chart cell, the first table
-cell, and `1+1` (for Python `1+1` too).
+For each stack, two kernels are started one after the other, by one process.
+For `detainers` the cell cache is a new, empty folder for the run, so the
+first kernel compiles every cell; it starts cold (this process's provisioner
+has no kernel waiting yet) on build slots scripts/setup filled. The second is
+the kernel the provisioner started while the first ran, and finds the cells
+the first compiled in the cache. For each kernel: seconds from kernel start to
+the first chart and to the end of the notebook. In the second kernel, the
+whole notebook is then run again (a second Run All), and three cells are
+re-run three times each (median): the first chart cell, the first table cell,
+and `1+1` (for Python `1+1` too); last, three cells never run before
+(`<a new number>_u64 + 1`), which every kernel compiles (median).
 
 --phases adds, for each Rust stack, a third kernel run under `strace -f
 --seccomp-bpf` (process starts and exits only), and splits each cell's time
@@ -28,7 +37,7 @@ the link, time between two builds of one cell, and loading and running the
 cell's library after the last build. strace slows every process start, so
 the traced times are longer than the untraced ones: read the shares.
 
-Usage: .venv/bin/python bench/notebook_timings.py [--stacks detainers,rust,python3]
+Usage: .venv/bin/python bench/notebook_timings.py [--stacks detainers,detainers-nocache,rust,python3]
            [--phases] [--out bench/results/notebook-timings.json]
 Prints Markdown tables and writes the JSON given by --out.
 """
@@ -104,6 +113,7 @@ class Session:
             resources={"metadata": {"path": str(path.parent)}},
         )
         self.env = env
+        self.stack = stack
         self.cells: list[dict] = []  # every execution: index, start, end
 
     def run_cell(self, index: int, source: str | None = None) -> float:
@@ -136,11 +146,23 @@ class Session:
                     first_table = index
             result["whole_notebook_s"] = time.time() - start
             if reruns:
+                # Run All again, in the same kernel: every cell as it was.
+                again = time.time()
+                for index, cell in enumerate(self.nb.cells):
+                    if cell.cell_type == "code":
+                        self.run_cell(index)
+                result["second_run_all_s"] = time.time() - again
+
                 def median_of(index, source=None):
                     return statistics.median(self.run_cell(index, source) for _ in range(reruns))
                 result["rerun_chart_cell_s"] = median_of(first_chart)
                 result["rerun_table_cell_s"] = median_of(first_table)
                 result["rerun_one_plus_one_s"] = median_of(first_table, "1+1")
+                # A cell never run before, on this machine or any kernel:
+                # compiled every time.
+                suffix = "" if self.stack == "python3" else "_u64"
+                result["changed_cell_s"] = statistics.median(
+                    self.run_cell(first_table, f"{time.time_ns()}{suffix} + 1") for _ in range(reruns))
         self.cells.insert(0, {"index": -1, "source": "(kernel start)", "start": start, "end": start + result["kernel_ready_s"]})
         return result
 
@@ -214,20 +236,28 @@ PHASE_KEYS = ["total_s", "cargo_builds", "before_cargo_s", "cargo_without_rustc_
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--stacks", default="detainers,rust,python3")
+    parser.add_argument("--stacks", default="detainers,detainers-nocache,rust,python3")
     parser.add_argument("--phases", action="store_true", help="trace the detainers kernel's processes (needs strace)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "notebook-timings.json")
     args = parser.parse_args()
-    env = dict(os.environ)
-    env.pop("CARGO_INCREMENTAL", None)
     results = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": f"{os.cpu_count()} cores",
                "notebook": str(NOTEBOOK.relative_to(ROOT)), "stacks": {}}
+    cache = Path(tempfile.mkdtemp(prefix="nb-cell-cache-"))
     for stack in args.stacks.split(","):
         path = BASELINE if stack == "python3" else NOTEBOOK
         entry = {}
-        sessions = (1, 2, 3) if args.phases and stack != "python3" else (1, 2)
+        env = dict(os.environ, DETAINERS_CELL_CACHE=str(cache)) if stack == "detainers" else dict(os.environ)
+        env.pop("CARGO_INCREMENTAL", None)
+        sessions = (1, 2, 3) if args.phases and stack in ("detainers", "rust") else (1, 2)
         for n in sessions:
-            kernel = stack
+            kernel = "detainers" if stack == "detainers-nocache" else stack
+            if stack == "detainers-nocache":
+                # Nothing kept from one kernel to the next: a cache of its own,
+                # empty, for each kernel, and no kernel waiting.
+                env["DETAINERS_CELL_CACHE"] = tempfile.mkdtemp(prefix="nb-cell-cache-", dir=cache)
+                os.environ["DETAINERS_KERNEL_POOL"] = "0"
+            else:
+                os.environ.pop("DETAINERS_KERNEL_POOL", None)
             trace_dir = None
             if n == 3:
                 trace_dir = Path(tempfile.mkdtemp(prefix="nb-trace-"))
@@ -246,6 +276,7 @@ def main() -> int:
                 entry[f"kernel_{n}"] = timed
             print(stack, n, json.dumps(timed), flush=True)
         results["stacks"][stack] = entry
+    shutil.rmtree(cache, ignore_errors=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
 
@@ -253,13 +284,14 @@ def main() -> int:
         return "n/a" if v is None else f"{v:.2f} s"
 
     print("\n| stack | kernel 1: first chart | kernel 1: whole | kernel 2: first chart | kernel 2: whole "
-          "| re-run chart cell | re-run table cell | re-run `1+1` |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+          "| second Run All | re-run chart cell | re-run table cell | re-run `1+1` | a changed cell |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for stack, e in results["stacks"].items():
         k1, k2 = e.get("kernel_1", {}), e.get("kernel_2", {})
         print(f"| {stack} | {s(k1.get('first_chart_s'))} | {s(k1.get('whole_notebook_s'))} | "
-              f"{s(k2.get('first_chart_s'))} | {s(k2.get('whole_notebook_s'))} | {s(k2.get('rerun_chart_cell_s'))} | "
-              f"{s(k2.get('rerun_table_cell_s'))} | {s(k2.get('rerun_one_plus_one_s'))} |")
+              f"{s(k2.get('first_chart_s'))} | {s(k2.get('whole_notebook_s'))} | {s(k2.get('second_run_all_s'))} | "
+              f"{s(k2.get('rerun_chart_cell_s'))} | {s(k2.get('rerun_table_cell_s'))} | "
+              f"{s(k2.get('rerun_one_plus_one_s'))} | {s(k2.get('changed_cell_s'))} |")
     if "python3" in results["stacks"]:
         base = results["stacks"]["python3"].get("kernel_2", {})
         print("\nRatios to pandas (kernel 2):")
