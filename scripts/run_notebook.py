@@ -284,6 +284,9 @@ def run(args) -> int:
         # bury this script's one line; they are kept with a failed run.
         log = Path(scratch_dir) / "kernel.log"
         os.environ["DETAINERS_KERNEL_LOG"] = str(log)
+        # One notebook, one kernel: a kernel started to wait for the next
+        # would only compete for the cores, then be stopped at exit.
+        os.environ["DETAINERS_KERNEL_POOL"] = "0"
         try:
             executed = papermill.execute_notebook(
                 str(path), str(scratch), parameters=values, cwd=str(path.parent),

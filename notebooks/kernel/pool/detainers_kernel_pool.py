@@ -18,10 +18,16 @@ files and the kernel program, taken before the kernel was started. After an
 edit to any of them the waiting kernel is stopped, never handed over, and the
 kernel is started cold.
 
+The waiting kernel starts at nice 10 only where the provisioner may give it
+its priority back when it is handed over (as root, or with an RLIMIT_NICE
+that allows it); elsewhere it starts at normal priority, since a kernel left
+at nice 10 would compile every cell at low priority.
+
 One kernel waits per process running the provisioner (a Jupyter server, a
 papermill or nbclient run). It is stopped when that process exits, and the
-kernel dies with the thread that started it (PR_SET_PDEATHSIG), so none is
-left behind by a process that was killed. Everything else (signals, kill,
+kernel process gets SIGTERM when the thread that started it ends
+(PR_SET_PDEATHSIG), so a killed server leaves no kernel waiting (a build the
+kernel had started may still finish). Everything else (signals, kill,
 restart, shutdown) is LocalProvisioner's.
 
 DETAINERS_KERNEL_POOL=0 in the environment of the process running the
@@ -34,6 +40,7 @@ import atexit
 import ctypes
 import hashlib
 import os
+import resource
 import signal
 import subprocess
 import threading
@@ -41,7 +48,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from jupyter_client.connect import KernelConnectionInfo, write_connection_file
+from jupyter_client.connect import KernelConnectionInfo, LocalPortCache, write_connection_file
 from jupyter_client.provisioning import LocalProvisioner
 from jupyter_core.paths import jupyter_runtime_dir
 
@@ -53,9 +60,24 @@ except (OSError, AttributeError):  # not Linux
     _PRCTL = None
 
 
-def _start_low_and_tied() -> None:
+def _priority_can_be_restored() -> bool:
+    """Whether this process may raise a process's priority back to nice 0."""
+    if os.geteuid() == 0:
+        return True
+    try:
+        soft, _ = resource.getrlimit(resource.RLIMIT_NICE)
+    except (AttributeError, OSError, ValueError):
+        return False
+    return soft == resource.RLIM_INFINITY or soft >= 20
+
+
+LOW_PRIORITY = _priority_can_be_restored()
+
+
+def _start_tied() -> None:
     """In the waiting kernel's process, before exec."""
-    os.nice(NICE)
+    if LOW_PRIORITY:
+        os.nice(NICE)
     if _PRCTL is not None:
         _PRCTL(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
 
@@ -97,13 +119,21 @@ class Spare:
         self.stamp = library_stamp(argv, env)
         runtime = Path(jupyter_runtime_dir())
         runtime.mkdir(parents=True, exist_ok=True)
+        ip = connection.get("ip", "127.0.0.1")
+        # Ports from jupyter_client's cache, which keeps two kernels started by
+        # this process from being given the same ones.
+        ports = LocalPortCache.instance()
+        self.ports = {name: ports.find_available_port(ip)
+                      for name in ("shell_port", "iopub_port", "stdin_port", "hb_port", "control_port")}
+        # Not named kernel-*.json: `jupyter console --existing` must not find it.
         self.connection_file, info = write_connection_file(
-            str(runtime / f"kernel-{kernel_name}-waiting-{uuid.uuid4()}.json"),
-            ip=connection.get("ip", "127.0.0.1"),
+            str(runtime / f"detainers-waiting-{uuid.uuid4()}.json"),
+            ip=ip,
             key=uuid.uuid4().hex.encode(),
             transport=connection.get("transport", "tcp"),
             signature_scheme=connection.get("signature_scheme", "hmac-sha256"),
             kernel_name=kernel_name,
+            **self.ports,
         )
         info = dict(info)
         if isinstance(info.get("key"), str):
@@ -112,20 +142,28 @@ class Spare:
         cmd = [a.replace("{connection_file}", self.connection_file) for a in argv]
         self.process = subprocess.Popen(
             cmd, env=env, cwd=cwd, stdin=subprocess.DEVNULL, start_new_session=True,
-            preexec_fn=_start_low_and_tied,
+            preexec_fn=_start_tied,
         )
 
     def alive(self) -> bool:
         return self.process.poll() is None
 
     def hand_over(self) -> None:
-        """Back to normal priority (where allowed); the connection file is the
-        manager's business from now on."""
-        try:
-            os.setpriority(os.PRIO_PGRP, self.process.pid, 0)
-        except OSError:
-            pass
+        """Back to normal priority: every thread of every process in the
+        kernel's group. Its connection file stays until the kernel has ended
+        (it may not have read it yet): see WarmPoolProvisioner.cleanup."""
+        if LOW_PRIORITY:
+            try:
+                os.setpriority(os.PRIO_PGRP, self.process.pid, 0)
+            except OSError:
+                pass
+
+    def release(self) -> None:
+        """What the kernel held besides its process: its file and ports."""
         Path(self.connection_file).unlink(missing_ok=True)
+        ports = LocalPortCache.instance()
+        for port in self.ports.values():
+            ports.return_port(port)
 
     def stop(self) -> None:
         if self.alive():
@@ -141,7 +179,7 @@ class Spare:
                 except OSError:
                     pass
                 self.process.wait()
-        Path(self.connection_file).unlink(missing_ok=True)
+        self.release()
 
 
 class Pool:
@@ -163,7 +201,7 @@ class Pool:
             self.handed_over += 1
             return spare
         self.discarded += 1
-        spare.stop()
+        _stop_in_background(spare)
         return None
 
     def refill(self, argv: list[str], env: dict[str, str], cwd: str, connection: dict, kernel_name: str) -> None:
@@ -174,18 +212,24 @@ class Pool:
                 return
             self._spare = None
         if current is not None:
-            current.stop()
+            _stop_in_background(current)
         spare = Spare(argv, env, cwd, connection, kernel_name)
         with self._lock:
             old, self._spare = self._spare, spare
         if old is not None:
-            old.stop()
+            _stop_in_background(old)
 
     def close(self) -> None:
         with self._lock:
             spare, self._spare = self._spare, None
         if spare is not None:
             spare.stop()
+
+
+def _stop_in_background(spare: Spare) -> None:
+    """Stopping takes up to seconds; a Jupyter server's event loop must not
+    wait for it."""
+    threading.Thread(target=spare.stop, name="detainers-pool-stop", daemon=True).start()
 
 
 POOL = Pool()
@@ -203,6 +247,14 @@ class WarmPoolProvisioner(LocalProvisioner):
         spare = POOL.take(match_key(argv, env, cwd), library_stamp(argv, env))
         if spare is not None:
             spare.hand_over()
+            # The ports reserved for the kernel that is not started go back.
+            if self.ports_cached and self.connection_info:
+                ports = LocalPortCache.instance()
+                for name in ("shell_port", "iopub_port", "stdin_port", "hb_port", "control_port"):
+                    if self.connection_info.get(name):
+                        ports.return_port(self.connection_info[name])
+                self.ports_cached = False
+            self._adopted = spare
             self.process = spare.process
             self.pid = spare.process.pid
             self.pgid = spare.process.pid
@@ -219,3 +271,11 @@ class WarmPoolProvisioner(LocalProvisioner):
         except OSError as e:  # a kernel still starts; only the next one is cold
             self.log.warning("detainers kernel pool: could not start a waiting kernel: %s", e)
         return info
+
+    async def cleanup(self, restart: bool = False) -> None:
+        """After the kernel has ended: a handed-over kernel's file and ports."""
+        adopted = getattr(self, "_adopted", None)
+        if adopted is not None:
+            adopted.release()
+            self._adopted = None
+        await super().cleanup(restart=restart)
