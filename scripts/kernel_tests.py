@@ -21,8 +21,8 @@ The waiting kernel:
 The cell cache:
   8. an unchanged cell in another kernel is loaded from the cache (no cargo
      run, no new entry) and gives the same result;
-  9. an edited cell and a stored variable whose type changed are compiled
-     again, with the new result;
+  9. an edited cell, a stored variable whose type changed and a file the
+     cell reads with include_str! are compiled again, with the new result;
  10. a full cache removes its least recently used entries: with room for two
      cells, the oldest of three is compiled again and the newest is not.
 
@@ -170,6 +170,9 @@ def test_an_edit_shows_after_a_restart_and_not_before() -> str:
                 assert got == "first", f"a running kernel changed library mid-session: {got}"
             with Kernel(env) as kernel:
                 assert kernel.pid != waiting.pid, "the kernel started before the edit was handed over after it"
+                deadline = time.time() + 15  # it is stopped in the background
+                while waiting.poll() is None and time.time() < deadline:
+                    time.sleep(0.2)
                 assert waiting.poll() is not None, "the kernel started before the edit is still running"
                 kernel.run(DEP_LINE)
                 before = cached_libraries()
@@ -322,7 +325,18 @@ def test_an_edited_cell_and_a_changed_type_are_compiled() -> str:
         as_float = kernel.run(f'format!("{{:?}}", v{word})')
         assert (as_int, as_float) == ('"2"', '"2.0"'), (as_int, as_float)
         assert len(cached_libraries() - before) == 1, "the cell over a changed type was not compiled"
-    return "an edited literal and a variable of a new type each compiled their cell again, with the new result"
+        # The same text reading a file that changed (include_str!).
+        with tempfile.TemporaryDirectory() as tmp:
+            read = Path(tmp) / "read.txt"
+            read.write_text("first")
+            cell = f'include_str!("{read}")'
+            first = kernel.run(cell)
+            time.sleep(0.05)
+            read.write_text("second")
+            second = kernel.run(cell)
+            assert (first, second) == ('"first"', '"second"'), (first, second)
+    return ("an edited literal, a variable of a new type and a file read by include_str! each compiled "
+            "their cell again, with the new result")
 
 
 def test_a_full_cache_drops_the_least_recently_used() -> str:

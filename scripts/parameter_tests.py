@@ -230,15 +230,16 @@ def test_failing_cell() -> str:
     expect(not [p for p in site.rglob("*") if p.suffix in (".ipynb", ".log")], "a failed run's files are in the site")
     # A cell that runs out of time fails the same way (nbclient raises
     # another error than a failed cell's): notebook 04 with a cell that
-    # sleeps 30 s after its parameters, given 1 s a cell. The copy sits in
-    # notebooks/ (hidden), where the kernel finds its crate.
+    # sleeps 120 s after its parameters, given 20 s a cell (cells compiled
+    # against a library just rebuilt take a second or two each). The copy
+    # sits in notebooks/ (hidden), where the kernel finds its crate.
     slow = ROOT / "notebooks" / f".timeout-test-{os.getpid()}.ipynb"
     nb = nbformat.read(ROOT / "notebooks" / "04-your-own-data.ipynb", as_version=4)
     at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])) + 1
-    nb.cells.insert(at, nbformat.v4.new_code_cell("std::thread::sleep(std::time::Duration::from_secs(30));"))
+    nb.cells.insert(at, nbformat.v4.new_code_cell("std::thread::sleep(std::time::Duration::from_secs(120));"))
     nbformat.write(nb, slow)
     try:
-        done = run(RUN, slow, "--timeout", "1", "--site", site, timeout=900)
+        done = run(RUN, slow, "--timeout", "20", "--site", site, timeout=900)
     finally:
         slow.unlink(missing_ok=True)
     lines = done.stderr.strip().splitlines()
