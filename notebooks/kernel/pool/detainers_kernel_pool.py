@@ -105,6 +105,9 @@ def library_stamp(argv: list[str], env: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
+PORT_NAMES = ("shell_port", "iopub_port", "stdin_port", "hb_port", "control_port")
+
+
 def match_key(argv: list[str], env: dict[str, str], cwd: str) -> tuple:
     """What a waiting kernel must share with the one asked for."""
     kept = tuple(sorted((k, v) for k, v in env.items() if not k.startswith("JPY_")))
@@ -114,17 +117,19 @@ def match_key(argv: list[str], env: dict[str, str], cwd: str) -> tuple:
 class Spare:
     """A kernel started ahead of time, with a connection file of its own."""
 
-    def __init__(self, argv: list[str], env: dict[str, str], cwd: str, connection: dict, kernel_name: str):
-        self.match = match_key(argv, env, cwd)
-        self.stamp = library_stamp(argv, env)
+    def __init__(self, argv: list[str], env: dict[str, str], cwd: str, connection: dict, kernel_name: str,
+                 match: tuple, stamp: str):
+        # `stamp` is taken before the kernel starts: an edit made while it
+        # starts leaves it stale, never the other way round.
+        self.match = match
+        self.stamp = stamp
         runtime = Path(jupyter_runtime_dir())
         runtime.mkdir(parents=True, exist_ok=True)
         ip = connection.get("ip", "127.0.0.1")
         # Ports from jupyter_client's cache, which keeps two kernels started by
         # this process from being given the same ones.
         ports = LocalPortCache.instance()
-        self.ports = {name: ports.find_available_port(ip)
-                      for name in ("shell_port", "iopub_port", "stdin_port", "hb_port", "control_port")}
+        self.ports = {name: ports.find_available_port(ip) for name in PORT_NAMES}
         # Not named kernel-*.json: `jupyter console --existing` must not find it.
         self.connection_file, info = write_connection_file(
             str(runtime / f"detainers-waiting-{uuid.uuid4()}.json"),
@@ -147,6 +152,11 @@ class Spare:
 
     def alive(self) -> bool:
         return self.process.poll() is None
+
+    def fits(self, match: tuple, stamp: str) -> bool:
+        """Whether this kernel may stand for one asked for with `match`, on
+        sources whose stamp is `stamp`."""
+        return self.match == match and self.stamp == stamp and self.alive()
 
     def hand_over(self) -> None:
         """Back to normal priority: every thread of every process in the
@@ -197,23 +207,23 @@ class Pool:
             spare, self._spare = self._spare, None
         if spare is None:
             return None
-        if spare.match == match and spare.stamp == stamp and spare.alive():
+        if spare.fits(match, stamp):
             self.handed_over += 1
             return spare
         self.discarded += 1
         _stop_in_background(spare)
         return None
 
-    def refill(self, argv: list[str], env: dict[str, str], cwd: str, connection: dict, kernel_name: str) -> None:
+    def refill(self, argv: list[str], env: dict[str, str], cwd: str, connection: dict, kernel_name: str,
+               match: tuple, stamp: str) -> None:
         with self._lock:
             current = self._spare
-            if current is not None and current.match == match_key(argv, env, cwd) and current.alive() \
-                    and current.stamp == library_stamp(argv, env):
+            if current is not None and current.fits(match, stamp):
                 return
             self._spare = None
         if current is not None:
             _stop_in_background(current)
-        spare = Spare(argv, env, cwd, connection, kernel_name)
+        spare = Spare(argv, env, cwd, connection, kernel_name, match, stamp)
         with self._lock:
             old, self._spare = self._spare, spare
         if old is not None:
@@ -244,15 +254,19 @@ class WarmPoolProvisioner(LocalProvisioner):
         cwd = str(scrubbed.get("cwd") or os.getcwd())
         argv = list(self.kernel_spec.argv)
         name = getattr(self.parent, "kernel_name", "") or "detainers"
-        spare = POOL.take(match_key(argv, env, cwd), library_stamp(argv, env))
+        if os.environ.get("DETAINERS_KERNEL_POOL", "1") == "0":
+            return await super().launch_kernel(cmd, **kwargs)
+        # One walk of the sources a launch: for the kernel taken and the next.
+        match, stamp = match_key(argv, env, cwd), library_stamp(argv, env)
+        spare = POOL.take(match, stamp)
         if spare is not None:
             spare.hand_over()
             # The ports reserved for the kernel that is not started go back.
             if self.ports_cached and self.connection_info:
                 ports = LocalPortCache.instance()
-                for name in ("shell_port", "iopub_port", "stdin_port", "hb_port", "control_port"):
-                    if self.connection_info.get(name):
-                        ports.return_port(self.connection_info[name])
+                for port_name in PORT_NAMES:
+                    if self.connection_info.get(port_name):
+                        ports.return_port(self.connection_info[port_name])
                 self.ports_cached = False
             self._adopted = spare
             self.process = spare.process
@@ -264,10 +278,8 @@ class WarmPoolProvisioner(LocalProvisioner):
             info = spare.info
         else:
             info = await super().launch_kernel(cmd, **kwargs)
-        if os.environ.get("DETAINERS_KERNEL_POOL", "1") == "0":
-            return info
         try:
-            POOL.refill(argv, env, cwd, dict(self.connection_info), name)
+            POOL.refill(argv, env, cwd, dict(self.connection_info), name, match, stamp)
         except OSError as e:  # a kernel still starts; only the next one is cold
             self.log.warning("detainers kernel pool: could not start a waiting kernel: %s", e)
         return info
