@@ -1,5 +1,8 @@
 //! Builds the `detainers` crate as a shared library for one notebook kernel.
 //!
+//! `scripts/setup` builds this crate once too, so that the library is built
+//! by this one command before the first kernel starts.
+//!
 //! The kernel's launcher (`launch`) sets:
 //! - `DETAINERS_KERNEL_LIB`: a folder of this kernel's own, on the kernel's
 //!   `LD_LIBRARY_PATH`, that receives a copy of `libdetainers.so`;
