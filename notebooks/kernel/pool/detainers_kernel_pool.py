@@ -108,6 +108,14 @@ def library_stamp(argv: list[str], env: dict[str, str]) -> str:
 PORT_NAMES = ("shell_port", "iopub_port", "stdin_port", "hb_port", "control_port")
 
 
+def _return_ports(ports) -> None:
+    """Give ports reserved in jupyter_client's cache back to it."""
+    cache = LocalPortCache.instance()
+    for port in ports:
+        if port:
+            cache.return_port(port)
+
+
 def match_key(argv: list[str], env: dict[str, str], cwd: str) -> tuple:
     """What a waiting kernel must share with the one asked for."""
     kept = tuple(sorted((k, v) for k, v in env.items() if not k.startswith("JPY_")))
@@ -171,9 +179,7 @@ class Spare:
     def release(self) -> None:
         """What the kernel held besides its process: its file and ports."""
         Path(self.connection_file).unlink(missing_ok=True)
-        ports = LocalPortCache.instance()
-        for port in self.ports.values():
-            ports.return_port(port)
+        _return_ports(self.ports.values())
 
     def stop(self) -> None:
         if self.alive():
@@ -263,10 +269,7 @@ class WarmPoolProvisioner(LocalProvisioner):
             spare.hand_over()
             # The ports reserved for the kernel that is not started go back.
             if self.ports_cached and self.connection_info:
-                ports = LocalPortCache.instance()
-                for port_name in PORT_NAMES:
-                    if self.connection_info.get(port_name):
-                        ports.return_port(self.connection_info[port_name])
+                _return_ports(self.connection_info.get(name) for name in PORT_NAMES)
                 self.ports_cached = False
             self._adopted = spare
             self.process = spare.process
